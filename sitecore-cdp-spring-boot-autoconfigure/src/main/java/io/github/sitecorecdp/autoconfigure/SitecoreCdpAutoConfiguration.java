@@ -1,0 +1,90 @@
+package io.github.sitecorecdp.autoconfigure;
+
+import java.net.URI;
+import java.time.Clock;
+
+import io.github.sitecorecdp.token.CdpAccessTokenManager;
+import io.github.sitecorecdp.token.CdpTokenEndpointClient;
+import io.github.sitecorecdp.token.TokenPolicy;
+import io.github.sitecorecdp.web.CdpBearerExchangeFilterFunction;
+import io.github.sitecorecdp.web.CdpHost;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.util.Assert;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Auto-configuration of the Sitecore CDP client: a {@link CdpAccessTokenManager} that owns
+ * the access token and a {@code cdpWebClient} that sends it to the CDP host.
+ *
+ * <p>
+ * Publishes none of Spring Security's OAuth2 beans (registration repository,
+ * authorized-client service, managers) and no {@code WebClientCustomizer}: Spring Boot
+ * would pick those up, turn on OAuth2 login or replace the application's own
+ * registrations, or put the CDP token on every WebClient.
+ *
+ * @author sitecore-cdp-spring-boot
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration",
+		"org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration" })
+@ConditionalOnClass(name = { "org.springframework.web.reactive.function.client.WebClient",
+		"org.springframework.security.oauth2.client.endpoint.WebClientReactiveClientCredentialsTokenResponseClient",
+		"com.github.benmanes.caffeine.cache.Caffeine", "reactor.netty.http.client.HttpClient" })
+@ConditionalOnSitecoreCdpEnabled
+@EnableConfigurationProperties(SitecoreCdpProperties.class)
+public final class SitecoreCdpAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(SitecoreCdpAutoConfiguration.class);
+
+	@Bean
+	@ConditionalOnMissingBean
+	CdpAccessTokenManager cdpAccessTokenManager(SitecoreCdpProperties properties) {
+		SitecoreCdpProperties.Token token = properties.getToken();
+		String apiKey = properties.getApiKey();
+		String apiSecret = properties.getApiSecret();
+		Assert.state(apiKey != null && apiSecret != null, "API key and secret are validated on binding");
+		// A plain WebClient: never Boot's builder, whose customizers and filters are the
+		// application's, and never with the bearer filter.
+		WebClient tokenWebClient = WebClient.builder()
+			.clientConnector(CdpHttpConnectors.create(token.getConnectTimeout(), token.getResponseTimeout()))
+			.build();
+		Clock clock = Clock.systemUTC();
+		CdpTokenEndpointClient endpoint = new CdpTokenEndpointClient(apiKey, apiSecret, properties.getTokenUri(),
+				properties.getAudience(), tokenWebClient, token.getConnectTimeout().plus(token.getResponseTimeout()),
+				clock);
+		TokenPolicy policy = new TokenPolicy(token.getRefreshAhead(), token.getExpiryMargin(),
+				token.getInitialBackoff(), token.getMaxBackoff());
+		logger.info("Sitecore CDP client for " + properties.determineBaseUrl() + ", access tokens from "
+				+ properties.getTokenUri());
+		return new CdpAccessTokenManager(endpoint, policy, clock);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "cdpWebClient")
+	WebClient cdpWebClient(SitecoreCdpProperties properties, CdpAccessTokenManager cdpAccessTokenManager,
+			ObjectProvider<WebClient.Builder> webClientBuilder) {
+		URI baseUrl = properties.determineBaseUrl();
+		// Boot's builder is a prototype, but a user's may be a singleton: clone either way.
+		// Without Boot's WebClient auto-configuration (Boot 4 without spring-boot-webclient)
+		// there is no builder bean, and a default one does the job.
+		WebClient.Builder builder = webClientBuilder.getIfAvailable(WebClient::builder).clone();
+		return builder.baseUrl(baseUrl.toString())
+			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+			.clientConnector(CdpHttpConnectors.create(properties.getConnectTimeout(), properties.getResponseTimeout()))
+			// spring.codec.log-request-details=true would log the Authorization header at
+			// TRACE; the bearer token must never be logged, so it stays off here.
+			.codecs((codecs) -> codecs.defaultCodecs().enableLoggingRequestDetails(false))
+			.filter(new CdpBearerExchangeFilterFunction(cdpAccessTokenManager, CdpHost.of(baseUrl)))
+			.build();
+	}
+
+}

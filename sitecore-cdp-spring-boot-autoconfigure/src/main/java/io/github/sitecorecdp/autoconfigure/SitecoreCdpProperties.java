@@ -1,0 +1,251 @@
+package io.github.sitecorecdp.autoconfigure;
+
+import java.net.URI;
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties of the Sitecore CDP client.
+ *
+ * <p>
+ * Deliberately has no {@code toString()}: the API secret must never end up in a log line.
+ *
+ * @author sitecore-cdp-spring-boot
+ */
+@ConfigurationProperties("sitecore.cdp")
+public class SitecoreCdpProperties implements InitializingBean {
+
+	/**
+	 * Whether to configure the Sitecore CDP client.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * API key of a Sitecore Cloud Portal API key, sent as the OAuth2 client_id. Required.
+	 */
+	private @Nullable String apiKey;
+
+	/**
+	 * API secret of a Sitecore Cloud Portal API key, sent as the OAuth2 client_secret.
+	 * Required. Never logged.
+	 */
+	private @Nullable String apiSecret;
+
+	/**
+	 * Region of the Sitecore CDP tenant. Selects the API host
+	 * https://api-engage-{region}.sitecorecloud.io unless base-url is set.
+	 */
+	private Region region = Region.EU;
+
+	/**
+	 * Base URL of the Sitecore CDP REST APIs. Overrides the region (legacy hosts, proxies,
+	 * tests). Only requests to this host get the access token.
+	 */
+	private @Nullable URI baseUrl;
+
+	/**
+	 * OAuth2 token endpoint that issues access tokens for the API key.
+	 */
+	private URI tokenUri = URI.create("https://auth.sitecorecloud.io/oauth/token");
+
+	/**
+	 * Value of the audience parameter of the token request.
+	 */
+	private String audience = "https://api.sitecorecloud.io";
+
+	/**
+	 * Connect timeout of API calls.
+	 */
+	private Duration connectTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * Response timeout of API calls: the longest wait for the response or between two
+	 * reads of its body.
+	 */
+	private Duration responseTimeout = Duration.ofSeconds(30);
+
+	private final Token token = new Token();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public @Nullable String getApiKey() {
+		return this.apiKey;
+	}
+
+	public void setApiKey(@Nullable String apiKey) {
+		this.apiKey = apiKey;
+	}
+
+	public @Nullable String getApiSecret() {
+		return this.apiSecret;
+	}
+
+	public void setApiSecret(@Nullable String apiSecret) {
+		this.apiSecret = apiSecret;
+	}
+
+	public Region getRegion() {
+		return this.region;
+	}
+
+	public void setRegion(Region region) {
+		this.region = region;
+	}
+
+	public @Nullable URI getBaseUrl() {
+		return this.baseUrl;
+	}
+
+	public void setBaseUrl(@Nullable URI baseUrl) {
+		this.baseUrl = baseUrl;
+	}
+
+	public URI getTokenUri() {
+		return this.tokenUri;
+	}
+
+	public void setTokenUri(URI tokenUri) {
+		this.tokenUri = tokenUri;
+	}
+
+	public String getAudience() {
+		return this.audience;
+	}
+
+	public void setAudience(String audience) {
+		this.audience = audience;
+	}
+
+	public Duration getConnectTimeout() {
+		return this.connectTimeout;
+	}
+
+	public void setConnectTimeout(Duration connectTimeout) {
+		this.connectTimeout = connectTimeout;
+	}
+
+	public Duration getResponseTimeout() {
+		return this.responseTimeout;
+	}
+
+	public void setResponseTimeout(Duration responseTimeout) {
+		this.responseTimeout = responseTimeout;
+	}
+
+	public Token getToken() {
+		return this.token;
+	}
+
+	@Override
+	public void afterPropertiesSet() {
+		SitecoreCdpPropertiesValidator.validate(this);
+	}
+
+	/**
+	 * Return the base URL API calls go to: {@code base-url} when set, else the region's.
+	 * @return the effective base URL
+	 */
+	public URI determineBaseUrl() {
+		return (this.baseUrl != null) ? this.baseUrl : this.region.getBaseUrl();
+	}
+
+	/**
+	 * Access token settings.
+	 */
+	public static class Token {
+
+		/**
+		 * Connect timeout of token requests.
+		 */
+		private Duration connectTimeout = Duration.ofSeconds(5);
+
+		/**
+		 * Response timeout of token requests.
+		 */
+		private Duration responseTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * How long before a token expires a background refresh starts, while calls go on
+		 * with the current token. Capped at half the token's lifetime.
+		 */
+		private Duration refreshAhead = Duration.ofMinutes(5);
+
+		/**
+		 * How long before a token expires it is no longer sent; calls then wait for a new
+		 * one. Capped at a tenth of the token's lifetime. Must be shorter than
+		 * refresh-ahead.
+		 */
+		private Duration expiryMargin = Duration.ofSeconds(60);
+
+		/**
+		 * Wait before the first retry after a failed token request. Doubles, with jitter,
+		 * after each further failure.
+		 */
+		private Duration initialBackoff = Duration.ofSeconds(1);
+
+		/**
+		 * Longest wait between two token requests after failures.
+		 */
+		private Duration maxBackoff = Duration.ofSeconds(30);
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public Duration getResponseTimeout() {
+			return this.responseTimeout;
+		}
+
+		public void setResponseTimeout(Duration responseTimeout) {
+			this.responseTimeout = responseTimeout;
+		}
+
+		public Duration getRefreshAhead() {
+			return this.refreshAhead;
+		}
+
+		public void setRefreshAhead(Duration refreshAhead) {
+			this.refreshAhead = refreshAhead;
+		}
+
+		public Duration getExpiryMargin() {
+			return this.expiryMargin;
+		}
+
+		public void setExpiryMargin(Duration expiryMargin) {
+			this.expiryMargin = expiryMargin;
+		}
+
+		public Duration getInitialBackoff() {
+			return this.initialBackoff;
+		}
+
+		public void setInitialBackoff(Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
+		}
+
+		public Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+	}
+
+}

@@ -1,0 +1,125 @@
+package io.github.sitecorecdp.autoconfigure;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.StringUtils;
+
+/**
+ * The rules a {@link SitecoreCdpProperties} must meet before anything is built from it.
+ * Each failure names the property and says how to fix it; none shows a secret.
+ *
+ * @author sitecore-cdp-spring-boot
+ */
+final class SitecoreCdpPropertiesValidator {
+
+	private static final String PREFIX = "sitecore.cdp.";
+
+	private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.\\d{1,3}){3}");
+
+	private static final String WHERE_TO_GET_KEYS = "Sitecore Cloud Portal API keys are created in the Cloud Portal "
+			+ "(Admin > API keys), for the feature of the API you call, such as Audience export. "
+			+ "To start the application without Sitecore CDP, set sitecore.cdp.enabled=false.";
+
+	private SitecoreCdpPropertiesValidator() {
+	}
+
+	static void validate(SitecoreCdpProperties properties) {
+		requireText("api-key", properties.getApiKey(), "the API key (the OAuth2 client_id)");
+		requireText("api-secret", properties.getApiSecret(), "the API secret (the OAuth2 client_secret)");
+		requireSafeUrl("token-uri", properties.getTokenUri());
+		if (properties.getBaseUrl() != null) {
+			requireSafeUrl("base-url", properties.getBaseUrl());
+		}
+		if (!StringUtils.hasText(properties.getAudience())) {
+			throw new InvalidSitecoreCdpPropertyException(PREFIX + "audience", "sitecore.cdp.audience is empty.",
+					"Remove sitecore.cdp.audience to use https://api.sitecorecloud.io, or set the audience Sitecore "
+							+ "told you to use.");
+		}
+		requirePositive("connect-timeout", properties.getConnectTimeout());
+		requirePositive("response-timeout", properties.getResponseTimeout());
+		SitecoreCdpProperties.Token token = properties.getToken();
+		requirePositive("token.connect-timeout", token.getConnectTimeout());
+		requirePositive("token.response-timeout", token.getResponseTimeout());
+		requirePositive("token.refresh-ahead", token.getRefreshAhead());
+		requirePositive("token.expiry-margin", token.getExpiryMargin());
+		requirePositive("token.initial-backoff", token.getInitialBackoff());
+		requirePositive("token.max-backoff", token.getMaxBackoff());
+		if (token.getExpiryMargin().compareTo(token.getRefreshAhead()) >= 0) {
+			throw new InvalidSitecoreCdpPropertyException(PREFIX + "token.expiry-margin",
+					"sitecore.cdp.token.expiry-margin (" + token.getExpiryMargin()
+							+ ") is not shorter than sitecore.cdp.token.refresh-ahead (" + token.getRefreshAhead()
+							+ "), so there would be no time to refresh a token before calls must wait for it.",
+					"Make sitecore.cdp.token.expiry-margin shorter than sitecore.cdp.token.refresh-ahead "
+							+ "(defaults: 60s and 5m).");
+		}
+		if (token.getInitialBackoff().compareTo(token.getMaxBackoff()) > 0) {
+			throw new InvalidSitecoreCdpPropertyException(PREFIX + "token.initial-backoff",
+					"sitecore.cdp.token.initial-backoff (" + token.getInitialBackoff()
+							+ ") is longer than sitecore.cdp.token.max-backoff (" + token.getMaxBackoff() + ").",
+					"Make sitecore.cdp.token.initial-backoff at most sitecore.cdp.token.max-backoff "
+							+ "(defaults: 1s and 30s).");
+		}
+	}
+
+	private static void requireText(String name, @Nullable String value, String what) {
+		if (!StringUtils.hasText(value)) {
+			String property = PREFIX + name;
+			String variable = property.toUpperCase().replace('.', '_').replace('-', '_');
+			throw new InvalidSitecoreCdpPropertyException(property,
+					property + " is not set: the Sitecore CDP client needs " + what + " to get access tokens.",
+					"Set " + property + " (or the environment variable " + variable + ") to " + what
+							+ " of a Sitecore Cloud Portal API key. " + WHERE_TO_GET_KEYS);
+		}
+	}
+
+	private static void requireSafeUrl(String name, URI url) {
+		String property = PREFIX + name;
+		if (!url.isAbsolute() || url.getHost() == null) {
+			throw new InvalidSitecoreCdpPropertyException(property,
+					property + " (" + printable(url) + ") is not an absolute URL with a host.",
+					"Set " + property + " to an absolute https URL, such as https://host/path.");
+		}
+		if (url.getUserInfo() != null) {
+			throw new InvalidSitecoreCdpPropertyException(property,
+					property + " (" + printable(url) + ") contains user information.",
+					"Remove the user information from " + property
+							+ "; credentials belong in sitecore.cdp.api-key and sitecore.cdp.api-secret.");
+		}
+		String scheme = url.getScheme().toLowerCase();
+		if (scheme.equals("https") || (scheme.equals("http") && isLoopback(url.getHost()))) {
+			return;
+		}
+		throw new InvalidSitecoreCdpPropertyException(property,
+				property + " (" + printable(url) + ") does not use https: the API secret and access tokens "
+						+ "would cross the network unencrypted.",
+				"Use an https URL for " + property
+						+ ". Plain http is accepted only for loopback hosts (localhost, 127.0.0.0/8, [::1]) in tests.");
+	}
+
+	private static void requirePositive(String name, Duration value) {
+		if (value.isNegative() || value.isZero()) {
+			throw new InvalidSitecoreCdpPropertyException(PREFIX + name,
+					PREFIX + name + " is " + value + ", but must be longer than zero.",
+					"Set " + PREFIX + name + " to a positive duration, such as 10s, or remove it to use the default.");
+		}
+	}
+
+	private static boolean isLoopback(String host) {
+		String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+		return bare.equalsIgnoreCase("localhost") || IPV4_LOOPBACK.matcher(bare).matches() || bare.equals("::1")
+				|| bare.equals("0:0:0:0:0:0:0:1");
+	}
+
+	private static String printable(URI url) {
+		// Never echo user information: it may hold a password.
+		if (url.getRawUserInfo() == null) {
+			return url.toString();
+		}
+		return url.toString().replace(url.getRawUserInfo() + "@", "****@");
+	}
+
+}

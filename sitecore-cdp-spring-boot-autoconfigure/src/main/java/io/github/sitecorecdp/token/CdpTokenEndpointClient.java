@@ -1,0 +1,116 @@
+package io.github.sitecorecdp.token;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeoutException;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.security.oauth2.client.endpoint.OAuth2ClientCredentialsGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.WebClientReactiveClientCredentialsTokenResponseClient;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Makes one client_credentials token request to Sitecore's token endpoint per
+ * subscription. Caching, single-flight and backoff are {@link CdpAccessTokenManager}'s
+ * job, not this class's.
+ *
+ * <p>
+ * The request itself is Spring Security's: client_secret_post, so {@code client_id} and
+ * {@code client_secret} travel in the form body as Sitecore expects, plus the
+ * {@code audience} parameter Sitecore requires.
+ *
+ * @author sitecore-cdp-spring-boot
+ */
+public final class CdpTokenEndpointClient {
+
+	private static final String REGISTRATION_ID = "sitecore-cdp";
+
+	private final OAuth2ClientCredentialsGrantRequest grantRequest;
+
+	private final WebClientReactiveClientCredentialsTokenResponseClient responseClient;
+
+	private final URI tokenUri;
+
+	private final Duration timeout;
+
+	private final Clock clock;
+
+	/**
+	 * Create a new instance.
+	 * @param apiKey the API key, sent as {@code client_id}
+	 * @param apiSecret the API secret, sent as {@code client_secret}
+	 * @param tokenUri the token endpoint
+	 * @param audience the value of the {@code audience} parameter
+	 * @param webClient a plain WebClient for the token call, with connection timeouts and
+	 * no authentication filter
+	 * @param timeout the longest a token request may take in all
+	 * @param clock the clock that stamps tokens with their issue and expiry times
+	 */
+	public CdpTokenEndpointClient(String apiKey, String apiSecret, URI tokenUri, String audience, WebClient webClient,
+			Duration timeout, Clock clock) {
+		ClientRegistration registration = ClientRegistration.withRegistrationId(REGISTRATION_ID)
+			.clientId(apiKey)
+			.clientSecret(apiSecret)
+			.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
+			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+			.tokenUri(tokenUri.toString())
+			.build();
+		this.grantRequest = new OAuth2ClientCredentialsGrantRequest(registration);
+		this.responseClient = new WebClientReactiveClientCredentialsTokenResponseClient();
+		this.responseClient.setWebClient(webClient);
+		this.responseClient.addParametersConverter((request) -> audienceParameter(audience));
+		this.responseClient.setBodyExtractor(new TokenResponseBodyExtractor(tokenUri, apiSecret, clock));
+		this.tokenUri = tokenUri;
+		this.timeout = timeout;
+		this.clock = clock;
+	}
+
+	/**
+	 * Request a new access token. Nothing is sent until subscription.
+	 * @return the token, stamped with this client's clock; or a {@link CdpTokenException}
+	 */
+	public Mono<OAuth2AccessToken> requestToken() {
+		return Mono.defer(() -> {
+			Instant requestedAt = this.clock.instant();
+			return this.responseClient.getTokenResponse(this.grantRequest)
+				.timeout(this.timeout)
+				.map((response) -> restamp(response, requestedAt))
+				.onErrorMap((ex) -> !(ex instanceof CdpTokenException), this::unreachable);
+		});
+	}
+
+	/**
+	 * Spring Security stamps tokens with {@code Instant.now()}; expiry decisions use the
+	 * injected clock, measured from when the request was sent (the conservative end).
+	 */
+	private static OAuth2AccessToken restamp(OAuth2AccessTokenResponse response, Instant requestedAt) {
+		OAuth2AccessToken token = response.getAccessToken();
+		Duration lifetime = Duration.between(token.getIssuedAt(), token.getExpiresAt());
+		return new OAuth2AccessToken(token.getTokenType(), token.getTokenValue(), requestedAt,
+				requestedAt.plus(lifetime), token.getScopes());
+	}
+
+	private CdpTokenException unreachable(Throwable ex) {
+		String what = (ex instanceof TimeoutException) ? "did not answer within " + this.timeout
+				: "could not be reached: " + NestedExceptionUtils.getMostSpecificCause(ex);
+		return new CdpTokenException("Sitecore token endpoint " + this.tokenUri + " " + what, ex, true);
+	}
+
+	private static MultiValueMap<String, String> audienceParameter(String audience) {
+		MultiValueMap<String, String> parameters = new LinkedMultiValueMap<>();
+		parameters.add("audience", audience);
+		return parameters;
+	}
+
+}
