@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.util.StringUtils;
 
 /**
@@ -50,16 +51,16 @@ final class SitecoreCdpPropertiesValidator {
 		requirePositive("token.max-backoff", token.getMaxBackoff());
 		if (token.getExpiryMargin().compareTo(token.getRefreshAhead()) >= 0) {
 			throw new InvalidSitecoreCdpPropertyException(PREFIX + "token.expiry-margin",
-					"sitecore.cdp.token.expiry-margin (" + token.getExpiryMargin()
-							+ ") is not shorter than sitecore.cdp.token.refresh-ahead (" + token.getRefreshAhead()
+					"sitecore.cdp.token.expiry-margin (" + print(token.getExpiryMargin())
+							+ ") is not shorter than sitecore.cdp.token.refresh-ahead (" + print(token.getRefreshAhead())
 							+ "), so there would be no time to refresh a token before calls must wait for it.",
 					"Make sitecore.cdp.token.expiry-margin shorter than sitecore.cdp.token.refresh-ahead "
 							+ "(defaults: 60s and 5m).");
 		}
 		if (token.getInitialBackoff().compareTo(token.getMaxBackoff()) > 0) {
 			throw new InvalidSitecoreCdpPropertyException(PREFIX + "token.initial-backoff",
-					"sitecore.cdp.token.initial-backoff (" + token.getInitialBackoff()
-							+ ") is longer than sitecore.cdp.token.max-backoff (" + token.getMaxBackoff() + ").",
+					"sitecore.cdp.token.initial-backoff (" + print(token.getInitialBackoff())
+							+ ") is longer than sitecore.cdp.token.max-backoff (" + print(token.getMaxBackoff()) + ").",
 					"Make sitecore.cdp.token.initial-backoff at most sitecore.cdp.token.max-backoff "
 							+ "(defaults: 1s and 30s).");
 		}
@@ -103,9 +104,13 @@ final class SitecoreCdpPropertiesValidator {
 	private static void requirePositive(String name, Duration value) {
 		if (value.isNegative() || value.isZero()) {
 			throw new InvalidSitecoreCdpPropertyException(PREFIX + name,
-					PREFIX + name + " is " + value + ", but must be longer than zero.",
+					PREFIX + name + " is " + print(value) + ", but must be longer than zero.",
 					"Set " + PREFIX + name + " to a positive duration, such as 10s, or remove it to use the default.");
 		}
+	}
+
+	private static String print(Duration duration) {
+		return DurationStyle.SIMPLE.print(duration);
 	}
 
 	private static boolean isLoopback(String host) {

@@ -1,0 +1,165 @@
+package io.github.sitecorecdp.autoconfigure;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.BeanUtils;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ContextConsumer;
+import org.springframework.util.ClassUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Startup refusals of wrong or unsafe {@code sitecore.cdp.*} configuration, as the
+ * failure analyzer reports them.
+ */
+class SitecoreCdpPropertiesValidationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(SitecoreCdpAutoConfiguration.class));
+
+	private final ApplicationContextRunner configured = this.contextRunner
+		.withPropertyValues("sitecore.cdp.api-key=key", "sitecore.cdp.api-secret=s3cr3t");
+
+	@Test
+	void whenApiKeyIsMissingThenStartupFailsNamingThePropertyAndWhereToGetIt() {
+		this.contextRunner.withPropertyValues("sitecore.cdp.api-secret=s3cr3t").run(refused((analysis) -> {
+			assertThat(analysis.getDescription()).contains("sitecore.cdp.api-key is not set");
+			assertThat(analysis.getAction()).contains("SITECORE_CDP_API_KEY")
+				.contains("Sitecore Cloud Portal")
+				.contains("sitecore.cdp.enabled=false");
+		}));
+	}
+
+	@Test
+	void whenApiSecretIsBlankThenStartupFailsNamingTheProperty() {
+		this.contextRunner.withPropertyValues("sitecore.cdp.api-key=key", "sitecore.cdp.api-secret=  ")
+			.run(refused((analysis) -> {
+				assertThat(analysis.getDescription()).contains("sitecore.cdp.api-secret is not set");
+				assertThat(analysis.getAction()).contains("SITECORE_CDP_API_SECRET");
+			}));
+	}
+
+	@Test
+	void whenTokenUriIsPlainHttpToARemoteHostThenStartupFails() {
+		this.configured.withPropertyValues("sitecore.cdp.token-uri=http://auth.example.com/oauth/token")
+			.run(refused((analysis) -> {
+				assertThat(analysis.getDescription()).contains("sitecore.cdp.token-uri")
+					.contains("http://auth.example.com/oauth/token")
+					.contains("does not use https");
+				assertThat(analysis.getAction()).contains("https").contains("loopback");
+			}));
+	}
+
+	@Test
+	void whenBaseUrlIsPlainHttpToARemoteHostThenStartupFails() {
+		this.configured.withPropertyValues("sitecore.cdp.base-url=http://10.1.2.3:8080")
+			.run(refused((analysis) -> assertThat(analysis.getDescription()).contains("sitecore.cdp.base-url")
+				.contains("does not use https")));
+	}
+
+	@Test
+	void whenUrlsArePlainHttpOnLoopbackThenTheyAreAccepted() {
+		for (String host : new String[] { "localhost", "127.0.0.1", "127.8.9.10", "[::1]" }) {
+			this.configured
+				.withPropertyValues("sitecore.cdp.token-uri=http://" + host + ":8080/oauth/token",
+						"sitecore.cdp.base-url=http://" + host + ":8081")
+				.run((context) -> assertThat(context).hasNotFailed());
+		}
+	}
+
+	@Test
+	void whenTokenUriIsRelativeThenStartupFails() {
+		this.configured.withPropertyValues("sitecore.cdp.token-uri=/oauth/token")
+			.run(refused((analysis) -> assertThat(analysis.getDescription()).contains("sitecore.cdp.token-uri")
+				.contains("not an absolute URL")));
+	}
+
+	@Test
+	void whenUrlCarriesUserInformationThenStartupFailsWithoutEchoingIt() {
+		this.configured.withPropertyValues("sitecore.cdp.base-url=https://user:hunter2@api.example.com")
+			.run(refused((analysis) -> {
+				assertThat(analysis.getDescription()).contains("sitecore.cdp.base-url").doesNotContain("hunter2");
+				assertThat(analysis.getAction()).doesNotContain("hunter2");
+			}));
+	}
+
+	@Test
+	void whenRegionIsUnknownThenStartupFailsNamingThePropertyAndTheValidValues() {
+		this.configured.withPropertyValues("sitecore.cdp.region=mars").run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = analyzeWithBoot(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("sitecore.cdp.region").contains("mars");
+			assertThat(analysis.getAction()).contains("EU").contains("US").contains("AP").contains("JPE");
+		});
+	}
+
+	@Test
+	void whenADurationIsNotPositiveThenStartupFailsNamingIt() {
+		this.configured.withPropertyValues("sitecore.cdp.token.response-timeout=0s")
+			.run(refused((analysis) -> assertThat(analysis.getDescription())
+				.contains("sitecore.cdp.token.response-timeout")
+				.contains("longer than zero")));
+		this.configured.withPropertyValues("sitecore.cdp.connect-timeout=-1s")
+			.run(refused((analysis) -> assertThat(analysis.getDescription()).contains("sitecore.cdp.connect-timeout")));
+	}
+
+	@Test
+	void whenExpiryMarginIsNotShorterThanRefreshAheadThenStartupFails() {
+		this.configured
+			.withPropertyValues("sitecore.cdp.token.refresh-ahead=1m", "sitecore.cdp.token.expiry-margin=1m")
+			.run(refused((analysis) -> {
+				assertThat(analysis.getDescription()).contains("sitecore.cdp.token.expiry-margin")
+					.contains("sitecore.cdp.token.refresh-ahead");
+				assertThat(analysis.getAction()).contains("shorter");
+			}));
+	}
+
+	@Test
+	void whenInitialBackoffExceedsMaxBackoffThenStartupFails() {
+		this.configured.withPropertyValues("sitecore.cdp.token.initial-backoff=1m", "sitecore.cdp.token.max-backoff=30s")
+			.run(refused((analysis) -> assertThat(analysis.getDescription())
+				.contains("sitecore.cdp.token.initial-backoff")
+				.contains("sitecore.cdp.token.max-backoff")));
+	}
+
+	@Test
+	void whenAudienceIsBlankThenStartupFails() {
+		this.configured.withPropertyValues("sitecore.cdp.audience= ")
+			.run(refused((analysis) -> assertThat(analysis.getDescription()).contains("sitecore.cdp.audience")));
+	}
+
+	@Test
+	void whenStartupIsRefusedThenTheSecretIsNotInTheReport() {
+		this.configured.withPropertyValues("sitecore.cdp.token-uri=http://auth.example.com/oauth/token")
+			.run(refused((analysis) -> {
+				assertThat(analysis.getDescription()).doesNotContain("s3cr3t");
+				assertThat(analysis.getAction()).doesNotContain("s3cr3t");
+			}));
+	}
+
+	private static ContextConsumer<AssertableApplicationContext> refused(
+			java.util.function.Consumer<FailureAnalysis> assertions) {
+		return (context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new InvalidSitecoreCdpPropertyFailureAnalyzer()
+				.analyze(context.getStartupFailure());
+			assertThat(analysis).as("analysis of %s", context.getStartupFailure()).isNotNull();
+			assertions.accept(analysis);
+		};
+	}
+
+	private static FailureAnalysis analyzeWithBoot(Throwable failure) throws Exception {
+		// Boot's own (package-private) analyzer of bind failures, as Boot runs it at startup.
+		FailureAnalyzer analyzer = (FailureAnalyzer) BeanUtils.instantiateClass(ClassUtils
+			.forName("org.springframework.boot.diagnostics.analyzer.BindFailureAnalyzer", null));
+		FailureAnalysis analysis = analyzer.analyze(failure);
+		assertThat(analysis).as("analysis of %s", failure).isNotNull();
+		return analysis;
+	}
+
+}

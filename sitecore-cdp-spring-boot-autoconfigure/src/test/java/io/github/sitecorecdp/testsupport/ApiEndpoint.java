@@ -1,0 +1,117 @@
+package io.github.sitecorecdp.testsupport;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+
+/**
+ * An API host on loopback that records every request and answers 200 with a small JSON
+ * body, or 401 with Sitecore CDP's error body for scripted answers and rejected tokens.
+ */
+public final class ApiEndpoint extends Dispatcher implements AutoCloseable {
+
+	public static final String UNAUTHORIZED_BODY = "{\"status\":\"UNAUTHORIZED\",\"code\":401,"
+			+ "\"message\":\"Unauthorized\",\"developerMessage\":\"Invalid token\",\"moreInfoUrl\":\"\"}";
+
+	private final MockWebServer server = new MockWebServer();
+
+	private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+
+	private final Queue<Integer> scriptedStatuses = new ConcurrentLinkedQueue<>();
+
+	private final Set<String> rejectedTokens = ConcurrentHashMap.newKeySet();
+
+	private volatile Duration rejectionDelay = Duration.ZERO;
+
+	private ApiEndpoint() {
+	}
+
+	public static ApiEndpoint start() {
+		ApiEndpoint endpoint = new ApiEndpoint();
+		endpoint.server.setDispatcher(endpoint);
+		try {
+			endpoint.server.start();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		return endpoint;
+	}
+
+	public URI baseUrl() {
+		return URI.create("http://" + this.server.getHostName() + ":" + this.server.getPort());
+	}
+
+	/** The next requests get these statuses, in order. */
+	public ApiEndpoint thenRespond(int... statuses) {
+		for (int status : statuses) {
+			this.scriptedStatuses.add(status);
+		}
+		return this;
+	}
+
+	/** Requests with this token get 401. */
+	public ApiEndpoint reject(String token) {
+		this.rejectedTokens.add(token);
+		return this;
+	}
+
+	/** Answers to rejected tokens come this much later, so that concurrent calls overlap. */
+	public ApiEndpoint delayRejections(Duration delay) {
+		this.rejectionDelay = delay;
+		return this;
+	}
+
+	public int requestCount() {
+		return this.requests.size();
+	}
+
+	public List<RecordedRequest> requests() {
+		return this.requests;
+	}
+
+	public static String authorization(RecordedRequest request) {
+		return request.getHeaders().get("Authorization");
+	}
+
+	@Override
+	public MockResponse dispatch(RecordedRequest request) {
+		this.requests.add(request);
+		Integer status = this.scriptedStatuses.poll();
+		String authorization = authorization(request);
+		if (status == null && authorization != null
+				&& this.rejectedTokens.contains(authorization.substring("Bearer ".length()))) {
+			return new MockResponse.Builder().code(401)
+				.setHeader("Content-Type", "application/json")
+				.body(UNAUTHORIZED_BODY)
+				.headersDelay(this.rejectionDelay.toMillis(), TimeUnit.MILLISECONDS)
+				.build();
+		}
+		if (status != null && status != 200) {
+			return json(status, (status == 401) ? UNAUTHORIZED_BODY : "{\"code\":" + status + "}");
+		}
+		return json(200, "{\"path\":\"" + request.getUrl().encodedPath() + "\"}");
+	}
+
+	private static MockResponse json(int status, String body) {
+		return new MockResponse.Builder().code(status).setHeader("Content-Type", "application/json").body(body).build();
+	}
+
+	@Override
+	public void close() {
+		this.server.close();
+	}
+
+}

@@ -1,0 +1,291 @@
+package io.github.sitecorecdp.web;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
+import io.github.sitecorecdp.testsupport.ApiEndpoint;
+import io.github.sitecorecdp.testsupport.TokenEndpoint;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.http.MediaType;
+import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * What {@code cdpWebClient} sends over the wire, against a token endpoint and API hosts on
+ * loopback.
+ */
+class CdpWebClientTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private TokenEndpoint tokenEndpoint;
+
+	private ApiEndpoint api;
+
+	private ApplicationContextRunner contextRunner;
+
+	@BeforeEach
+	void startServers() {
+		this.tokenEndpoint = TokenEndpoint.start();
+		this.api = ApiEndpoint.start();
+		this.contextRunner = new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(WebClientAutoConfiguration.class, SitecoreCdpAutoConfiguration.class))
+			.withPropertyValues("sitecore.cdp.api-key=test-key", "sitecore.cdp.api-secret=test-secret",
+					"sitecore.cdp.token-uri=" + this.tokenEndpoint.uri(), "sitecore.cdp.base-url=" + this.api.baseUrl());
+	}
+
+	@AfterEach
+	void stopServers() {
+		this.tokenEndpoint.close();
+		this.api.close();
+	}
+
+	@Test
+	void whenCalledThenTokenRequestIsClientSecretPostFormWithAudience() {
+		run((client) -> get(client, "/v2/ping"));
+		assertThat(this.tokenEndpoint.requestCount()).isEqualTo(1);
+		RecordedRequest request = this.tokenEndpoint.lastRequest();
+		assertThat(request.getMethod()).isEqualTo("POST");
+		assertThat(request.getUrl().encodedPath()).isEqualTo(TokenEndpoint.PATH);
+		assertThat(MediaType.parseMediaType(request.getHeaders().get("Content-Type")).isCompatibleWith(
+				MediaType.APPLICATION_FORM_URLENCODED))
+			.isTrue();
+		assertThat(request.getHeaders().get("Authorization")).isNull();
+		assertThat(TokenEndpoint.form(request)).containsExactlyInAnyOrderEntriesOf(java.util.Map.of("grant_type",
+				"client_credentials", "client_id", "test-key", "client_secret", "test-secret", "audience",
+				"https://api.sitecorecloud.io"));
+	}
+
+	@Test
+	void whenCalledThenApiRequestCarriesBearerTokenAndAcceptsJson() {
+		run((client) -> get(client, "/v2/audienceExports/definitions/ref/latestExport"));
+		RecordedRequest request = this.api.requests().get(0);
+		assertThat(request.getUrl().encodedPath()).isEqualTo("/v2/audienceExports/definitions/ref/latestExport");
+		assertThat(ApiEndpoint.authorization(request)).isEqualTo("Bearer token-1");
+		assertThat(request.getHeaders().get("Accept")).isEqualTo("application/json");
+	}
+
+	@Test
+	void whenTwentyCallsThenOneTokenRequest() {
+		run((client) -> {
+			for (int i = 0; i < 20; i++) {
+				get(client, "/v2/call/" + i);
+			}
+		});
+		assertThat(this.api.requestCount()).isEqualTo(20);
+		assertThat(this.tokenEndpoint.requestCount()).isEqualTo(1);
+		assertThat(this.api.requests()).extracting(ApiEndpoint::authorization).containsOnly("Bearer token-1");
+	}
+
+	@Test
+	void whenHundredConcurrentColdCallsThenOneTokenRequest() {
+		this.tokenEndpoint.delayMillis(300);
+		run((client) -> {
+			List<String> bodies = Flux.range(0, 100)
+				.flatMap((i) -> client.get().uri("/v2/call/{i}", i).retrieve().bodyToMono(String.class), 100)
+				.collectList()
+				.block(TIMEOUT);
+			assertThat(bodies).hasSize(100);
+		});
+		assertThat(this.tokenEndpoint.requestCount()).isEqualTo(1);
+		assertThat(this.api.requestCount()).isEqualTo(100);
+	}
+
+	@Test
+	void whenCallsUnderDifferentPrincipalsThenOneToken() {
+		run((client) -> {
+			for (String user : List.of("alice", "bob", "carol")) {
+				client.get()
+					.uri("/v2/as/{user}", user)
+					.retrieve()
+					.bodyToMono(String.class)
+					.contextWrite(ReactiveSecurityContextHolder
+						.withAuthentication(new TestingAuthenticationToken(user, "password", "ROLE_USER")))
+					.block(TIMEOUT);
+			}
+		});
+		assertThat(this.tokenEndpoint.requestCount()).isEqualTo(1);
+		assertThat(this.api.requests()).extracting(ApiEndpoint::authorization).containsOnly("Bearer token-1");
+	}
+
+	@Test
+	void whenAbsoluteUrlToAnotherHostThenNoToken() {
+		try (ApiEndpoint otherHost = ApiEndpoint.start()) {
+			run((client) -> {
+				get(client, "/v2/first");
+				client.get().uri(otherHost.baseUrl() + "/file.gz").retrieve().bodyToMono(String.class).block(TIMEOUT);
+			});
+			assertThat(otherHost.requestCount()).isEqualTo(1);
+			assertThat(ApiEndpoint.authorization(otherHost.requests().get(0))).isNull();
+		}
+	}
+
+	@Test
+	void whenApiAnswers401OnceThenReplaysWithNewTokenAndSameBody() {
+		this.api.thenRespond(401, 200);
+		run((client) -> {
+			String body = client.post()
+				.uri("/v2/things")
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue("{\"name\":\"thing\"}")
+				.retrieve()
+				.bodyToMono(String.class)
+				.block(TIMEOUT);
+			assertThat(body).contains("/v2/things");
+		});
+		assertThat(this.tokenEndpoint.requestCount()).isEqualTo(2);
+		assertThat(this.api.requestCount()).isEqualTo(2);
+		RecordedRequest first = this.api.requests().get(0);
+		RecordedRequest replay = this.api.requests().get(1);
+		assertThat(ApiEndpoint.authorization(first)).isEqualTo("Bearer token-1");
+		assertThat(ApiEndpoint.authorization(replay)).isEqualTo("Bearer token-2");
+		assertThat(replay.getMethod()).isEqualTo("POST");
+		assertThat(replay.getBody()).isEqualTo(first.getBody());
+		assertThat(replay.getBody().utf8()).isEqualTo("{\"name\":\"thing\"}");
+	}
+
+	@Test
+	void whenFormBodyMeets401ThenReplayIsByteIdentical() {
+		this.api.thenRespond(401, 200);
+		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+		form.add("a", "1");
+		form.add("b", "two words");
+		run((client) -> client.post()
+			.uri("/v2/form")
+			.body(BodyInserters.fromFormData(form))
+			.retrieve()
+			.toBodilessEntity()
+			.block(TIMEOUT));
+		assertThat(this.api.requestCount()).isEqualTo(2);
+		assertThat(this.api.requests().get(1).getBody()).isEqualTo(this.api.requests().get(0).getBody());
+		assertThat(this.api.requests().get(1).getBody().utf8()).isEqualTo("a=1&b=two+words");
+	}
+
+	@Test
+	void whenApiAnswers401TwiceThenCallerSees401AfterOneReplay() {
+		this.api.thenRespond(401, 401);
+		run((client) -> assertThatExceptionOfType(WebClientResponseException.Unauthorized.class)
+			.isThrownBy(() -> get(client, "/v2/forbidden")));
+		assertThat(this.api.requestCount()).isEqualTo(2);
+		assertThat(this.tokenEndpoint.requestCount()).isEqualTo(2);
+	}
+
+	@Test
+	void whenConcurrentCallsMeet401WithTheSameTokenThenOneNewToken() {
+		run((client) -> {
+			get(client, "/v2/warm-up");
+			this.api.reject("token-1").delayRejections(Duration.ofMillis(200));
+			List<String> bodies = Flux.range(0, 20)
+				.flatMap((i) -> client.get().uri("/v2/call/{i}", i).retrieve().bodyToMono(String.class), 20)
+				.collectList()
+				.block(TIMEOUT);
+			assertThat(bodies).hasSize(20);
+		});
+		assertThat(this.tokenEndpoint.requestCount()).isEqualTo(2);
+		List<String> afterWarmUp = this.api.requests()
+			.subList(1, this.api.requestCount())
+			.stream()
+			.map(ApiEndpoint::authorization)
+			.toList();
+		assertThat(afterWarmUp).filteredOn("Bearer token-2"::equals).hasSize(20);
+		assertThat(afterWarmUp).filteredOn("Bearer token-1"::equals).hasSizeGreaterThan(1);
+	}
+
+	@Test
+	void whenSingleUseBodyMeets401ThenClearError() {
+		this.api.thenRespond(401);
+		run((client) -> {
+			Sinks.Many<String> sink = Sinks.many().unicast().onBackpressureBuffer();
+			sink.tryEmitNext("{\"once\":true}");
+			sink.tryEmitComplete();
+			assertThatExceptionOfType(WebClientRequestException.class)
+				.isThrownBy(() -> client.post()
+					.uri("/v2/stream")
+					.contentType(MediaType.APPLICATION_JSON)
+					.body(sink.asFlux(), String.class)
+					.retrieve()
+					.toBodilessEntity()
+					.block(TIMEOUT))
+				.withMessageContaining("could not be written a second time")
+				.withMessageContaining("bodyValue")
+				.withCauseInstanceOf(IllegalStateException.class);
+		});
+		assertThat(this.api.requestCount()).isEqualTo(1);
+	}
+
+	@Test
+	void whenTokenEndpointIsDownAtStartupThenContextStartsAndCallFailsWithinTimeouts() {
+		this.tokenEndpoint.close();
+		this.contextRunner
+			.withPropertyValues("sitecore.cdp.token.connect-timeout=500ms", "sitecore.cdp.token.response-timeout=500ms")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				WebClient client = context.getBean("cdpWebClient", WebClient.class);
+				long start = System.nanoTime();
+				assertThatExceptionOfType(Exception.class).isThrownBy(() -> get(client, "/v2/ping"))
+					.withMessageContaining("Sitecore token endpoint " + this.tokenEndpoint.uri());
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT);
+			});
+		assertThat(this.api.requestCount()).isZero();
+	}
+
+	@Test
+	void whenTokenEndpointHangsThenCallFailsAfterResponseTimeout() {
+		this.tokenEndpoint.delayMillis(20_000);
+		this.contextRunner.withPropertyValues("sitecore.cdp.token.response-timeout=300ms").run((context) -> {
+			WebClient client = context.getBean("cdpWebClient", WebClient.class);
+			CountDownLatch failed = new CountDownLatch(1);
+			client.get()
+				.uri("/v2/ping")
+				.retrieve()
+				.bodyToMono(String.class)
+				.subscribeOn(Schedulers.boundedElastic())
+				.subscribe(null, (ex) -> failed.countDown());
+			assertThat(failed.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		});
+		assertThat(this.api.requestCount()).isZero();
+	}
+
+	private void run(ClientAction action) {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			action.accept(context.getBean("cdpWebClient", WebClient.class));
+		});
+	}
+
+	private static String get(WebClient client, String path) {
+		return client.get().uri(path).retrieve().bodyToMono(String.class).block(TIMEOUT);
+	}
+
+	@FunctionalInterface
+	interface ClientAction {
+
+		void accept(WebClient client) throws Exception;
+
+	}
+
+
+}
