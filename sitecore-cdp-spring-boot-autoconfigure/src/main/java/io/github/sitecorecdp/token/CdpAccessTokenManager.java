@@ -84,8 +84,11 @@ public final class CdpAccessTokenManager {
 		this.policy = policy;
 		this.clock = clock;
 		this.random = random;
+		// Relative to now, like System.nanoTime(): nanoseconds since the epoch leave too
+		// little headroom for Caffeine's expiry arithmetic.
+		long origin = nanos(clock.instant());
 		this.cache = Caffeine.newBuilder()
-			.ticker(() -> nanos(clock.instant()))
+			.ticker(() -> nanos(clock.instant()) - origin)
 			.expireAfter(Expiry.writing((String key, CachedToken token) -> untilStale(token)))
 			.buildAsync(new TokenLoader());
 	}
@@ -129,14 +132,24 @@ public final class CdpAccessTokenManager {
 
 	private CompletableFuture<CachedToken> freshToken() {
 		CompletableFuture<CachedToken> future = this.cache.get(KEY);
-		// Caffeine and this class read the clock separately; never hand out a token
-		// that went stale between the two reads.
-		if (future.isDone() && !future.isCompletedExceptionally()
-				&& !this.clock.instant().isBefore(future.join().staleAt())) {
+		if (isSpent(future)) {
 			this.cache.asMap().remove(KEY, future);
 			future = this.cache.get(KEY);
 		}
 		return future;
+	}
+
+	/**
+	 * Whether a future in the cache must not be handed out although Caffeine still holds
+	 * it: a failed load that Caffeine has not removed yet (waiters are woken before its
+	 * clean-up runs), or a token that went stale between Caffeine's read of the clock and
+	 * ours.
+	 */
+	private boolean isSpent(CompletableFuture<CachedToken> future) {
+		if (!future.isDone()) {
+			return false;
+		}
+		return future.isCompletedExceptionally() || !this.clock.instant().isBefore(future.join().staleAt());
 	}
 
 	private void refreshInBackground(Instant now) {
