@@ -10,6 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
@@ -34,6 +36,10 @@ public final class ApiEndpoint extends Dispatcher implements AutoCloseable {
 	private final Set<String> rejectedTokens = ConcurrentHashMap.newKeySet();
 
 	private volatile Duration rejectionDelay = Duration.ZERO;
+
+	private volatile Predicate<String> tokenCheck = (token) -> true;
+
+	private final AtomicInteger unauthorized = new AtomicInteger();
 
 	private ApiEndpoint() {
 	}
@@ -74,6 +80,16 @@ public final class ApiEndpoint extends Dispatcher implements AutoCloseable {
 		return this;
 	}
 
+	/** Tokens that fail this check get 401, as an expired token would at Sitecore. */
+	public ApiEndpoint acceptOnly(Predicate<String> check) {
+		this.tokenCheck = check;
+		return this;
+	}
+
+	public int unauthorizedCount() {
+		return this.unauthorized.get();
+	}
+
 	public int requestCount() {
 		return this.requests.size();
 	}
@@ -91,8 +107,12 @@ public final class ApiEndpoint extends Dispatcher implements AutoCloseable {
 		this.requests.add(request);
 		Integer status = this.scriptedStatuses.poll();
 		String authorization = authorization(request);
-		if (status == null && authorization != null
-				&& this.rejectedTokens.contains(authorization.substring("Bearer ".length()))) {
+		String token = (authorization != null) ? authorization.substring("Bearer ".length()) : null;
+		if (status == null && token != null && !this.tokenCheck.test(token)) {
+			status = 401;
+		}
+		if (status == null && token != null && this.rejectedTokens.contains(token)) {
+			this.unauthorized.incrementAndGet();
 			return new MockResponse.Builder().code(401)
 				.setHeader("Content-Type", "application/json")
 				.body(UNAUTHORIZED_BODY)
@@ -100,6 +120,9 @@ public final class ApiEndpoint extends Dispatcher implements AutoCloseable {
 				.build();
 		}
 		if (status != null && status != 200) {
+			if (status == 401) {
+				this.unauthorized.incrementAndGet();
+			}
 			return json(status, (status == 401) ? UNAUTHORIZED_BODY : "{\"code\":" + status + "}");
 		}
 		return json(200, "{\"path\":\"" + request.getUrl().encodedPath() + "\"}");

@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +47,8 @@ public final class TokenEndpoint extends Dispatcher implements AutoCloseable {
 	private volatile IntFunction<String> tokenValues = (n) -> "token-" + n;
 
 	private volatile MockResponse failure;
+
+	private final Map<String, Instant> issuedAt = new ConcurrentHashMap<>();
 
 	private TokenEndpoint() {
 	}
@@ -110,6 +114,12 @@ public final class TokenEndpoint extends Dispatcher implements AutoCloseable {
 		return this.issued.get();
 	}
 
+	/** Whether this endpoint issued the token and, by the real clock, it has not expired. */
+	public boolean isUnexpired(String token) {
+		Instant issued = this.issuedAt.get(token);
+		return issued != null && Instant.now().isBefore(issued.plusSeconds(this.lifetimeSeconds));
+	}
+
 	public List<RecordedRequest> requests() {
 		return this.requests;
 	}
@@ -140,6 +150,7 @@ public final class TokenEndpoint extends Dispatcher implements AutoCloseable {
 			return next;
 		}
 		String token = this.tokenValues.apply(this.issued.incrementAndGet());
+		this.issuedAt.putIfAbsent(token, Instant.now());
 		String body = "{\"access_token\":\"" + token + "\",\"scope\":\"cdp.audience_exports:r\","
 				+ (this.sendExpiresIn ? "\"expires_in\":" + this.lifetimeSeconds + "," : "")
 				+ "\"token_type\":\"Bearer\"}";
