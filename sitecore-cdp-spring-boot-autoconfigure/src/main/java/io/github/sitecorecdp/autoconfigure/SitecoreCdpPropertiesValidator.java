@@ -21,8 +21,8 @@ final class SitecoreCdpPropertiesValidator {
 
 	private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.\\d{1,3}){3}");
 
-	private static final String WHERE_TO_GET_KEYS = "Sitecore Cloud Portal API keys X
-			+ "(Admin > API keys), for the feature of the API you call, such as Audience export. "
+	private static final String WHERE_TO_GET_KEYS = "API keys are created in the Sitecore Cloud Portal, for the "
+			+ "feature of the API you call, such as Audience export. "
 			+ "To start the application without Sitecore CDP, set sitecore.cdp.enabled=false.";
 
 	private SitecoreCdpPropertiesValidator() {
