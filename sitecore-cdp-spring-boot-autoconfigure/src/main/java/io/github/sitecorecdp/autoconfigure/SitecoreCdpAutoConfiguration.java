@@ -3,6 +3,7 @@ package io.github.sitecorecdp.autoconfigure;
 import java.net.URI;
 import java.time.Clock;
 
+import io.github.sitecorecdp.audience.AudienceExportClient;
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
 import io.github.sitecorecdp.token.CdpTokenEndpointClient;
 import io.github.sitecorecdp.token.TokenPolicy;
@@ -12,6 +13,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -24,7 +26,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Auto-configuration of the Sitecore CDP client: a {@link CdpAccessTokenManager} that owns
- * the access token and a {@code cdpWebClient} that sends it to the CDP host.
+ * the access token, a {@code cdpWebClient} that sends it to the CDP host, and typed API
+ * clients on top.
  *
  * <p>
  * Publishes none of Spring Security's OAuth2 beans (registration repository,
@@ -73,18 +76,33 @@ public final class SitecoreCdpAutoConfiguration {
 	WebClient cdpWebClient(SitecoreCdpProperties properties, CdpAccessTokenManager cdpAccessTokenManager,
 			ObjectProvider<WebClient.Builder> webClientBuilder) {
 		URI baseUrl = properties.determineBaseUrl();
+		return apiClientBuilder(properties, webClientBuilder).baseUrl(baseUrl.toString())
+			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+			.filter(new CdpBearerExchangeFilterFunction(cdpAccessTokenManager, CdpHost.of(baseUrl)))
+			.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	AudienceExportClient audienceExportClient(@Qualifier("cdpWebClient") WebClient cdpWebClient,
+			SitecoreCdpProperties properties, ObjectProvider<WebClient.Builder> webClientBuilder) {
+		// Export files sit behind presigned URLs on a storage host: fetched by a client
+		// that has no token filter at all, whatever host the URLs name.
+		WebClient fileWebClient = apiClientBuilder(properties, webClientBuilder).build();
+		return new AudienceExportClient(cdpWebClient, fileWebClient, Clock.systemUTC());
+	}
+
+	private static WebClient.Builder apiClientBuilder(SitecoreCdpProperties properties,
+			ObjectProvider<WebClient.Builder> webClientBuilder) {
 		// Boot's builder is a prototype, but a user's may be a singleton: clone either way.
 		// Without Boot's WebClient auto-configuration (Boot 4 without spring-boot-webclient)
 		// there is no builder bean, and a default one does the job.
-		WebClient.Builder builder = webClientBuilder.getIfAvailable(WebClient::builder).clone();
-		return builder.baseUrl(baseUrl.toString())
-			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+		return webClientBuilder.getIfAvailable(WebClient::builder)
+			.clone()
 			.clientConnector(CdpHttpConnectors.create(properties.getConnectTimeout(), properties.getResponseTimeout()))
 			// spring.codec.log-request-details=true would log the Authorization header at
 			// TRACE; the bearer token must never be logged, so it stays off here.
-			.codecs((codecs) -> codecs.defaultCodecs().enableLoggingRequestDetails(false))
-			.filter(new CdpBearerExchangeFilterFunction(cdpAccessTokenManager, CdpHost.of(baseUrl)))
-			.build();
+			.codecs((codecs) -> codecs.defaultCodecs().enableLoggingRequestDetails(false));
 	}
 
 }

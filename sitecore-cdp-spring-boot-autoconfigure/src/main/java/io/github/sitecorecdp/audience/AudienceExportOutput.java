@@ -1,0 +1,33 @@
+package io.github.sitecorecdp.audience;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The output of one Audience export job: where its files are and until when.
+ *
+ * @param executionRef the job execution
+ * @param definitionRef the Audience export definition
+ * @param friendlyId the definition's friendly id
+ * @param clientKey the tenant's client key
+ * @param expireAt when the presigned file URLs stop working
+ * @param numberOfFiles how many files the export has
+ * @param totalSizeKB the size of all files together, in kilobytes
+ * @param exports the files
+ * @author sitecore-cdp-spring-boot
+ */
+public record AudienceExportOutput(@Nullable String executionRef, @Nullable String definitionRef,
+		@Nullable String friendlyId, @Nullable String clientKey, @Nullable Instant expireAt, int numberOfFiles,
+		long totalSizeKB, @Nullable List<ExportFile> exports) {
+
+	/**
+	 * Return the files, empty rather than {@code null}.
+	 * @return the files
+	 */
+	public List<ExportFile> files() {
+		return (this.exports != null) ? this.exports : List.of();
+	}
+
+}

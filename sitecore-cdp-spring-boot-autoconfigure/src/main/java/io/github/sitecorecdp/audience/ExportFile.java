@@ -1,0 +1,36 @@
+package io.github.sitecorecdp.audience;
+
+import java.net.URI;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One file of an Audience export: gzip-compressed JSON lines, one guest per line, behind a
+ * presigned URL on a storage host (never sent the CDP token).
+ *
+ * @param url the presigned URL, used exactly as given
+ * @param sizeKB the file's size in kilobytes
+ * @param deltaAction {@code add} or {@code remove}, as Sitecore sends it; see
+ * {@link #action()}
+ * @author sitecore-cdp-spring-boot
+ */
+public record ExportFile(String url, long sizeKB, @Nullable String deltaAction) {
+
+	/**
+	 * Return the delta action, {@link DeltaAction#UNKNOWN} for values this version does not
+	 * know.
+	 * @return the delta action
+	 */
+	public DeltaAction action() {
+		return DeltaAction.of(this.deltaAction);
+	}
+
+	/**
+	 * Return the presigned URL as a URI, without re-encoding its signature.
+	 * @return the URL
+	 */
+	public URI uri() {
+		return URI.create(this.url);
+	}
+
+}

@@ -1,0 +1,41 @@
+package io.github.sitecorecdp.test;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Starts a {@link FakeSitecoreCdp} for a Spring test's application context and points
+ * {@code sitecore.cdp.*} (API key and secret, token URI, base URL) at it. The fake is a
+ * bean of the context, so a test can inject it to add fixtures, inject failures and read
+ * the journal; its journal and controls are reset before each test method, its fixtures
+ * and issued tokens are kept.
+ *
+ * <pre class="code">
+ * &#064;SpringBootTest
+ * &#064;AutoConfigureFakeSitecoreCdp
+ * class MyAudienceSyncTests {
+ *
+ *     &#064;Autowired
+ *     FakeSitecoreCdp cdp;
+ * }
+ * </pre>
+ *
+ * @author sitecore-cdp-spring-boot
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Inherited
+public @interface AutoConfigureFakeSitecoreCdp {
+
+	/**
+	 * Whether to load the demo audience ({@code demo-audience}) into the fake.
+	 * @return whether to add demo data
+	 */
+	boolean demoData() default false;
+
+}

@@ -1,0 +1,74 @@
+package io.github.sitecorecdp.test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.test.context.ContextConfigurationAttributes;
+import org.springframework.test.context.ContextCustomizer;
+import org.springframework.test.context.ContextCustomizerFactory;
+import org.springframework.test.context.MergedContextConfiguration;
+import org.springframework.test.context.TestContextAnnotationUtils;
+
+/**
+ * Starts a {@link FakeSitecoreCdp} for test classes annotated with
+ * {@link AutoConfigureFakeSitecoreCdp}. Registered in {@code META-INF/spring.factories}.
+ *
+ * @author sitecore-cdp-spring-boot
+ */
+class FakeSitecoreCdpContextCustomizerFactory implements ContextCustomizerFactory {
+
+	static final String BEAN_NAME = "fakeSitecoreCdp";
+
+	@Override
+	public @Nullable ContextCustomizer createContextCustomizer(Class<?> testClass,
+			List<ContextConfigurationAttributes> configAttributes) {
+		AutoConfigureFakeSitecoreCdp annotation = TestContextAnnotationUtils.findMergedAnnotation(testClass,
+				AutoConfigureFakeSitecoreCdp.class);
+		return (annotation != null) ? new Customizer(annotation.demoData()) : null;
+	}
+
+	/**
+	 * One fake per application context; equal customizers let Spring's test context cache
+	 * share a context (and its fake) between test classes.
+	 */
+	static final class Customizer implements ContextCustomizer {
+
+		private final boolean demoData;
+
+		Customizer(boolean demoData) {
+			this.demoData = demoData;
+		}
+
+		@Override
+		public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration config) {
+			FakeSitecoreCdp fake = FakeSitecoreCdp.start();
+			if (this.demoData) {
+				fake.withDemoData();
+			}
+			context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new MapPropertySource(BEAN_NAME, new HashMap<>(fake.properties())));
+			DefaultListableBeanFactory beanFactory = (DefaultListableBeanFactory) context.getBeanFactory();
+			beanFactory.registerSingleton(BEAN_NAME, fake);
+			beanFactory.registerDisposableBean(BEAN_NAME, fake::close);
+		}
+
+		@Override
+		public boolean equals(@Nullable Object other) {
+			return other instanceof Customizer customizer && customizer.demoData == this.demoData;
+		}
+
+		@Override
+		public int hashCode() {
+			return Objects.hash(Customizer.class, this.demoData);
+		}
+
+	}
+
+}
