@@ -5,7 +5,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 
 /**
- * Prints the latest Audience export of a Sitecore CDP audience.
+ * Prints a summary of the latest Audience export of a Sitecore CDP audience. Without
+ * credentials it runs against an in-process fake Sitecore CDP with demo data.
  *
  * @author sitecore-cdp-spring-boot
  */
@@ -14,7 +15,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 public class SampleApplication {
 
 	public static void main(String[] args) {
-		SpringApplication.run(SampleApplication.class, args);
+		// A one-shot job: close the context (and the fake, if any) and exit with its status.
+		System.exit(SpringApplication.exit(SpringApplication.run(SampleApplication.class, args)));
 	}
 
 }

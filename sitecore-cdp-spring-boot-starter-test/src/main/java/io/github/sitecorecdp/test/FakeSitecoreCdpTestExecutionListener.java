@@ -2,11 +2,12 @@ package io.github.sitecorecdp.test;
 
 import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.TestContext;
+import org.springframework.test.context.TestContextAnnotationUtils;
 import org.springframework.test.context.support.AbstractTestExecutionListener;
 
 /**
- * Resets the journal and controls of the context's {@link FakeSitecoreCdp} before each
- * test method, so that one test's injected failures and request counts do not leak into
+ * Resets the journal and controls of the {@link FakeSitecoreCdp} that
+ * {@link AutoConfigureFakeSitecoreCdp} started, before each test method, so that one test's injected failures and request counts do not leak into
  * the next. Registered in {@code META-INF/spring.factories}.
  *
  * @author sitecore-cdp-spring-boot
@@ -21,7 +22,8 @@ class FakeSitecoreCdpTestExecutionListener extends AbstractTestExecutionListener
 
 	@Override
 	public void beforeTestMethod(TestContext testContext) {
-		if (!testContext.hasApplicationContext()) {
+		if (!testContext.hasApplicationContext() || !TestContextAnnotationUtils
+			.hasAnnotation(testContext.getTestClass(), AutoConfigureFakeSitecoreCdp.class)) {
 			return;
 		}
 		ApplicationContext context = testContext.getApplicationContext();

@@ -1,0 +1,42 @@
+package io.github.sitecorecdp.sample;
+
+import java.util.HashMap;
+
+import io.github.sitecorecdp.test.FakeSitecoreCdp;
+
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Lets the sample run anywhere: when no {@code sitecore.cdp.api-key} is configured, starts
+ * the fake Sitecore CDP from the test kit in-process, with demo data, and points the
+ * starter at it. With real credentials this does nothing. Registered in
+ * {@code META-INF/spring.factories}.
+ *
+ * @author sitecore-cdp-spring-boot
+ */
+class FakeCdpWhenNoCredentials implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+	@Override
+	public void initialize(ConfigurableApplicationContext context) {
+		ConfigurableEnvironment environment = context.getEnvironment();
+		if (Binder.get(environment).bind("sitecore.cdp.api-key", String.class).isBound()) {
+			return;
+		}
+		FakeSitecoreCdp fake = FakeSitecoreCdp.start().withDemoData();
+		environment.getPropertySources()
+			.addFirst(new MapPropertySource("fakeSitecoreCdp", new HashMap<>(fake.properties())));
+		DefaultListableBeanFactory beanFactory = (DefaultListableBeanFactory) context.getBeanFactory();
+		beanFactory.registerSingleton("fakeSitecoreCdp", fake);
+		beanFactory.registerDisposableBean("fakeSitecoreCdp", fake::close);
+		System.out.println("No sitecore.cdp.api-key configured: running against an in-process FAKE Sitecore CDP at "
+				+ fake.baseUrl() + " with demo data.");
+		System.out.println("Set SITECORE_CDP_API_KEY, SITECORE_CDP_API_SECRET, SITECORE_CDP_REGION and "
+				+ "SAMPLE_AUDIENCE_EXPORT_REF to use your Sitecore CDP tenant.");
+	}
+
+}
