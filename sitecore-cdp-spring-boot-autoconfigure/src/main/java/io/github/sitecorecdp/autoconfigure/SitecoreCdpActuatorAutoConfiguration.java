@@ -3,13 +3,23 @@ package io.github.sitecorecdp.autoconfigure;
 import java.util.Locale;
 import java.util.Set;
 
+import io.github.sitecorecdp.actuate.SitecoreCdpHealthIndicator;
+import io.github.sitecorecdp.actuate.SitecoreCdpMetrics;
+import io.github.sitecorecdp.token.CdpAccessTokenManager;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
- * Actuator integration of the Sitecore CDP client.
+ * Actuator and Micrometer integration of the Sitecore CDP client: metrics, a
+ * {@code sitecoreCdp} health contributor, and masking of secrets.
  *
  * <p>
  * Masks the API secret in {@code /env} and {@code /configprops} even when an operator
@@ -18,21 +28,55 @@ import org.springframework.context.annotation.Bean;
  *
  * @author sitecore-cdp-spring-boot
  */
-@AutoConfiguration
-@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.SanitizingFunction")
+@AutoConfiguration(after = SitecoreCdpAutoConfiguration.class)
 public final class SitecoreCdpActuatorAutoConfiguration {
 
-	/** Secret keys, lower case with separators removed, as env, yaml or bean names. */
-	private static final Set<String> SECRET_KEYS = Set.of("sitecorecdpapisecret", "apisecret");
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.SanitizingFunction")
+	static class SanitizingConfiguration {
 
-	@Bean
-	SanitizingFunction sitecoreCdpSanitizingFunction() {
-		return (data) -> isSecret(data.getKey()) ? data.withSanitizedValue() : data;
+		/** Secret keys, lower case with separators removed, as env, yaml or bean names. */
+		private static final Set<String> SECRET_KEYS = Set.of("sitecorecdpapisecret", "apisecret",
+				"sitecorecdpproxypassword");
+
+		@Bean
+		SanitizingFunction sitecoreCdpSanitizingFunction() {
+			return (data) -> isSecret(data.getKey()) ? data.withSanitizedValue() : data;
+		}
+
+		private static boolean isSecret(String key) {
+			String normalized = key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+			return SECRET_KEYS.contains(normalized) || normalized.endsWith("sitecorecdpapisecret")
+					|| normalized.endsWith("sitecorecdpproxypassword");
+		}
+
 	}
 
-	private static boolean isSecret(String key) {
-		String normalized = key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
-		return SECRET_KEYS.contains(normalized) || normalized.endsWith("sitecorecdpapisecret");
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+	@ConditionalOnSitecoreCdpEnabled
+	static class MetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		SitecoreCdpMetrics sitecoreCdpMetrics(ObjectProvider<CdpAccessTokenManager> cdpAccessTokenManager) {
+			return new SitecoreCdpMetrics(cdpAccessTokenManager::getObject);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+	@ConditionalOnBean(CdpAccessTokenManager.class)
+	@ConditionalOnEnabledHealthIndicator("sitecore-cdp")
+	static class HealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "sitecoreCdpHealthIndicator")
+		SitecoreCdpHealthIndicator sitecoreCdpHealthIndicator(CdpAccessTokenManager cdpAccessTokenManager) {
+			return new SitecoreCdpHealthIndicator(cdpAccessTokenManager);
+		}
+
 	}
 
 }

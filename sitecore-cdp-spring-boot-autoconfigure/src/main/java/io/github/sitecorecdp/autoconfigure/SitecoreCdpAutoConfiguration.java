@@ -6,7 +6,9 @@ import java.time.Clock;
 import io.github.sitecorecdp.audience.AudienceExportClient;
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
 import io.github.sitecorecdp.token.CdpTokenEndpointClient;
+import io.github.sitecorecdp.token.CdpTokenListener;
 import io.github.sitecorecdp.token.TokenPolicy;
+import io.github.sitecorecdp.web.CdpBearerClientHttpRequestInterceptor;
 import io.github.sitecorecdp.web.CdpBearerExchangeFilterFunction;
 import io.github.sitecorecdp.web.CdpHost;
 import org.apache.commons.logging.Log;
@@ -15,19 +17,28 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.ReactorClientHttpRequestFactory;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.util.Assert;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Auto-configuration of the Sitecore CDP client: a {@link CdpAccessTokenManager} that owns
- * the access token, a {@code cdpWebClient} that sends it to the CDP host, and typed API
- * clients on top.
+ * the access token, a {@code cdpWebClient} and a {@code cdpRestClient} that send it to the
+ * CDP host, and typed API clients on top. Token call and API calls share one set of
+ * connection settings (timeouts, proxy, TLS).
  *
  * <p>
  * Publishes none of Spring Security's OAuth2 beans (registration repository,
@@ -38,7 +49,10 @@ import org.springframework.web.reactive.function.client.WebClient;
  * @author sitecore-cdp-spring-boot
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration",
-		"org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration" })
+		"org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration",
+		"org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration",
+		"org.springframework.boot.autoconfigure.web.client.RestClientAutoConfiguration",
+		"org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration" })
 @ConditionalOnClass(name = { "org.springframework.web.reactive.function.client.WebClient",
 		"org.springframework.security.oauth2.client.endpoint.WebClientReactiveClientCredentialsTokenResponseClient",
 		"com.github.benmanes.caffeine.cache.Caffeine", "reactor.netty.http.client.HttpClient" })
@@ -50,7 +64,14 @@ public final class SitecoreCdpAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	CdpAccessTokenManager cdpAccessTokenManager(SitecoreCdpProperties properties) {
+	CdpHttpClients sitecoreCdpHttpClients(SitecoreCdpProperties properties, ObjectProvider<SslBundles> sslBundles) {
+		return new CdpHttpClients(properties, sslBundles.getIfAvailable());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CdpAccessTokenManager cdpAccessTokenManager(SitecoreCdpProperties properties, CdpHttpClients httpClients,
+			ObjectProvider<CdpTokenListener> listeners) {
 		SitecoreCdpProperties.Token token = properties.getToken();
 		String apiKey = properties.getApiKey();
 		String apiSecret = properties.getApiSecret();
@@ -58,7 +79,8 @@ public final class SitecoreCdpAutoConfiguration {
 		// A plain WebClient: never Boot's builder, whose customizers and filters are the
 		// application's, and never with the bearer filter.
 		WebClient tokenWebClient = WebClient.builder()
-			.clientConnector(CdpHttpConnectors.create(token.getConnectTimeout(), token.getResponseTimeout()))
+			.clientConnector(new ReactorClientHttpConnector(
+					httpClients.create(token.getConnectTimeout(), token.getResponseTimeout())))
 			.build();
 		Clock clock = Clock.systemUTC();
 		CdpTokenEndpointClient endpoint = new CdpTokenEndpointClient(apiKey, apiSecret, properties.getTokenUri(),
@@ -68,15 +90,16 @@ public final class SitecoreCdpAutoConfiguration {
 				token.getInitialBackoff(), token.getMaxBackoff());
 		logger.info("Sitecore CDP client for " + properties.determineBaseUrl() + ", access tokens from "
 				+ properties.getTokenUri());
-		return new CdpAccessTokenManager(endpoint, policy, clock);
+		return new CdpAccessTokenManager(endpoint, policy, clock,
+				new CompositeCdpTokenListener(listeners.orderedStream().toList()));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(name = "cdpWebClient")
 	WebClient cdpWebClient(SitecoreCdpProperties properties, CdpAccessTokenManager cdpAccessTokenManager,
-			ObjectProvider<WebClient.Builder> webClientBuilder) {
+			CdpHttpClients httpClients, ObjectProvider<WebClient.Builder> webClientBuilder) {
 		URI baseUrl = properties.determineBaseUrl();
-		return apiClientBuilder(properties, webClientBuilder).baseUrl(baseUrl.toString())
+		return apiClientBuilder(properties, httpClients, webClientBuilder).baseUrl(baseUrl.toString())
 			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
 			.filter(new CdpBearerExchangeFilterFunction(cdpAccessTokenManager, CdpHost.of(baseUrl)))
 			.build();
@@ -85,24 +108,59 @@ public final class SitecoreCdpAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	AudienceExportClient audienceExportClient(@Qualifier("cdpWebClient") WebClient cdpWebClient,
-			SitecoreCdpProperties properties, ObjectProvider<WebClient.Builder> webClientBuilder) {
+			SitecoreCdpProperties properties, CdpHttpClients httpClients,
+			ObjectProvider<WebClient.Builder> webClientBuilder) {
 		// Export files sit behind presigned URLs on a storage host: fetched by a client
 		// that has no token filter at all, whatever host the URLs name.
-		WebClient fileWebClient = apiClientBuilder(properties, webClientBuilder).build();
+		WebClient fileWebClient = apiClientBuilder(properties, httpClients, webClientBuilder).build();
 		return new AudienceExportClient(cdpWebClient, fileWebClient, Clock.systemUTC());
 	}
 
-	private static WebClient.Builder apiClientBuilder(SitecoreCdpProperties properties,
+	@Bean
+	@ConditionalOnBooleanProperty("sitecore.cdp.token.warm-up-on-startup")
+	ApplicationListener<ApplicationReadyEvent> sitecoreCdpTokenWarmUp(CdpAccessTokenManager cdpAccessTokenManager) {
+		// In the background: startup never waits for Sitecore or fails because of it.
+		return (event) -> cdpAccessTokenManager.getToken()
+			.subscribe((token) -> logger.debug("Warm-up obtained the first Sitecore CDP access token"),
+					(ex) -> logger.warn("Warm-up could not get a Sitecore CDP access token: " + ex.getMessage()));
+	}
+
+	private static WebClient.Builder apiClientBuilder(SitecoreCdpProperties properties, CdpHttpClients httpClients,
 			ObjectProvider<WebClient.Builder> webClientBuilder) {
 		// Boot's builder is a prototype, but a user's may be a singleton: clone either way.
 		// Without Boot's WebClient auto-configuration (Boot 4 without spring-boot-webclient)
 		// there is no builder bean, and a default one does the job.
 		return webClientBuilder.getIfAvailable(WebClient::builder)
 			.clone()
-			.clientConnector(CdpHttpConnectors.create(properties.getConnectTimeout(), properties.getResponseTimeout()))
+			.clientConnector(new ReactorClientHttpConnector(
+					httpClients.create(properties.getConnectTimeout(), properties.getResponseTimeout())))
 			// spring.codec.log-request-details=true would log the Authorization header at
 			// TRACE; the bearer token must never be logged, so it stays off here.
 			.codecs((codecs) -> codecs.defaultCodecs().enableLoggingRequestDetails(false));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.web.client.RestClient")
+	static class RestClientConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "cdpRestClient")
+		RestClient cdpRestClient(SitecoreCdpProperties properties, CdpAccessTokenManager cdpAccessTokenManager,
+				CdpHttpClients httpClients, ObjectProvider<RestClient.Builder> restClientBuilder) {
+			URI baseUrl = properties.determineBaseUrl();
+			CdpBearerClientHttpRequestInterceptor interceptor = new CdpBearerClientHttpRequestInterceptor(
+					cdpAccessTokenManager, CdpHost.of(baseUrl));
+			return restClientBuilder.getIfAvailable(RestClient::builder)
+				.clone()
+				.baseUrl(baseUrl.toString())
+				.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+				.requestFactory(new ReactorClientHttpRequestFactory(
+						httpClients.create(properties.getConnectTimeout(), properties.getResponseTimeout())))
+				// Last, so the application's own interceptors never see the token.
+				.requestInterceptors((interceptors) -> interceptors.add(interceptor))
+				.build();
+		}
+
 	}
 
 }

@@ -2,6 +2,8 @@ package io.github.sitecorecdp.autoconfigure;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -69,6 +71,10 @@ public class SitecoreCdpProperties implements InitializingBean {
 	private Duration responseTimeout = Duration.ofSeconds(30);
 
 	private final Token token = new Token();
+
+	private final Proxy proxy = new Proxy();
+
+	private final Ssl ssl = new Ssl();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -146,6 +152,14 @@ public class SitecoreCdpProperties implements InitializingBean {
 		return this.token;
 	}
 
+	public Proxy getProxy() {
+		return this.proxy;
+	}
+
+	public Ssl getSsl() {
+		return this.ssl;
+	}
+
 	@Override
 	public void afterPropertiesSet() {
 		SitecoreCdpPropertiesValidator.validate(this);
@@ -198,6 +212,13 @@ public class SitecoreCdpProperties implements InitializingBean {
 		 */
 		private Duration maxBackoff = Duration.ofSeconds(30);
 
+		/**
+		 * Whether to fetch the first token in the background as the application starts.
+		 * Startup never waits for it or fails on it; a failure shows in the log and in
+		 * health.
+		 */
+		private boolean warmUpOnStartup;
+
 		public Duration getConnectTimeout() {
 			return this.connectTimeout;
 		}
@@ -244,6 +265,109 @@ public class SitecoreCdpProperties implements InitializingBean {
 
 		public void setMaxBackoff(Duration maxBackoff) {
 			this.maxBackoff = maxBackoff;
+		}
+
+		public boolean isWarmUpOnStartup() {
+			return this.warmUpOnStartup;
+		}
+
+		public void setWarmUpOnStartup(boolean warmUpOnStartup) {
+			this.warmUpOnStartup = warmUpOnStartup;
+		}
+
+	}
+
+	/**
+	 * HTTP proxy of the token call and the API calls. When no host is set, the JVM's proxy
+	 * system properties (https.proxyHost, http.nonProxyHosts, ...) apply.
+	 */
+	public static class Proxy {
+
+		/**
+		 * Host of the HTTP proxy.
+		 */
+		private @Nullable String host;
+
+		/**
+		 * Port of the HTTP proxy. Required with host.
+		 */
+		private @Nullable Integer port;
+
+		/**
+		 * User name for the proxy, if it requires authentication.
+		 */
+		private @Nullable String username;
+
+		/**
+		 * Password for the proxy. Never logged.
+		 */
+		private @Nullable String password;
+
+		/**
+		 * Hosts reached directly, bypassing the proxy. Entries may start or end with a
+		 * '*' wildcard, as in the JVM's http.nonProxyHosts.
+		 */
+		private List<String> nonProxyHosts = new ArrayList<>();
+
+		public @Nullable String getHost() {
+			return this.host;
+		}
+
+		public void setHost(@Nullable String host) {
+			this.host = host;
+		}
+
+		public @Nullable Integer getPort() {
+			return this.port;
+		}
+
+		public void setPort(@Nullable Integer port) {
+			this.port = port;
+		}
+
+		public @Nullable String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(@Nullable String username) {
+			this.username = username;
+		}
+
+		public @Nullable String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(@Nullable String password) {
+			this.password = password;
+		}
+
+		public List<String> getNonProxyHosts() {
+			return this.nonProxyHosts;
+		}
+
+		public void setNonProxyHosts(List<String> nonProxyHosts) {
+			this.nonProxyHosts = nonProxyHosts;
+		}
+
+	}
+
+	/**
+	 * TLS of the token call and the API calls.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of a Spring Boot SSL bundle (spring.ssl.bundle.*) with the trust material
+		 * for a private CA, or the key material for mutual TLS.
+		 */
+		private @Nullable String bundle;
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
 		}
 
 	}

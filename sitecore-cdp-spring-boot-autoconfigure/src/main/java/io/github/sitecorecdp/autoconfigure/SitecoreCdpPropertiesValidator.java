@@ -57,6 +57,16 @@ final class SitecoreCdpPropertiesValidator {
 					"Make sitecore.cdp.token.expiry-margin shorter than sitecore.cdp.token.refresh-ahead "
 							+ "(defaults: 60s and 5m).");
 		}
+		SitecoreCdpProperties.Proxy proxy = properties.getProxy();
+		if (StringUtils.hasText(proxy.getHost())) {
+			Integer port = proxy.getPort();
+			if (port == null || port < 1 || port > 65535) {
+				throw new InvalidSitecoreCdpPropertyException(PREFIX + "proxy.port",
+						"sitecore.cdp.proxy.port is " + ((port != null) ? port : "not set")
+								+ ", but sitecore.cdp.proxy.host is set.",
+						"Set sitecore.cdp.proxy.port to the proxy's port (1 to 65535).");
+			}
+		}
 		if (token.getInitialBackoff().compareTo(token.getMaxBackoff()) > 0) {
 			throw new InvalidSitecoreCdpPropertyException(PREFIX + "token.initial-backoff",
 					"sitecore.cdp.token.initial-backoff (" + print(token.getInitialBackoff())

@@ -14,6 +14,7 @@ import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import io.github.sitecorecdp.token.CdpTokenListener.TokenRequestOutcome;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -62,6 +63,8 @@ public final class CdpAccessTokenManager {
 
 	private final DoubleSupplier random;
 
+	private final CdpTokenListener listener;
+
 	private final AsyncLoadingCache<String, CachedToken> cache;
 
 	private final AtomicReference<@Nullable CompletableFuture<CachedToken>> inFlight = new AtomicReference<>();
@@ -75,15 +78,33 @@ public final class CdpAccessTokenManager {
 	 * @param clock the clock that decides when a token is due for refresh or stale
 	 */
 	public CdpAccessTokenManager(CdpTokenEndpointClient endpoint, TokenPolicy policy, Clock clock) {
-		this(endpoint::requestToken, policy, clock, () -> ThreadLocalRandom.current().nextDouble());
+		this(endpoint, policy, clock, CdpTokenListener.NONE);
+	}
+
+	/**
+	 * Create a new instance that reports what it does.
+	 * @param endpoint the token endpoint
+	 * @param policy when to refresh and how to back off
+	 * @param clock the clock that decides when a token is due for refresh or stale
+	 * @param listener told about token requests, refreshes and rejected tokens
+	 */
+	public CdpAccessTokenManager(CdpTokenEndpointClient endpoint, TokenPolicy policy, Clock clock,
+			CdpTokenListener listener) {
+		this(endpoint::requestToken, policy, clock, () -> ThreadLocalRandom.current().nextDouble(), listener);
 	}
 
 	CdpAccessTokenManager(Supplier<Mono<OAuth2AccessToken>> tokenRequests, TokenPolicy policy, Clock clock,
 			DoubleSupplier random) {
+		this(tokenRequests, policy, clock, random, CdpTokenListener.NONE);
+	}
+
+	CdpAccessTokenManager(Supplier<Mono<OAuth2AccessToken>> tokenRequests, TokenPolicy policy, Clock clock,
+			DoubleSupplier random, CdpTokenListener listener) {
 		this.tokenRequests = tokenRequests;
 		this.policy = policy;
 		this.clock = clock;
 		this.random = random;
+		this.listener = listener;
 		// Relative to now, like System.nanoTime(): nanoseconds since the epoch leave too
 		// little headroom for Caffeine's expiry arithmetic.
 		long origin = nanos(clock.instant());
@@ -121,6 +142,7 @@ public final class CdpAccessTokenManager {
 	 * @param rejected the token the API refused
 	 */
 	public void invalidate(OAuth2AccessToken rejected) {
+		this.listener.tokenRejectedByApi();
 		this.cache.asMap().computeIfPresent(KEY, (key, future) -> {
 			if (future.isDone() && !future.isCompletedExceptionally() && future.join().isSameToken(rejected)) {
 				logger.debug("Dropping access token " + future.join().fingerprint() + " that the API rejected");
@@ -128,6 +150,19 @@ public final class CdpAccessTokenManager {
 			}
 			return future;
 		});
+	}
+
+	/**
+	 * Return what is held right now, without causing a token request.
+	 * @return the status
+	 */
+	public CdpTokenStatus status() {
+		FailedAttempts failed = this.failedAttempts;
+		CompletableFuture<CachedToken> cached = this.cache.getIfPresent(KEY);
+		CachedToken token = (cached != null && !isSpent(cached) && cached.isDone()) ? cached.join() : null;
+		return new CdpTokenStatus((token != null) ? token.token().getExpiresAt() : null,
+				(token != null) ? token.fingerprint() : null, (failed != null) ? failed.count() : 0,
+				(failed != null) ? failed.lastError() : null, (failed != null) ? failed.retryAt() : null);
 	}
 
 	private CompletableFuture<CachedToken> freshToken() {
@@ -159,6 +194,7 @@ public final class CdpAccessTokenManager {
 		}
 		// Caffeine keeps serving the current token meanwhile and ignores further calls
 		// while this refresh runs.
+		this.listener.backgroundRefreshStarted();
 		this.cache.synchronous().refresh(KEY);
 	}
 
@@ -171,13 +207,16 @@ public final class CdpAccessTokenManager {
 		if (existing != null) {
 			return existing;
 		}
+		long start = System.nanoTime();
 		this.tokenRequests.get().map(this::accept).subscribe((token) -> {
+			this.listener.tokenRequested(TokenRequestOutcome.SUCCESS, Duration.ofNanos(System.nanoTime() - start));
 			// Cleared before completing: a waiter that is handed this token and gets a 401
 			// must be able to start a new request at once.
 			this.inFlight.set(null);
 			created.complete(token);
 		}, (ex) -> {
 			CdpTokenException error = recordFailure(ex);
+			this.listener.tokenRequested(outcomeOf(error), Duration.ofNanos(System.nanoTime() - start));
 			this.inFlight.set(null);
 			created.completeExceptionally(error);
 		});
@@ -209,6 +248,13 @@ public final class CdpAccessTokenManager {
 		logger.warn(error.getMessage() + " (" + count + " failed token request" + ((count > 1) ? "s" : "")
 				+ " in a row; next attempt not before " + retryAt + ")");
 		return error;
+	}
+
+	private static TokenRequestOutcome outcomeOf(CdpTokenException error) {
+		if (error instanceof CdpCredentialsRejectedException) {
+			return TokenRequestOutcome.REJECTED_CREDENTIALS;
+		}
+		return error.isRetryable() ? TokenRequestOutcome.RETRYABLE_FAILURE : TokenRequestOutcome.FAILURE;
 	}
 
 	private Duration untilStale(CachedToken token) {

@@ -1,0 +1,108 @@
+package io.github.sitecorecdp.actuate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import io.github.sitecorecdp.token.CdpAccessTokenManager;
+import io.github.sitecorecdp.token.CdpTokenListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Micrometer metrics of the Sitecore CDP token: token requests by outcome and their
+ * latency, background refreshes, 401 replays, and the time until the current token
+ * expires. Tags carry no secrets.
+ *
+ * <ul>
+ * <li>{@code sitecore.cdp.token.requests} (timer), tag {@code outcome}: {@code success},
+ * {@code retryable_failure}, {@code rejected_credentials}, {@code failure}</li>
+ * <li>{@code sitecore.cdp.token.refreshes} (counter): background refreshes started</li>
+ * <li>{@code sitecore.cdp.api.replays} (counter): API calls answered 401 and replayed</li>
+ * <li>{@code sitecore.cdp.token.expiry} (gauge, seconds): until the current token
+ * expires, 0 without one</li>
+ * </ul>
+ *
+ * @author sitecore-cdp-spring-boot
+ */
+public final class SitecoreCdpMetrics implements CdpTokenListener, MeterBinder {
+
+	private final Supplier<CdpAccessTokenManager> tokenManager;
+
+	private volatile @Nullable Meters meters;
+
+	/**
+	 * Create a new instance.
+	 * @param tokenManager the token manager whose current token the gauge reads; asked
+	 * for lazily, since the manager reports to this listener
+	 */
+	public SitecoreCdpMetrics(Supplier<CdpAccessTokenManager> tokenManager) {
+		this.tokenManager = tokenManager;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		Map<TokenRequestOutcome, Timer> requests = new EnumMap<>(TokenRequestOutcome.class);
+		for (TokenRequestOutcome outcome : TokenRequestOutcome.values()) {
+			requests.put(outcome,
+					Timer.builder("sitecore.cdp.token.requests")
+						.description("Token requests to Sitecore's token endpoint")
+						.tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+						.register(registry));
+		}
+		Counter refreshes = Counter.builder("sitecore.cdp.token.refreshes")
+			.description("Background token refreshes started ahead of expiry")
+			.register(registry);
+		Counter replays = Counter.builder("sitecore.cdp.api.replays")
+			.description("Sitecore CDP API calls answered 401 and replayed with a new token")
+			.register(registry);
+		Gauge.builder("sitecore.cdp.token.expiry", this, SitecoreCdpMetrics::secondsUntilExpiry)
+			.description("Time until the current access token expires, 0 without one")
+			.baseUnit("seconds")
+			.register(registry);
+		this.meters = new Meters(requests, refreshes, replays);
+	}
+
+	@Override
+	public void tokenRequested(TokenRequestOutcome outcome, Duration duration) {
+		Meters current = this.meters;
+		if (current != null) {
+			current.requests().get(outcome).record(duration);
+		}
+	}
+
+	@Override
+	public void backgroundRefreshStarted() {
+		Meters current = this.meters;
+		if (current != null) {
+			current.refreshes().increment();
+		}
+	}
+
+	@Override
+	public void tokenRejectedByApi() {
+		Meters current = this.meters;
+		if (current != null) {
+			current.replays().increment();
+		}
+	}
+
+	private double secondsUntilExpiry() {
+		Instant expiresAt = this.tokenManager.get().status().tokenExpiresAt();
+		if (expiresAt == null) {
+			return 0;
+		}
+		return Math.max(0, Duration.between(Instant.now(), expiresAt).toMillis() / 1000.0);
+	}
+
+	private record Meters(Map<TokenRequestOutcome, Timer> requests, Counter refreshes, Counter replays) {
+	}
+
+}

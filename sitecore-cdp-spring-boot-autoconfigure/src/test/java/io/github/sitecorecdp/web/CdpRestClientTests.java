@@ -1,0 +1,195 @@
+package io.github.sitecorecdp.web;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
+import io.github.sitecorecdp.testsupport.ApiEndpoint;
+import io.github.sitecorecdp.testsupport.TokenEndpoint;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.MediaType;
+import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * What {@code cdpRestClient} sends over the wire: the same guarantees as
+ * {@code cdpWebClient}, for blocking callers.
+ */
+class CdpRestClientTests {
+
+	private TokenEndpoint tokenEndpoint;
+
+	private ApiEndpoint api;
+
+	private ApplicationContextRunner contextRunner;
+
+	@BeforeEach
+	void startServers() {
+		this.tokenEndpoint = TokenEndpoint.start();
+		this.api = ApiEndpoint.start();
+		this.contextRunner = new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(RestClientAutoConfiguration.class, SitecoreCdpAutoConfiguration.class))
+			.withPropertyValues("sitecore.cdp.api-key=test-key", "sitecore.cdp.api-secret=test-secret",
+					"sitecore.cdp.token-uri=" + this.tokenEndpoint.uri(), "sitecore.cdp.base-url=" + this.api.baseUrl());
+	}
+
+	@AfterEach
+	void stopServers() {
+		this.tokenEndpoint.close();
+		this.api.close();
+	}
+
+	@Test
+	void whenCalledThenApiRequestCarriesBearerTokenAndAcceptsJson() {
+		run((client) -> get(client, "/v2/audienceExports/definitions/ref/latestExport"));
+		RecordedRequest request = this.api.requests().get(0);
+		assertThat(request.getUrl().encodedPath()).isEqualTo("/v2/audienceExports/definitions/ref/latestExport");
+		assertThat(ApiEndpoint.authorization(request)).isEqualTo("Bearer token-1");
+		assertThat(request.getHeaders().get("Accept")).isEqualTo("application/json");
+		assertThat(TokenEndpoint.form(this.tokenEndpoint.lastRequest())).containsEntry("audience",
+				"https://api.sitecorecloud.io");
+	}
+
+	@Test
+	void whenTwentyCallsThenOneTokenRequest() {
+		run((client) -> {
+			for (int i = 0; i < 20; i++) {
+				get(client, "/v2/call/" + i);
+			}
+		});
+		assertThat(this.tokenEndpoint.requestCount()).isEqualTo(1);
+		assertThat(this.api.requestCount()).isEqualTo(20);
+	}
+
+	@Test
+	void whenFiftyThreadsCallColdThenOneTokenRequest() {
+		this.tokenEndpoint.delayMillis(300);
+		run((client) -> {
+			ExecutorService threads = Executors.newFixedThreadPool(50);
+			try {
+				List<Future<String>> calls = new ArrayList<>();
+				for (int i = 0; i < 50; i++) {
+					String path = "/v2/call/" + i;
+					calls.add(threads.submit((Callable<String>) () -> get(client, path)));
+				}
+				for (Future<String> call : calls) {
+					assertThat(call.get()).contains("/v2/call/");
+				}
+			}
+			finally {
+				threads.shutdownNow();
+			}
+		});
+		assertThat(this.tokenEndpoint.requestCount()).isEqualTo(1);
+		assertThat(this.api.requestCount()).isEqualTo(50);
+	}
+
+	@Test
+	void whenAbsoluteUrlToAnotherHostThenNoToken() {
+		try (ApiEndpoint otherHost = ApiEndpoint.start()) {
+			run((client) -> client.get().uri(otherHost.baseUrl() + "/file.gz").retrieve().body(String.class));
+			assertThat(ApiEndpoint.authorization(otherHost.requests().get(0))).isNull();
+			assertThat(this.tokenEndpoint.requestCount()).isZero();
+		}
+	}
+
+	@Test
+	void whenApiAnswers401OnceThenReplaysWithNewTokenAndSameBody() {
+		this.api.thenRespond(401, 200);
+		run((client) -> client.post()
+			.uri("/v2/things")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body("{\"name\":\"thing\"}")
+			.retrieve()
+			.body(String.class));
+		assertThat(this.tokenEndpoint.requestCount()).isEqualTo(2);
+		assertThat(this.api.requestCount()).isEqualTo(2);
+		RecordedRequest first = this.api.requests().get(0);
+		RecordedRequest replay = this.api.requests().get(1);
+		assertThat(ApiEndpoint.authorization(first)).isEqualTo("Bearer token-1");
+		assertThat(ApiEndpoint.authorization(replay)).isEqualTo("Bearer token-2");
+		assertThat(replay.getBody()).isEqualTo(first.getBody());
+		assertThat(replay.getBody().utf8()).isEqualTo("{\"name\":\"thing\"}");
+	}
+
+	@Test
+	void whenApiAnswers401TwiceThenCallerSees401AfterOneReplay() {
+		this.api.thenRespond(401, 401);
+		run((client) -> assertThatExceptionOfType(HttpClientErrorException.Unauthorized.class)
+			.isThrownBy(() -> get(client, "/v2/forbidden")));
+		assertThat(this.api.requestCount()).isEqualTo(2);
+		assertThat(this.tokenEndpoint.requestCount()).isEqualTo(2);
+	}
+
+	@Test
+	void whenBothClientsAreUsedThenTheyShareOneToken() {
+		this.contextRunner.run((context) -> {
+			get(context.getBean("cdpRestClient", RestClient.class), "/v2/rest");
+			context.getBean("cdpWebClient", WebClient.class)
+				.get()
+				.uri("/v2/web")
+				.retrieve()
+				.bodyToMono(String.class)
+				.block(Duration.ofSeconds(10));
+		});
+		assertThat(this.tokenEndpoint.requestCount()).isEqualTo(1);
+		assertThat(this.api.requests()).extracting(ApiEndpoint::authorization).containsOnly("Bearer token-1");
+	}
+
+	@Test
+	void whenUserDefinesCdpRestClientThenTheirsIsUsed() {
+		this.contextRunner.withUserConfiguration(UserCdpRestClientConfiguration.class)
+			.run((context) -> assertThat(context.getBean("cdpRestClient"))
+				.isSameAs(UserCdpRestClientConfiguration.CLIENT));
+	}
+
+	private void run(ClientAction action) {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			action.accept(context.getBean("cdpRestClient", RestClient.class));
+		});
+	}
+
+	private static String get(RestClient client, String path) {
+		return client.get().uri(path).retrieve().body(String.class);
+	}
+
+	@FunctionalInterface
+	interface ClientAction {
+
+		void accept(RestClient client) throws Exception;
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserCdpRestClientConfiguration {
+
+		static final RestClient CLIENT = RestClient.create("https://example.com");
+
+		@Bean
+		RestClient cdpRestClient() {
+			return CLIENT;
+		}
+
+	}
+
+}
