@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
+import javax.net.ssl.SSLSocketFactory;
+
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -45,8 +47,16 @@ public final class ApiEndpoint extends Dispatcher implements AutoCloseable {
 	}
 
 	public static ApiEndpoint start() {
+		return start(null);
+	}
+
+	/** Serves HTTPS with the given socket factory, or plain HTTP for {@code null}. */
+	public static ApiEndpoint start(SSLSocketFactory https) {
 		ApiEndpoint endpoint = new ApiEndpoint();
 		endpoint.server.setDispatcher(endpoint);
+		if (https != null) {
+			endpoint.server.useHttps(https);
+		}
 		try {
 			endpoint.server.start();
 		}
@@ -57,7 +67,8 @@ public final class ApiEndpoint extends Dispatcher implements AutoCloseable {
 	}
 
 	public URI baseUrl() {
-		return URI.create("http://" + this.server.getHostName() + ":" + this.server.getPort());
+		String root = this.server.url("/").toString();
+		return URI.create(root.substring(0, root.length() - 1));
 	}
 
 	/** The next requests get these statuses, in order. */

@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
+import javax.net.ssl.SSLSocketFactory;
+
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -54,8 +56,16 @@ public final class TokenEndpoint extends Dispatcher implements AutoCloseable {
 	}
 
 	public static TokenEndpoint start() {
+		return start(null);
+	}
+
+	/** Serves HTTPS with the given socket factory, or plain HTTP for {@code null}. */
+	public static TokenEndpoint start(SSLSocketFactory https) {
 		TokenEndpoint endpoint = new TokenEndpoint();
 		endpoint.server.setDispatcher(endpoint);
+		if (https != null) {
+			endpoint.server.useHttps(https);
+		}
 		try {
 			endpoint.server.start();
 		}
