@@ -26,6 +26,8 @@ class SitecoreCdpActuatorAutoConfigurationTests {
 				EnvironmentEndpointAutoConfiguration.class, ConfigurationPropertiesReportEndpointAutoConfiguration.class,
 				SitecoreCdpAutoConfiguration.class, SitecoreCdpActuatorAutoConfiguration.class))
 		.withPropertyValues("sitecore.cdp.api-key=visible-key", "sitecore.cdp.api-secret=s3cr3t",
+				"sitecore.cdp.proxy.host=proxy.example.com", "sitecore.cdp.proxy.port=3128",
+				"sitecore.cdp.proxy.password=pr0xy",
 				"management.endpoint.env.show-values=always", "management.endpoint.configprops.show-values=always",
 				"management.endpoints.web.exposure.include=*");
 
@@ -35,6 +37,8 @@ class SitecoreCdpActuatorAutoConfigurationTests {
 			EnvironmentEndpoint env = context.getBean(EnvironmentEndpoint.class);
 			assertThat(env.environmentEntry("sitecore.cdp.api-secret").getProperty().getValue()).isEqualTo("******");
 			assertThat(env.environmentEntry("sitecore.cdp.api-key").getProperty().getValue()).isEqualTo("visible-key");
+			assertThat(env.environmentEntry("sitecore.cdp.proxy.password").getProperty().getValue())
+				.isEqualTo("******");
 		});
 	}
 

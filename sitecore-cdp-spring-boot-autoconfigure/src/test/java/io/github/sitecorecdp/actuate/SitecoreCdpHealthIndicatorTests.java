@@ -1,0 +1,109 @@
+package io.github.sitecorecdp.actuate;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.github.sitecorecdp.autoconfigure.SitecoreCdpActuatorAutoConfiguration;
+import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
+import io.github.sitecorecdp.testsupport.TokenEndpoint;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Health states of the {@code sitecoreCdp} contributor for each failure, and what polling
+ * costs the token endpoint.
+ */
+class SitecoreCdpHealthIndicatorTests {
+
+	private TokenEndpoint tokenEndpoint;
+
+	private ApplicationContextRunner contextRunner;
+
+	@BeforeEach
+	void start() {
+		this.tokenEndpoint = TokenEndpoint.start().tokenValues((n) -> "health-token-" + n);
+		this.contextRunner = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(SitecoreCdpAutoConfiguration.class,
+					SitecoreCdpActuatorAutoConfiguration.class))
+			.withPropertyValues("sitecore.cdp.api-key=key", "sitecore.cdp.api-secret=s3cr3t",
+					"sitecore.cdp.token-uri=" + this.tokenEndpoint.uri());
+	}
+
+	@AfterEach
+	void stop() {
+		this.tokenEndpoint.close();
+	}
+
+	@Test
+	void whenATokenCanBeHadThenUpWithItsFingerprintAndExpiry() {
+		this.contextRunner.run((context) -> {
+			Health health = health(context);
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails()).containsKeys("token", "tokenExpiresAt");
+			assertThat(health.getDetails().get("token").toString()).hasSize(8);
+			assertNoSecrets(health.getDetails());
+		});
+	}
+
+	@Test
+	void whenPolledRepeatedlyWithAValidTokenThenNoFurtherTokenRequests() {
+		this.contextRunner.run((context) -> {
+			for (int i = 0; i < 20; i++) {
+				assertThat(health(context).getStatus()).isEqualTo(Status.UP);
+			}
+		});
+		assertThat(this.tokenEndpoint.requestCount()).isEqualTo(1);
+	}
+
+	@Test
+	void whenCredentialsAreRejectedThenDownWithThatReason() {
+		this.tokenEndpoint.failWith(401, "{\"error\":\"access_denied\"}");
+		this.contextRunner.run((context) -> {
+			Health health = health(context);
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health.getDetails()).containsEntry("reason", "credentials rejected")
+				.containsKey("backingOffUntil");
+			assertThat(health.getDetails().get("error").toString()).contains("sitecore.cdp.api-secret");
+			assertNoSecrets(health.getDetails());
+		});
+	}
+
+	@Test
+	void whenTheTokenEndpointIsDownThenDownAndPollingStaysWithinTheBackoff() {
+		this.tokenEndpoint.failWith(503, "{}");
+		this.contextRunner.run((context) -> {
+			for (int i = 0; i < 20; i++) {
+				Health health = health(context);
+				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+				assertThat(health.getDetails()).containsEntry("reason", "token endpoint unreachable")
+					.containsEntry("failedAttempts", 1)
+					.containsKey("backingOffUntil");
+			}
+		});
+		assertThat(this.tokenEndpoint.requestCount()).isEqualTo(1);
+	}
+
+	@Test
+	void whenDisabledThroughTheUsualPropertyThenThereIsNoContributor() {
+		this.contextRunner.withPropertyValues("management.health.sitecore-cdp.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean("sitecoreCdpHealthIndicator"));
+	}
+
+	private static Health health(AssertableApplicationContext context) {
+		return context.getBean("sitecoreCdpHealthIndicator", SitecoreCdpHealthIndicator.class).health(true);
+	}
+
+	private static void assertNoSecrets(Map<String, Object> details) {
+		assertThat(details.toString()).doesNotContain("s3cr3t").doesNotContain("health-token-");
+	}
+
+}

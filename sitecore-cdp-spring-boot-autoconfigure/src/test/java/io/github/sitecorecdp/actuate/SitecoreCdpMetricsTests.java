@@ -1,0 +1,127 @@
+package io.github.sitecorecdp.actuate;
+
+import java.time.Duration;
+
+import io.github.sitecorecdp.autoconfigure.SitecoreCdpActuatorAutoConfiguration;
+import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
+import io.github.sitecorecdp.testsupport.ApiEndpoint;
+import io.github.sitecorecdp.testsupport.MutableClock;
+import io.github.sitecorecdp.testsupport.TokenEndpoint;
+import io.github.sitecorecdp.token.CdpAccessTokenManager;
+import io.github.sitecorecdp.token.CdpTokenEndpointClient;
+import io.github.sitecorecdp.token.TokenPolicy;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Metric values after scripted scenarios.
+ */
+class SitecoreCdpMetricsTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private TokenEndpoint tokenEndpoint;
+
+	private ApiEndpoint api;
+
+	private ApplicationContextRunner contextRunner;
+
+	@BeforeEach
+	void start() {
+		this.tokenEndpoint = TokenEndpoint.start();
+		this.api = ApiEndpoint.start();
+		this.contextRunner = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+					SimpleMetricsExportAutoConfiguration.class, SitecoreCdpAutoConfiguration.class,
+					SitecoreCdpActuatorAutoConfiguration.class))
+			.withPropertyValues("sitecore.cdp.api-key=key", "sitecore.cdp.api-secret=secret",
+					"sitecore.cdp.token-uri=" + this.tokenEndpoint.uri(), "sitecore.cdp.base-url=" + this.api.baseUrl());
+	}
+
+	@AfterEach
+	void stop() {
+		this.tokenEndpoint.close();
+		this.api.close();
+	}
+
+	@Test
+	void whenCallsSucceedThenOneSuccessfulTokenRequestAndTheExpiryGaugeAreRecorded() {
+		this.contextRunner.run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.get("sitecore.cdp.token.expiry").gauge().value()).isZero();
+			call(context.getBean("cdpWebClient", WebClient.class));
+			call(context.getBean("cdpWebClient", WebClient.class));
+			assertThat(requests(registry, "success")).isEqualTo(1);
+			assertThat(registry.get("sitecore.cdp.token.requests").tag("outcome", "success").timer().totalTime(
+					java.util.concurrent.TimeUnit.NANOSECONDS)).isPositive();
+			assertThat(registry.get("sitecore.cdp.token.expiry").gauge().value()).isBetween(86_000.0, 86_400.0);
+			assertThat(registry.get("sitecore.cdp.api.replays").counter().count()).isZero();
+		});
+	}
+
+	@Test
+	void whenTheApiAnswers401ThenTheReplayIsCounted() {
+		this.api.thenRespond(401, 200);
+		this.contextRunner.run((context) -> {
+			call(context.getBean("cdpWebClient", WebClient.class));
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.get("sitecore.cdp.api.replays").counter().count()).isEqualTo(1);
+			assertThat(requests(registry, "success")).isEqualTo(2);
+		});
+	}
+
+	@Test
+	void whenTheTokenEndpointFailsThenEachOutcomeIsCountedApart() {
+		this.tokenEndpoint.thenRespond(503, "{}");
+		this.contextRunner.run((context) -> {
+			assertThatException().isThrownBy(() -> call(context.getBean("cdpWebClient", WebClient.class)));
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(requests(registry, "retryable_failure")).isEqualTo(1);
+			assertThat(requests(registry, "success")).isZero();
+		});
+		this.tokenEndpoint.failWith(401, "{\"error\":\"access_denied\"}");
+		this.contextRunner.run((context) -> {
+			assertThatException().isThrownBy(() -> call(context.getBean("cdpWebClient", WebClient.class)));
+			assertThat(requests(context.getBean(MeterRegistry.class), "rejected_credentials")).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void whenATokenEntersItsRefreshWindowThenTheBackgroundRefreshIsCounted() {
+		MutableClock clock = MutableClock.startingAt("2026-11-29T10:00:00Z");
+		CdpTokenEndpointClient endpoint = new CdpTokenEndpointClient("key", "secret", this.tokenEndpoint.uri(),
+				"https://api.sitecorecloud.io", WebClient.create(), TIMEOUT, clock);
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		CdpAccessTokenManager[] manager = new CdpAccessTokenManager[1];
+		SitecoreCdpMetrics metrics = new SitecoreCdpMetrics(() -> manager[0]);
+		manager[0] = new CdpAccessTokenManager(endpoint, TokenPolicy.DEFAULTS, clock, metrics);
+		metrics.bindTo(registry);
+		manager[0].getToken().block(TIMEOUT);
+		clock.advance(Duration.ofHours(24).minusMinutes(2));
+		manager[0].getToken().block(TIMEOUT);
+		await().atMost(TIMEOUT).until(() -> this.tokenEndpoint.requestCount() == 2);
+		assertThat(registry.get("sitecore.cdp.token.refreshes").counter().count()).isEqualTo(1);
+	}
+
+	private static double requests(MeterRegistry registry, String outcome) {
+		return registry.get("sitecore.cdp.token.requests").tag("outcome", outcome).timer().count();
+	}
+
+	private static void call(WebClient client) {
+		client.get().uri("/v2/call").retrieve().bodyToMono(String.class).block(TIMEOUT);
+	}
+
+}

@@ -1,0 +1,83 @@
+package io.github.sitecorecdp.autoconfigure;
+
+import java.time.Duration;
+
+import io.github.sitecorecdp.testsupport.TokenEndpoint;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code sitecore.cdp.token.warm-up-on-startup}: off by default, and when on, a background
+ * fetch that never blocks or fails startup.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class TokenWarmUpTests {
+
+	private TokenEndpoint tokenEndpoint;
+
+	private ApplicationContextRunner contextRunner;
+
+	@BeforeEach
+	void start() {
+		this.tokenEndpoint = TokenEndpoint.start();
+		this.contextRunner = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(SitecoreCdpAutoConfiguration.class))
+			.withPropertyValues("sitecore.cdp.api-key=key", "sitecore.cdp.api-secret=secret",
+					"sitecore.cdp.token-uri=" + this.tokenEndpoint.uri());
+	}
+
+	@AfterEach
+	void stop() {
+		this.tokenEndpoint.close();
+	}
+
+	@Test
+	void whenNotEnabledThenNoTokenIsFetchedAtStartup() throws InterruptedException {
+		this.contextRunner.run((context) -> {
+			ready(context);
+			Thread.sleep(300);
+		});
+		assertThat(this.tokenEndpoint.requestCount()).isZero();
+	}
+
+	@Test
+	void whenEnabledThenTheFirstTokenIsFetchedInTheBackground() {
+		this.tokenEndpoint.delayMillis(500);
+		this.contextRunner.withPropertyValues("sitecore.cdp.token.warm-up-on-startup=true").run((context) -> {
+			long start = System.nanoTime();
+			ready(context);
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(400));
+			await().atMost(Duration.ofSeconds(10)).until(() -> this.tokenEndpoint.requestCount() == 1);
+		});
+	}
+
+	@Test
+	void whenEnabledAndTheEndpointFailsThenStartupGoesOnAndTheLogSaysWhy(CapturedOutput output) {
+		this.tokenEndpoint.failWith(503, "{}");
+		this.contextRunner.withPropertyValues("sitecore.cdp.token.warm-up-on-startup=true").run((context) -> {
+			ready(context);
+			assertThat(context).hasNotFailed();
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> output.toString().contains("Warm-up could not get a Sitecore CDP access token"));
+		});
+	}
+
+	private static void ready(AssertableApplicationContext context) {
+		context.publishEvent(new ApplicationReadyEvent(new SpringApplication(), new String[0],
+				context.getSourceApplicationContext(), Duration.ZERO));
+	}
+
+}
