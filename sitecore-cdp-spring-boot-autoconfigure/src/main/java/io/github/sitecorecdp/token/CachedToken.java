@@ -15,10 +15,12 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
  * @param staleAt from when the token is no longer sent and callers wait for a new one
  * @param fingerprint what logs call the token instead of its value
  * @param asMono the token as a ready {@link Mono}, so a cache hit allocates nothing
+ * @param refreshAtMillis {@code refreshAt} in epoch milliseconds, for the hot path
+ * @param staleAtMillis {@code staleAt} in epoch milliseconds, for the hot path
  * @author sitecore-cdp-spring-boot
  */
 record CachedToken(OAuth2AccessToken token, Instant refreshAt, Instant staleAt, String fingerprint,
-		Mono<OAuth2AccessToken> asMono) {
+		Mono<OAuth2AccessToken> asMono, long refreshAtMillis, long staleAtMillis) {
 
 	/**
 	 * Place a freshly issued token on the timeline of the given policy.
@@ -33,7 +35,8 @@ record CachedToken(OAuth2AccessToken token, Instant refreshAt, Instant staleAt, 
 		Instant staleAt = expiresAt.minus(policy.expiryMarginFor(lifetime));
 		Duration window = Duration.between(expiresAt.minus(policy.refreshAheadFor(lifetime)), staleAt);
 		Instant refreshAt = staleAt.minus(Duration.ofNanos((long) (window.toNanos() * (1.0 - 0.2 * jitter))));
-		return new CachedToken(token, refreshAt, staleAt, TokenFingerprint.of(token.getTokenValue()), Mono.just(token));
+		return new CachedToken(token, refreshAt, staleAt, TokenFingerprint.of(token.getTokenValue()), Mono.just(token),
+				refreshAt.toEpochMilli(), staleAt.toEpochMilli());
 	}
 
 	boolean isSameToken(OAuth2AccessToken other) {

@@ -13,7 +13,6 @@ import java.util.function.Supplier;
 import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import io.github.sitecorecdp.token.CdpTokenListener.TokenRequestOutcome;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -41,11 +40,12 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
  * </ul>
  *
  * <p>
- * Caffeine holds the token, expires it at its expiry margin, and makes concurrent loads
- * and refreshes single-flight. What Caffeine lacks is written here: a refresh point per
- * token (its {@code refreshAfterWrite} is one fixed interval), a backoff between failed
- * loads (it retries on the next call), and letting a caller that finds the token stale
- * join a refresh that is already under way instead of starting a second request.
+ * Caffeine holds the token, makes concurrent loads single-flight, deduplicates refreshes
+ * and keeps serving the current token while one runs. What Caffeine lacks is written here:
+ * two deadlines per token (its {@code refreshAfterWrite} is one fixed interval for all
+ * entries), a backoff between failed loads (it retries on the next call), and letting a
+ * caller that finds the token stale join a refresh that is already under way instead of
+ * starting a second request.
  *
  * @author sitecore-cdp-spring-boot
  */
@@ -105,13 +105,10 @@ public final class CdpAccessTokenManager {
 		this.clock = clock;
 		this.random = random;
 		this.listener = listener;
-		// Relative to now, like System.nanoTime(): nanoseconds since the epoch leave too
-		// little headroom for Caffeine's expiry arithmetic.
-		long origin = nanos(clock.instant());
-		this.cache = Caffeine.newBuilder()
-			.ticker(() -> nanos(clock.instant()) - origin)
-			.expireAfter(Expiry.writing((String key, CachedToken token) -> untilStale(token)))
-			.buildAsync(new TokenLoader());
+		// No Caffeine expiry: a token's two deadlines are checked here on every read
+		// anyway (refresh ahead needs the clock), and a per-read expiry would double the
+		// cost of the hot path. Spent entries are evicted in freshToken().
+		this.cache = Caffeine.newBuilder().buildAsync(new TokenLoader());
 	}
 
 	/**
@@ -123,10 +120,10 @@ public final class CdpAccessTokenManager {
 		CompletableFuture<CachedToken> cached = this.cache.getIfPresent(KEY);
 		if (cached != null && cached.isDone() && !cached.isCompletedExceptionally()) {
 			CachedToken token = cached.join();
-			Instant now = this.clock.instant();
-			if (now.isBefore(token.staleAt())) {
-				if (!now.isBefore(token.refreshAt())) {
-					refreshInBackground(now);
+			long now = this.clock.millis();
+			if (now < token.staleAtMillis()) {
+				if (now >= token.refreshAtMillis()) {
+					refreshInBackground();
 				}
 				return token.asMono();
 			}
@@ -177,19 +174,18 @@ public final class CdpAccessTokenManager {
 	/**
 	 * Whether a future in the cache must not be handed out although Caffeine still holds
 	 * it: a failed load that Caffeine has not removed yet (waiters are woken before its
-	 * clean-up runs), or a token that went stale between Caffeine's read of the clock and
-	 * ours.
+	 * clean-up runs), or a token past its stale point.
 	 */
 	private boolean isSpent(CompletableFuture<CachedToken> future) {
 		if (!future.isDone()) {
 			return false;
 		}
-		return future.isCompletedExceptionally() || !this.clock.instant().isBefore(future.join().staleAt());
+		return future.isCompletedExceptionally() || this.clock.millis() >= future.join().staleAtMillis();
 	}
 
-	private void refreshInBackground(Instant now) {
+	private void refreshInBackground() {
 		FailedAttempts failed = this.failedAttempts;
-		if ((failed != null && failed.holdBack(now)) || this.inFlight.get() != null) {
+		if ((failed != null && failed.holdBack(this.clock.instant())) || this.inFlight.get() != null) {
 			return;
 		}
 		// Caffeine keeps serving the current token meanwhile and ignores further calls
@@ -255,15 +251,6 @@ public final class CdpAccessTokenManager {
 			return TokenRequestOutcome.REJECTED_CREDENTIALS;
 		}
 		return error.isRetryable() ? TokenRequestOutcome.RETRYABLE_FAILURE : TokenRequestOutcome.FAILURE;
-	}
-
-	private Duration untilStale(CachedToken token) {
-		Duration remaining = Duration.between(this.clock.instant(), token.staleAt());
-		return remaining.isNegative() ? Duration.ZERO : remaining;
-	}
-
-	private static long nanos(Instant instant) {
-		return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
 	}
 
 	private final class TokenLoader implements AsyncCacheLoader<String, CachedToken> {

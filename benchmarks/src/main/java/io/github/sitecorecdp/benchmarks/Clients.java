@@ -1,0 +1,122 @@
+package io.github.sitecorecdp.benchmarks;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+import io.github.sitecorecdp.token.CdpAccessTokenManager;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.ClientCredentialsReactiveOAuth2AuthorizedClientProvider;
+import org.springframework.security.oauth2.client.InMemoryReactiveOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.endpoint.WebClientReactiveClientCredentialsTokenResponseClient;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.InMemoryReactiveClientRegistrationRepository;
+import org.springframework.security.oauth2.client.web.reactive.function.client.ServerOAuth2AuthorizedClientExchangeFilterFunction;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * The three clients compared, all against one {@link BenchServer}.
+ */
+final class Clients {
+
+	private Clients() {
+	}
+
+	/** The limit: a static bearer header, no token work at all per request. */
+	static WebClient limit(BenchServer server) {
+		return WebClient.builder()
+			.baseUrl(server.baseUrl())
+			.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + BenchServer.STATIC_TOKEN)
+			.build();
+	}
+
+	/**
+	 * Spring Security's recipe by the book: the stock exchange filter over the
+	 * authorized-client-service manager, client_secret_post, audience through a
+	 * parameters converter.
+	 */
+	static WebClient stock(BenchServer server, Clock clock) {
+		ClientRegistration registration = ClientRegistration.withRegistrationId("sitecore-cdp")
+			.clientId("bench-key")
+			.clientSecret("bench-secret")
+			.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
+			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+			.tokenUri(server.tokenUri().toString())
+			.build();
+		InMemoryReactiveClientRegistrationRepository registrations = new InMemoryReactiveClientRegistrationRepository(
+				registration);
+		WebClientReactiveClientCredentialsTokenResponseClient tokenClient = new WebClientReactiveClientCredentialsTokenResponseClient();
+		tokenClient.addParametersConverter((request) -> {
+			LinkedMultiValueMap<String, String> parameters = new LinkedMultiValueMap<>();
+			parameters.add("audience", "https://api.sitecorecloud.io");
+			return parameters;
+		});
+		ClientCredentialsReactiveOAuth2AuthorizedClientProvider provider = new ClientCredentialsReactiveOAuth2AuthorizedClientProvider();
+		provider.setAccessTokenResponseClient(tokenClient);
+		provider.setClock(clock);
+		AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager manager = new AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager(
+				registrations, new InMemoryReactiveOAuth2AuthorizedClientService(registrations));
+		manager.setAuthorizedClientProvider(provider);
+		ServerOAuth2AuthorizedClientExchangeFilterFunction filter = new ServerOAuth2AuthorizedClientExchangeFilterFunction(
+				manager);
+		filter.setDefaultClientRegistrationId("sitecore-cdp");
+		return WebClient.builder().baseUrl(server.baseUrl()).filter(filter).build();
+	}
+
+	/** Ours: the starter's beans, from a real (non-web) Spring Boot application. */
+	static Ours ours(BenchServer server) {
+		ConfigurableApplicationContext context = application(true).properties(Map.of("sitecore.cdp.api-key",
+				"bench-key", "sitecore.cdp.api-secret", "bench-secret", "sitecore.cdp.token-uri",
+				server.tokenUri().toString(), "sitecore.cdp.base-url", server.baseUrl(), "logging.level.root", "warn"))
+			.run();
+		return new Ours(context, context.getBean("cdpWebClient", WebClient.class),
+				context.getBean(CdpAccessTokenManager.class));
+	}
+
+	/**
+	 * The same small application, with or without the starter's auto-configuration.
+	 */
+	static SpringApplicationBuilder application(boolean withStarter) {
+		SpringApplicationBuilder builder = new SpringApplicationBuilder(BenchApplication.class)
+			.web(WebApplicationType.NONE)
+			.logStartupInfo(false)
+			.bannerMode(org.springframework.boot.Banner.Mode.OFF);
+		if (!withStarter) {
+			builder.properties("spring.autoconfigure.exclude=io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration,"
+					+ "io.github.sitecorecdp.autoconfigure.SitecoreCdpActuatorAutoConfiguration");
+		}
+		return builder;
+	}
+
+	static String call(WebClient client) {
+		return client.get().uri("/api").retrieve().bodyToMono(String.class).block(Duration.ofSeconds(30));
+	}
+
+	record Ours(ConfigurableApplicationContext context, WebClient client, CdpAccessTokenManager tokenManager)
+			implements AutoCloseable {
+
+		@Override
+		public void close() {
+			SpringApplication.exit(this.context);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class BenchApplication {
+
+	}
+
+}
