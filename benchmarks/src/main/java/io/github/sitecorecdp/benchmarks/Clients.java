@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
+import io.netty.channel.ChannelOption;
+import reactor.netty.http.client.HttpClient;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
@@ -13,6 +15,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.ClientCredentialsReactiveOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.InMemoryReactiveOAuth2AuthorizedClientService;
@@ -33,9 +36,20 @@ final class Clients {
 	private Clients() {
 	}
 
+	/**
+	 * The same connection settings as the starter's API clients (its default timeouts), so
+	 * that the three clients differ only in their token handling.
+	 */
+	static ReactorClientHttpConnector connector() {
+		return new ReactorClientHttpConnector(HttpClient.create()
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+			.responseTimeout(Duration.ofSeconds(30)));
+	}
+
 	/** The limit: a static bearer header, no token work at all per request. */
 	static WebClient limit(BenchServer server) {
 		return WebClient.builder()
+			.clientConnector(connector())
 			.baseUrl(server.baseUrl())
 			.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + BenchServer.STATIC_TOKEN)
 			.build();
@@ -71,7 +85,7 @@ final class Clients {
 		ServerOAuth2AuthorizedClientExchangeFilterFunction filter = new ServerOAuth2AuthorizedClientExchangeFilterFunction(
 				manager);
 		filter.setDefaultClientRegistrationId("sitecore-cdp");
-		return WebClient.builder().baseUrl(server.baseUrl()).filter(filter).build();
+		return WebClient.builder().clientConnector(connector()).baseUrl(server.baseUrl()).filter(filter).build();
 	}
 
 	/** Ours: the starter's beans, from a real (non-web) Spring Boot application. */

@@ -3,6 +3,8 @@ package io.github.sitecorecdp.autoconfigure;
 import java.util.Locale;
 import java.util.Set;
 
+import io.github.sitecorecdp.actuate.SitecoreCdpBoot3HealthIndicator;
+import io.github.sitecorecdp.actuate.SitecoreCdpHealthCheck;
 import io.github.sitecorecdp.actuate.SitecoreCdpHealthIndicator;
 import io.github.sitecorecdp.actuate.SitecoreCdpMetrics;
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
@@ -13,7 +15,6 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -65,16 +66,37 @@ public final class SitecoreCdpActuatorAutoConfiguration {
 
 	}
 
+	/**
+	 * Spring Boot 4's health API ({@code spring-boot-health}). Conditions name a class the
+	 * compile-only signature stubs do not contain.
+	 */
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+	@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthContributor")
 	@ConditionalOnBean(CdpAccessTokenManager.class)
-	@ConditionalOnEnabledHealthIndicator("sitecore-cdp")
+	@org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator("sitecore-cdp")
 	static class HealthConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "sitecoreCdpHealthIndicator")
 		SitecoreCdpHealthIndicator sitecoreCdpHealthIndicator(CdpAccessTokenManager cdpAccessTokenManager) {
-			return new SitecoreCdpHealthIndicator(cdpAccessTokenManager);
+			return new SitecoreCdpHealthIndicator(new SitecoreCdpHealthCheck(cdpAccessTokenManager));
+		}
+
+	}
+
+	/**
+	 * Spring Boot 3's health API, in another package of {@code spring-boot-actuator}.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthContributor")
+	@ConditionalOnBean(CdpAccessTokenManager.class)
+	@org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator("sitecore-cdp")
+	static class Boot3HealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "sitecoreCdpHealthIndicator")
+		SitecoreCdpBoot3HealthIndicator sitecoreCdpHealthIndicator(CdpAccessTokenManager cdpAccessTokenManager) {
+			return new SitecoreCdpBoot3HealthIndicator(new SitecoreCdpHealthCheck(cdpAccessTokenManager));
 		}
 
 	}

@@ -6,13 +6,11 @@ import io.github.sitecorecdp.token.CdpAccessTokenManager;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.client.ClientHttpRequestExecution;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.ClientHttpResponse;
-import org.springframework.http.client.support.HttpRequestWrapper;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 
 /**
@@ -25,7 +23,9 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
  * threads still share one token request through the {@link CdpAccessTokenManager}.
  * RestClient buffers request bodies, so the replay sends the same bytes. Must be the last
  * interceptor, so that earlier ones never see the token and each attempt reaches the
- * wire.
+ * wire. The header is set on the request itself rather than on a copy: copying
+ * {@code HttpHeaders} has no method common to Spring Framework 6.2 and 7, and this
+ * artifact runs on both.
  *
  * @author sitecore-cdp-spring-boot
  */
@@ -54,7 +54,8 @@ public final class CdpBearerClientHttpRequestInterceptor implements ClientHttpRe
 			return execution.execute(request, body);
 		}
 		OAuth2AccessToken token = token();
-		ClientHttpResponse response = execution.execute(withToken(request, token), body);
+		request.getHeaders().setBearerAuth(token.getTokenValue());
+		ClientHttpResponse response = execution.execute(request, body);
 		if (response.getStatusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
 			return response;
 		}
@@ -62,7 +63,8 @@ public final class CdpBearerClientHttpRequestInterceptor implements ClientHttpRe
 		logger.debug("Sitecore CDP answered 401 to " + request.getMethod() + " " + request.getURI()
 				+ "; replaying once with a new access token");
 		this.tokenManager.invalidate(token);
-		return execution.execute(withToken(request, token()), body);
+		request.getHeaders().setBearerAuth(token().getTokenValue());
+		return execution.execute(request, body);
 	}
 
 	private OAuth2AccessToken token() {
@@ -72,20 +74,6 @@ public final class CdpBearerClientHttpRequestInterceptor implements ClientHttpRe
 			throw new IllegalStateException("Token manager completed without a token");
 		}
 		return token;
-	}
-
-	private static HttpRequest withToken(HttpRequest request, OAuth2AccessToken token) {
-		HttpHeaders headers = new HttpHeaders();
-		headers.putAll(request.getHeaders());
-		headers.setBearerAuth(token.getTokenValue());
-		return new HttpRequestWrapper(request) {
-
-			@Override
-			public HttpHeaders getHeaders() {
-				return headers;
-			}
-
-		};
 	}
 
 }

@@ -5,14 +5,14 @@ import java.util.Map;
 
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpActuatorAutoConfiguration;
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
+import io.github.sitecorecdp.testsupport.BootLine;
+import io.github.sitecorecdp.testsupport.BootLine.HealthView;
 import io.github.sitecorecdp.testsupport.TokenEndpoint;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -46,11 +46,11 @@ class SitecoreCdpHealthIndicatorTests {
 	@Test
 	void whenATokenCanBeHadThenUpWithItsFingerprintAndExpiry() {
 		this.contextRunner.run((context) -> {
-			Health health = health(context);
-			assertThat(health.getStatus()).isEqualTo(Status.UP);
-			assertThat(health.getDetails()).containsKeys("token", "tokenExpiresAt");
-			assertThat(health.getDetails().get("token").toString()).hasSize(8);
-			assertNoSecrets(health.getDetails());
+			HealthView health = health(context);
+			assertThat(health.status()).isEqualTo("UP");
+			assertThat(health.details()).containsKeys("token", "tokenExpiresAt");
+			assertThat(health.details().get("token").toString()).hasSize(8);
+			assertNoSecrets(health.details());
 		});
 	}
 
@@ -58,7 +58,7 @@ class SitecoreCdpHealthIndicatorTests {
 	void whenPolledRepeatedlyWithAValidTokenThenNoFurtherTokenRequests() {
 		this.contextRunner.run((context) -> {
 			for (int i = 0; i < 20; i++) {
-				assertThat(health(context).getStatus()).isEqualTo(Status.UP);
+				assertThat(health(context).status()).isEqualTo("UP");
 			}
 		});
 		assertThat(this.tokenEndpoint.requestCount()).isEqualTo(1);
@@ -68,12 +68,12 @@ class SitecoreCdpHealthIndicatorTests {
 	void whenCredentialsAreRejectedThenDownWithThatReason() {
 		this.tokenEndpoint.failWith(401, "{\"error\":\"access_denied\"}");
 		this.contextRunner.run((context) -> {
-			Health health = health(context);
-			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-			assertThat(health.getDetails()).containsEntry("reason", "credentials rejected")
+			HealthView health = health(context);
+			assertThat(health.status()).isEqualTo("DOWN");
+			assertThat(health.details()).containsEntry("reason", "credentials rejected")
 				.containsKey("backingOffUntil");
-			assertThat(health.getDetails().get("error").toString()).contains("sitecore.cdp.api-secret");
-			assertNoSecrets(health.getDetails());
+			assertThat(health.details().get("error").toString()).contains("sitecore.cdp.api-secret");
+			assertNoSecrets(health.details());
 		});
 	}
 
@@ -82,9 +82,9 @@ class SitecoreCdpHealthIndicatorTests {
 		this.tokenEndpoint.failWith(503, "{}");
 		this.contextRunner.run((context) -> {
 			for (int i = 0; i < 20; i++) {
-				Health health = health(context);
-				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-				assertThat(health.getDetails()).containsEntry("reason", "token endpoint unreachable")
+				HealthView health = health(context);
+				assertThat(health.status()).isEqualTo("DOWN");
+				assertThat(health.details()).containsEntry("reason", "token endpoint unreachable")
 					.containsEntry("failedAttempts", 1)
 					.containsKey("backingOffUntil");
 			}
@@ -98,8 +98,8 @@ class SitecoreCdpHealthIndicatorTests {
 			.run((context) -> assertThat(context).doesNotHaveBean("sitecoreCdpHealthIndicator"));
 	}
 
-	private static Health health(AssertableApplicationContext context) {
-		return context.getBean("sitecoreCdpHealthIndicator", SitecoreCdpHealthIndicator.class).health(true);
+	private static HealthView health(AssertableApplicationContext context) {
+		return BootLine.health(context);
 	}
 
 	private static void assertNoSecrets(Map<String, Object> details) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpActuatorAutoConfiguration;
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
 import io.github.sitecorecdp.testsupport.ApiEndpoint;
+import io.github.sitecorecdp.testsupport.BootLine;
 import io.github.sitecorecdp.testsupport.MutableClock;
 import io.github.sitecorecdp.testsupport.TokenEndpoint;
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
@@ -17,8 +18,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -44,8 +43,8 @@ class SitecoreCdpMetricsTests {
 		this.tokenEndpoint = TokenEndpoint.start();
 		this.api = ApiEndpoint.start();
 		this.contextRunner = new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
-					SimpleMetricsExportAutoConfiguration.class, SitecoreCdpAutoConfiguration.class,
+			.withConfiguration(AutoConfigurations.of(BootLine.metricsAutoConfigurations()))
+			.withConfiguration(AutoConfigurations.of(SitecoreCdpAutoConfiguration.class,
 					SitecoreCdpActuatorAutoConfiguration.class))
 			.withPropertyValues("sitecore.cdp.api-key=key", "sitecore.cdp.api-secret=secret",
 					"sitecore.cdp.token-uri=" + this.tokenEndpoint.uri(), "sitecore.cdp.base-url=" + this.api.baseUrl());

@@ -3,6 +3,7 @@ package io.github.sitecorecdp.autoconfigure;
 import java.net.URI;
 import java.util.Map;
 
+import io.github.sitecorecdp.testsupport.BootLine;
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -12,8 +13,6 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.webclient.WebClientCustomizer;
-import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.StandardEnvironment;
@@ -38,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SitecoreCdpAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, SitecoreCdpAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(BootLine.webClientAutoConfiguration(), SitecoreCdpAutoConfiguration.class))
 		.withPropertyValues("sitecore.cdp.api-key=key", "sitecore.cdp.api-secret=s3cr3t");
 
 	@Test
@@ -100,7 +99,7 @@ class SitecoreCdpAutoConfigurationTests {
 			assertThat(context).doesNotHaveBean(ReactiveOAuth2AccessTokenResponseClient.class);
 			assertThat(context).doesNotHaveBean(ServerOAuth2AuthorizedClientExchangeFilterFunction.class);
 			assertThat(context).doesNotHaveBean(ExchangeFilterFunction.class);
-			assertThat(context).doesNotHaveBean(WebClientCustomizer.class);
+			assertThat(context).doesNotHaveBean(BootLine.webClientCustomizer());
 		});
 	}
 

@@ -10,6 +10,7 @@ import java.util.concurrent.Future;
 
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
 import io.github.sitecorecdp.testsupport.ApiEndpoint;
+import io.github.sitecorecdp.testsupport.BootLine;
 import io.github.sitecorecdp.testsupport.TokenEndpoint;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -17,7 +18,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -47,7 +47,7 @@ class CdpRestClientTests {
 		this.api = ApiEndpoint.start();
 		this.contextRunner = new ApplicationContextRunner()
 			.withConfiguration(
-					AutoConfigurations.of(RestClientAutoConfiguration.class, SitecoreCdpAutoConfiguration.class))
+					AutoConfigurations.of(BootLine.restClientAutoConfiguration(), SitecoreCdpAutoConfiguration.class))
 			.withPropertyValues("sitecore.cdp.api-key=test-key", "sitecore.cdp.api-secret=test-secret",
 					"sitecore.cdp.token-uri=" + this.tokenEndpoint.uri(), "sitecore.cdp.base-url=" + this.api.baseUrl());
 	}

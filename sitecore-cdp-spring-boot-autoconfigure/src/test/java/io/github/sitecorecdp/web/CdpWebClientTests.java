@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
 import io.github.sitecorecdp.testsupport.ApiEndpoint;
+import io.github.sitecorecdp.testsupport.BootLine;
 import io.github.sitecorecdp.testsupport.TokenEndpoint;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -18,7 +19,6 @@ import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.http.MediaType;
 import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
@@ -52,7 +52,7 @@ class CdpWebClientTests {
 		this.api = ApiEndpoint.start();
 		this.contextRunner = new ApplicationContextRunner()
 			.withConfiguration(
-					AutoConfigurations.of(WebClientAutoConfiguration.class, SitecoreCdpAutoConfiguration.class))
+					AutoConfigurations.of(BootLine.webClientAutoConfiguration(), SitecoreCdpAutoConfiguration.class))
 			.withPropertyValues("sitecore.cdp.api-key=test-key", "sitecore.cdp.api-secret=test-secret",
 					"sitecore.cdp.token-uri=" + this.tokenEndpoint.uri(), "sitecore.cdp.base-url=" + this.api.baseUrl());
 	}

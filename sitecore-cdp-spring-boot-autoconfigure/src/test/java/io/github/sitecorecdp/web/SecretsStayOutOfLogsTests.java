@@ -12,6 +12,7 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
 import io.github.sitecorecdp.testsupport.ApiEndpoint;
+import io.github.sitecorecdp.testsupport.BootLine;
 import io.github.sitecorecdp.testsupport.TokenEndpoint;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,9 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.http.codec.autoconfigure.CodecsAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -59,7 +58,7 @@ class SecretsStayOutOfLogsTests {
 		this.tokenEndpoint = TokenEndpoint.start().tokenValues((n) -> "issued-access-token-" + n);
 		this.api = ApiEndpoint.start();
 		this.contextRunner = new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(CodecsAutoConfiguration.class, WebClientAutoConfiguration.class,
+			.withConfiguration(AutoConfigurations.of(BootLine.codecsAutoConfiguration(), BootLine.webClientAutoConfiguration(),
 					SitecoreCdpAutoConfiguration.class))
 			.withPropertyValues("sitecore.cdp.api-key=the-key", "sitecore.cdp.api-secret=" + SECRET,
 					"sitecore.cdp.token-uri=" + this.tokenEndpoint.uri(), "sitecore.cdp.base-url=" + this.api.baseUrl(),
