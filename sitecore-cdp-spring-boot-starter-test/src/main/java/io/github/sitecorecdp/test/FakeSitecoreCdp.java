@@ -17,8 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
-import com.nimbusds.jose.util.JSONArrayUtils;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
@@ -463,11 +463,13 @@ public final class FakeSitecoreCdp implements AutoCloseable {
 		}
 		if (path.startsWith(DEFINITIONS) && path.endsWith("/reports")) {
 			FakeAudienceExport export = this.exports.get(between(path, DEFINITIONS, "/reports"));
-			return Optional.ofNullable(export).map((found) -> {
-				List<Object> reports = new ArrayList<>();
-				found.jobs().forEach((job) -> reports.add(job.report()));
-				return JSONArrayUtils.toJSONString(reports);
-			});
+			// Object by object: JSONArrayUtils.toJSONString is missing from the Nimbus
+			// version that comes with Spring Security 6.5.
+			return Optional.ofNullable(export)
+				.map((found) -> found.jobs()
+					.stream()
+					.map((job) -> JSONObjectUtils.toJSONString(job.report()))
+					.collect(Collectors.joining(",", "[", "]")));
 		}
 		if (path.startsWith(EXECUTIONS) && path.endsWith("/export")) {
 			String executionRef = between(path, EXECUTIONS, "/export");
