@@ -26,6 +26,7 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.ReactorClientHttpRequestFactory;
@@ -58,6 +59,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 		"com.github.benmanes.caffeine.cache.Caffeine", "reactor.netty.http.client.HttpClient" })
 @ConditionalOnSitecoreCdpEnabled
 @EnableConfigurationProperties(SitecoreCdpProperties.class)
+@ImportRuntimeHints(SitecoreCdpRuntimeHints.class)
 public final class SitecoreCdpAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(SitecoreCdpAutoConfiguration.class);
