@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import io.github.sitecorecdp.test.MutableClock;
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
 import io.github.sitecorecdp.token.CdpTokenEndpointClient;
 import io.github.sitecorecdp.token.TokenPolicy;
@@ -66,7 +67,7 @@ final class TokenEconomy {
 	 * tokens, through the starter's own token manager and filter on a simulated clock.
 	 */
 	static Month month() {
-		SimulatedClock clock = new SimulatedClock();
+		MutableClock clock = MutableClock.startingNow();
 		try (BenchServer server = new BenchServer(clock)) {
 			CdpTokenEndpointClient endpoint = new CdpTokenEndpointClient("bench-key", "bench-secret",
 					server.tokenUri(), "https://api.sitecorecloud.io", WebClient.create(), Duration.ofSeconds(10), clock);

@@ -23,7 +23,7 @@ class FakeSitecoreCdpTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	private final MutableTestClock clock = new MutableTestClock(Instant.parse("2026-11-29T10:00:00Z"));
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T10:00:00Z"));
 
 	private final FakeSitecoreCdp cdp = FakeSitecoreCdp.start(this.clock);
 
