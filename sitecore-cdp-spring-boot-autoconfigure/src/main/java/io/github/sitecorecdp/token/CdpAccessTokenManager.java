@@ -190,18 +190,23 @@ public final class CdpAccessTokenManager {
 		}
 		// Caffeine keeps serving the current token meanwhile and ignores further calls
 		// while this refresh runs.
-		this.listener.backgroundRefreshStarted();
 		this.cache.synchronous().refresh(KEY);
 	}
 
 	/**
 	 * Start a token request, or join the one under way, be it a first load or a refresh.
+	 * @param refresh whether a valid token is being replaced ahead of its expiry
 	 */
-	private CompletableFuture<CachedToken> requestToken() {
+	private CompletableFuture<CachedToken> requestToken(boolean refresh) {
 		CompletableFuture<CachedToken> created = new CompletableFuture<>();
 		CompletableFuture<CachedToken> existing = this.inFlight.compareAndExchange(null, created);
 		if (existing != null) {
 			return existing;
+		}
+		if (refresh) {
+			// Counted here, where a request is really made: callers racing into the
+			// refresh window would otherwise each count one.
+			this.listener.backgroundRefreshStarted();
 		}
 		long start = System.nanoTime();
 		this.tokenRequests.get().map(this::accept).subscribe((token) -> {
@@ -261,14 +266,14 @@ public final class CdpAccessTokenManager {
 			if (failed != null && failed.holdBack(CdpAccessTokenManager.this.clock.instant())) {
 				return CompletableFuture.failedFuture(failed.lastError().whileBackingOff(failed.retryAt()));
 			}
-			return requestToken();
+			return requestToken(false);
 		}
 
 		@Override
 		public CompletableFuture<CachedToken> asyncReload(String key, CachedToken current, Executor executor) {
 			// A failed refresh keeps the still-valid token in service; the failure is
 			// already recorded for the backoff and logged, so Caffeine need not log it too.
-			return requestToken().exceptionally((ex) -> current);
+			return requestToken(true).exceptionally((ex) -> current);
 		}
 
 	}
