@@ -1,6 +1,5 @@
 package io.github.sitecorecdp.testsupport;
 
-import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -29,7 +28,7 @@ public final class ApiEndpoint extends Dispatcher implements AutoCloseable {
 	public static final String UNAUTHORIZED_BODY = "{\"status\":\"UNAUTHORIZED\",\"code\":401,"
 			+ "\"message\":\"Unauthorized\",\"developerMessage\":\"Invalid token\",\"moreInfoUrl\":\"\"}";
 
-	private final MockWebServer server = new MockWebServer();
+	private final MockWebServer server;
 
 	private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
 
@@ -43,7 +42,8 @@ public final class ApiEndpoint extends Dispatcher implements AutoCloseable {
 
 	private final AtomicInteger unauthorized = new AtomicInteger();
 
-	private ApiEndpoint() {
+	private ApiEndpoint(SSLSocketFactory https) {
+		this.server = LoopbackServer.start(this, https);
 	}
 
 	public static ApiEndpoint start() {
@@ -52,18 +52,7 @@ public final class ApiEndpoint extends Dispatcher implements AutoCloseable {
 
 	/** Serves HTTPS with the given socket factory, or plain HTTP for {@code null}. */
 	public static ApiEndpoint start(SSLSocketFactory https) {
-		ApiEndpoint endpoint = new ApiEndpoint();
-		endpoint.server.setDispatcher(endpoint);
-		if (https != null) {
-			endpoint.server.useHttps(https);
-		}
-		try {
-			endpoint.server.start();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-		return endpoint;
+		return new ApiEndpoint(https);
 	}
 
 	public URI baseUrl() {

@@ -1,6 +1,5 @@
 package io.github.sitecorecdp.testsupport;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +31,7 @@ public final class TokenEndpoint extends Dispatcher implements AutoCloseable {
 
 	public static final String PATH = "/oauth/token";
 
-	private final MockWebServer server = new MockWebServer();
+	private final MockWebServer server;
 
 	private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
 
@@ -52,7 +51,8 @@ public final class TokenEndpoint extends Dispatcher implements AutoCloseable {
 
 	private final Map<String, Instant> issuedAt = new ConcurrentHashMap<>();
 
-	private TokenEndpoint() {
+	private TokenEndpoint(SSLSocketFactory https) {
+		this.server = LoopbackServer.start(this, https);
 	}
 
 	public static TokenEndpoint start() {
@@ -61,18 +61,7 @@ public final class TokenEndpoint extends Dispatcher implements AutoCloseable {
 
 	/** Serves HTTPS with the given socket factory, or plain HTTP for {@code null}. */
 	public static TokenEndpoint start(SSLSocketFactory https) {
-		TokenEndpoint endpoint = new TokenEndpoint();
-		endpoint.server.setDispatcher(endpoint);
-		if (https != null) {
-			endpoint.server.useHttps(https);
-		}
-		try {
-			endpoint.server.start();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-		return endpoint;
+		return new TokenEndpoint(https);
 	}
 
 	public URI uri() {

@@ -1,0 +1,81 @@
+package io.github.sitecorecdp.web;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
+import io.github.sitecorecdp.testsupport.ApiEndpoint;
+import io.github.sitecorecdp.testsupport.TokenEndpoint;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The application's own filters and interceptors (logging ones, say) come before ours, so
+ * they apply to the CDP clients but never see the token.
+ */
+class UserFiltersNeverSeeTheTokenTests {
+
+	@Test
+	void whenTheAppsBuildersCarryAFilterAndAnInterceptorThenTheyRunButSeeNoToken() {
+		try (TokenEndpoint tokenEndpoint = TokenEndpoint.start(); ApiEndpoint api = ApiEndpoint.start()) {
+			new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SitecoreCdpAutoConfiguration.class))
+				.withUserConfiguration(UserBuilders.class)
+				.withPropertyValues("sitecore.cdp.api-key=key", "sitecore.cdp.api-secret=secret",
+						"sitecore.cdp.token-uri=" + tokenEndpoint.uri(), "sitecore.cdp.base-url=" + api.baseUrl())
+				.run((context) -> {
+					context.getBean("cdpWebClient", WebClient.class)
+						.get()
+						.uri("/v2/web")
+						.retrieve()
+						.bodyToMono(String.class)
+						.block(Duration.ofSeconds(10));
+					context.getBean("cdpRestClient", RestClient.class).get().uri("/v2/rest").retrieve().body(String.class);
+					UserBuilders builders = context.getBean(UserBuilders.class);
+					assertThat(builders.seenByFilter).containsExactly("no token");
+					assertThat(builders.seenByInterceptor).containsExactly("no token");
+				});
+			assertThat(api.requests()).extracting(ApiEndpoint::authorization).containsOnly("Bearer token-1");
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserBuilders {
+
+		final List<String> seenByFilter = new CopyOnWriteArrayList<>();
+
+		final List<String> seenByInterceptor = new CopyOnWriteArrayList<>();
+
+		@Bean
+		WebClient.Builder webClientBuilder() {
+			return WebClient.builder().filter((request, next) -> {
+				this.seenByFilter.add(describe(request.headers()));
+				return next.exchange(request);
+			});
+		}
+
+		@Bean
+		RestClient.Builder restClientBuilder() {
+			return RestClient.builder().requestInterceptor((request, body, execution) -> {
+				this.seenByInterceptor.add(describe(request.getHeaders()));
+				return execution.execute(request, body);
+			});
+		}
+
+		private static String describe(HttpHeaders headers) {
+			String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
+			return (authorization != null) ? authorization : "no token";
+		}
+
+	}
+
+}
