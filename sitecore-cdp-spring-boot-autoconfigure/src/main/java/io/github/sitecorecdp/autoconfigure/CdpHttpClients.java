@@ -37,18 +37,37 @@ final class CdpHttpClients {
 
 	private final @Nullable SslContext sslContext;
 
+	private final HttpClient tokenClient;
+
+	private final HttpClient apiClient;
+
 	CdpHttpClients(SitecoreCdpProperties properties, @Nullable SslBundles sslBundles) {
 		this.proxy = properties.getProxy();
 		this.sslContext = sslContext(properties.getSsl().getBundle(), sslBundles);
+		SitecoreCdpProperties.Token token = properties.getToken();
+		this.tokenClient = create(token.getConnectTimeout(), token.getResponseTimeout());
+		this.apiClient = create(properties.getConnectTimeout(), properties.getResponseTimeout());
 	}
 
 	/**
-	 * Return a client with the shared proxy and TLS settings and the given timeouts.
-	 * @param connectTimeout the connect timeout
-	 * @param responseTimeout the response timeout
+	 * Return the client of the token call: the shared proxy and TLS settings, the token
+	 * timeouts.
 	 * @return the client
 	 */
-	HttpClient create(Duration connectTimeout, Duration responseTimeout) {
+	HttpClient tokenClient() {
+		return this.tokenClient;
+	}
+
+	/**
+	 * Return the client of API calls and file downloads, shared by every API client: the
+	 * shared proxy and TLS settings, the API timeouts.
+	 * @return the client
+	 */
+	HttpClient apiClient() {
+		return this.apiClient;
+	}
+
+	private HttpClient create(Duration connectTimeout, Duration responseTimeout) {
 		HttpClient client = HttpClient.create()
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(connectTimeout.toMillis()))
 			.responseTimeout(responseTimeout);

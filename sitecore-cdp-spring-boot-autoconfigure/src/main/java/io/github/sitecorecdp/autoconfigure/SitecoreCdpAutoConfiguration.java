@@ -81,8 +81,7 @@ public final class SitecoreCdpAutoConfiguration {
 		// A plain WebClient: never Boot's builder, whose customizers and filters are the
 		// application's, and never with the bearer filter.
 		WebClient tokenWebClient = WebClient.builder()
-			.clientConnector(new ReactorClientHttpConnector(
-					httpClients.create(token.getConnectTimeout(), token.getResponseTimeout())))
+			.clientConnector(new ReactorClientHttpConnector(httpClients.tokenClient()))
 			.build();
 		Clock clock = Clock.systemUTC();
 		CdpTokenEndpointClient endpoint = new CdpTokenEndpointClient(apiKey, apiSecret, properties.getTokenUri(),
@@ -101,7 +100,7 @@ public final class SitecoreCdpAutoConfiguration {
 	WebClient cdpWebClient(SitecoreCdpProperties properties, CdpAccessTokenManager cdpAccessTokenManager,
 			CdpHttpClients httpClients, ObjectProvider<WebClient.Builder> webClientBuilder) {
 		URI baseUrl = properties.determineBaseUrl();
-		return apiClientBuilder(properties, httpClients, webClientBuilder).baseUrl(baseUrl.toString())
+		return apiClientBuilder(httpClients, webClientBuilder).baseUrl(baseUrl.toString())
 			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
 			.filter(new CdpBearerExchangeFilterFunction(cdpAccessTokenManager, CdpHost.of(baseUrl)))
 			.build();
@@ -110,11 +109,10 @@ public final class SitecoreCdpAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	AudienceExportClient audienceExportClient(@Qualifier("cdpWebClient") WebClient cdpWebClient,
-			SitecoreCdpProperties properties, CdpHttpClients httpClients,
-			ObjectProvider<WebClient.Builder> webClientBuilder) {
+			CdpHttpClients httpClients, ObjectProvider<WebClient.Builder> webClientBuilder) {
 		// Export files sit behind presigned URLs on a storage host: fetched by a client
 		// that has no token filter at all, whatever host the URLs name.
-		WebClient fileWebClient = apiClientBuilder(properties, httpClients, webClientBuilder).build();
+		WebClient fileWebClient = apiClientBuilder(httpClients, webClientBuilder).build();
 		return new AudienceExportClient(cdpWebClient, fileWebClient, Clock.systemUTC());
 	}
 
@@ -127,15 +125,14 @@ public final class SitecoreCdpAutoConfiguration {
 					(ex) -> logger.warn("Warm-up could not get a Sitecore CDP access token: " + ex.getMessage()));
 	}
 
-	private static WebClient.Builder apiClientBuilder(SitecoreCdpProperties properties, CdpHttpClients httpClients,
+	private static WebClient.Builder apiClientBuilder(CdpHttpClients httpClients,
 			ObjectProvider<WebClient.Builder> webClientBuilder) {
 		// Boot's builder is a prototype, but a user's may be a singleton: clone either way.
 		// Without Boot's WebClient auto-configuration (Boot 4 without spring-boot-webclient)
 		// there is no builder bean, and a default one does the job.
 		return webClientBuilder.getIfAvailable(WebClient::builder)
 			.clone()
-			.clientConnector(new ReactorClientHttpConnector(
-					httpClients.create(properties.getConnectTimeout(), properties.getResponseTimeout())))
+			.clientConnector(new ReactorClientHttpConnector(httpClients.apiClient()))
 			// spring.codec.log-request-details=true would log the Authorization header at
 			// TRACE; the bearer token must never be logged, so it stays off here.
 			.codecs((codecs) -> codecs.defaultCodecs().enableLoggingRequestDetails(false));
@@ -156,8 +153,7 @@ public final class SitecoreCdpAutoConfiguration {
 				.clone()
 				.baseUrl(baseUrl.toString())
 				.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
-				.requestFactory(new ReactorClientHttpRequestFactory(
-						httpClients.create(properties.getConnectTimeout(), properties.getResponseTimeout())))
+				.requestFactory(new ReactorClientHttpRequestFactory(httpClients.apiClient()))
 				// Last, so the application's own interceptors never see the token.
 				.requestInterceptors((interceptors) -> interceptors.add(interceptor))
 				.build();
