@@ -5,7 +5,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -184,9 +183,6 @@ public final class AudienceExportClient {
 			}
 			catch (IOException ex) {
 				sink.error(unwrap(ex));
-			}
-			catch (UncheckedIOException ex) {
-				sink.error(unwrap(ex.getCause()));
 			}
 			return this;
 		}

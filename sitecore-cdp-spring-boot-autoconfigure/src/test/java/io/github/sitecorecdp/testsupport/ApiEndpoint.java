@@ -74,7 +74,10 @@ public final class ApiEndpoint extends Dispatcher implements AutoCloseable {
 		return this;
 	}
 
-	/** Answers to rejected tokens come this much later, so that concurrent calls overlap. */
+	/**
+	 * Answers to rejected tokens ({@link #reject}, {@link #acceptOnly}) come this much
+	 * later, so that concurrent calls overlap.
+	 */
 	public ApiEndpoint delayRejections(Duration delay) {
 		this.rejectionDelay = delay;
 		return this;
@@ -106,12 +109,7 @@ public final class ApiEndpoint extends Dispatcher implements AutoCloseable {
 	public MockResponse dispatch(RecordedRequest request) {
 		this.requests.add(request);
 		Integer status = this.scriptedStatuses.poll();
-		String authorization = authorization(request);
-		String token = (authorization != null) ? authorization.substring("Bearer ".length()) : null;
-		if (status == null && token != null && !this.tokenCheck.test(token)) {
-			status = 401;
-		}
-		if (status == null && token != null && this.rejectedTokens.contains(token)) {
+		if (status == null && isRejected(authorization(request))) {
 			this.unauthorized.incrementAndGet();
 			return new MockResponse.Builder().code(401)
 				.setHeader("Content-Type", "application/json")
@@ -126,6 +124,14 @@ public final class ApiEndpoint extends Dispatcher implements AutoCloseable {
 			return json(status, (status == 401) ? UNAUTHORIZED_BODY : "{\"code\":" + status + "}");
 		}
 		return json(200, "{\"path\":\"" + request.getUrl().encodedPath() + "\"}");
+	}
+
+	private boolean isRejected(String authorization) {
+		if (authorization == null) {
+			return false;
+		}
+		String token = authorization.substring("Bearer ".length());
+		return this.rejectedTokens.contains(token) || !this.tokenCheck.test(token);
 	}
 
 	private static MockResponse json(int status, String body) {
