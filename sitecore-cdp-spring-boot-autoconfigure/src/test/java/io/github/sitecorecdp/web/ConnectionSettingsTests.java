@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
 
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
 import io.github.sitecorecdp.testsupport.ApiEndpoint;
@@ -51,6 +53,34 @@ class ConnectionSettingsTests {
 			assertThat(proxy.targets()).contains(tokenHost).contains(apiHost);
 			assertThat(tokenEndpoint.requestCount()).isEqualTo(1);
 			assertThat(api.requestCount()).isEqualTo(2);
+		}
+	}
+
+	@Test
+	void whenNoProxyIsSetThenTheJvmProxySystemPropertiesApply() {
+		Map<String, String> previous = new HashMap<>();
+		try (TokenEndpoint tokenEndpoint = TokenEndpoint.start(); ApiEndpoint api = ApiEndpoint.start();
+				RecordingProxy proxy = RecordingProxy.start()) {
+			setSystemProperty(previous, "http.proxyHost", "127.0.0.1");
+			setSystemProperty(previous, "http.proxyPort", String.valueOf(proxy.port()));
+			// The JVM's default exempts loopback hosts, which every server of this test is.
+			setSystemProperty(previous, "http.nonProxyHosts", "nothing.invalid");
+			this.contextRunner.withPropertyValues(endpoints(tokenEndpoint, api))
+				.run((context) -> callBothClients(context.getBean("cdpWebClient", WebClient.class),
+						context.getBean("cdpRestClient", RestClient.class)));
+			String tokenHost = tokenEndpoint.uri().getHost() + ":" + tokenEndpoint.uri().getPort();
+			String apiHost = api.baseUrl().getHost() + ":" + api.baseUrl().getPort();
+			assertThat(proxy.targets()).contains(tokenHost).contains(apiHost);
+		}
+		finally {
+			previous.forEach((name, value) -> {
+				if (value != null) {
+					System.setProperty(name, value);
+				}
+				else {
+					System.clearProperty(name);
+				}
+			});
 		}
 	}
 
@@ -134,6 +164,11 @@ class ConnectionSettingsTests {
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("sitecore.cdp.proxy.port"));
+	}
+
+	private static void setSystemProperty(Map<String, String> previous, String name, String value) {
+		previous.put(name, System.getProperty(name));
+		System.setProperty(name, value);
 	}
 
 	private static String[] endpoints(TokenEndpoint tokenEndpoint, ApiEndpoint api) {
