@@ -13,14 +13,19 @@ import org.jspecify.annotations.Nullable;
  * @param friendlyId the definition's friendly id
  * @param clientKey the tenant's client key
  * @param expireAt when the presigned file URLs stop working
- * @param numberOfFiles how many files the export has
- * @param totalSizeKB the size of all files together, in kilobytes
+ * @param numberOfFiles how many files the export has, 0 when absent
+ * @param totalSizeKB the size of all files together, in kilobytes, 0 when absent
  * @param exports the files
  * @author sitecore-cdp-spring-boot
  */
 public record AudienceExportOutput(@Nullable String executionRef, @Nullable String definitionRef,
-		@Nullable String friendlyId, @Nullable String clientKey, @Nullable Instant expireAt, int numberOfFiles,
-		long totalSizeKB, @Nullable List<ExportFile> exports) {
+		@Nullable String friendlyId, @Nullable String clientKey, @Nullable Instant expireAt, Integer numberOfFiles,
+		Long totalSizeKB, @Nullable List<ExportFile> exports) {
+
+	public AudienceExportOutput {
+		numberOfFiles = (numberOfFiles != null) ? numberOfFiles : 0;
+		totalSizeKB = KnownValues.orZero(totalSizeKB);
+	}
 
 	/**
 	 * Return the files, empty rather than {@code null}.

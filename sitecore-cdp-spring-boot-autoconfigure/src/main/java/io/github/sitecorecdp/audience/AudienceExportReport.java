@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param executionType {@code INSTANT_RUN} or {@code SCHEDULED}
  * @param status the job status; see {@link #jobStatus()}
  * @param definitionType {@code DELTA} or {@code FULL_SYNC}
- * @param total guests processed
+ * @param total guests processed (counters are 0 when absent)
  * @param successes guests exported
  * @param failures guests that failed
  * @param successAdd guests added
@@ -26,9 +26,17 @@ import org.jspecify.annotations.Nullable;
  * @author sitecore-cdp-spring-boot
  */
 public record AudienceExportReport(@Nullable String executionRef, @Nullable String definitionRef,
-		@Nullable String executionType, @Nullable String status, @Nullable String definitionType, long total,
-		long successes, long failures, long successAdd, long successRemove, @Nullable String datasetDate,
+		@Nullable String executionType, @Nullable String status, @Nullable String definitionType, Long total,
+		Long successes, Long failures, Long successAdd, Long successRemove, @Nullable String datasetDate,
 		@Nullable Instant startTime, @Nullable Instant endTime, @Nullable List<String> errors) {
+
+	public AudienceExportReport {
+		total = KnownValues.orZero(total);
+		successes = KnownValues.orZero(successes);
+		failures = KnownValues.orZero(failures);
+		successAdd = KnownValues.orZero(successAdd);
+		successRemove = KnownValues.orZero(successRemove);
+	}
 
 	/**
 	 * Return the job status, {@link ReportStatus#UNKNOWN} for values this version does not

@@ -9,12 +9,16 @@ import org.jspecify.annotations.Nullable;
  * presigned URL on a storage host (never sent the CDP token).
  *
  * @param url the presigned URL, used exactly as given
- * @param sizeKB the file's size in kilobytes
+ * @param sizeKB the file's size in kilobytes, 0 when absent
  * @param deltaAction {@code add} or {@code remove}, as Sitecore sends it; see
  * {@link #action()}
  * @author sitecore-cdp-spring-boot
  */
-public record ExportFile(String url, long sizeKB, @Nullable String deltaAction) {
+public record ExportFile(String url, Long sizeKB, @Nullable String deltaAction) {
+
+	public ExportFile {
+		sizeKB = KnownValues.orZero(sizeKB);
+	}
 
 	/**
 	 * Return the delta action, {@link DeltaAction#UNKNOWN} for values this version does not

@@ -36,6 +36,8 @@ public final class ApiEndpoint extends Dispatcher implements AutoCloseable {
 
 	private final Set<String> rejectedTokens = ConcurrentHashMap.newKeySet();
 
+	private final Queue<String> scriptedBodies = new ConcurrentLinkedQueue<>();
+
 	private volatile Duration rejectionDelay = Duration.ZERO;
 
 	private volatile Predicate<String> tokenCheck = (token) -> true;
@@ -64,6 +66,14 @@ public final class ApiEndpoint extends Dispatcher implements AutoCloseable {
 	public ApiEndpoint thenRespond(int... statuses) {
 		for (int status : statuses) {
 			this.scriptedStatuses.add(status);
+		}
+		return this;
+	}
+
+	/** The next successful answers carry these JSON bodies, in order. */
+	public ApiEndpoint thenAnswer(String... jsonBodies) {
+		for (String body : jsonBodies) {
+			this.scriptedBodies.add(body);
 		}
 		return this;
 	}
@@ -123,7 +133,8 @@ public final class ApiEndpoint extends Dispatcher implements AutoCloseable {
 			}
 			return json(status, (status == 401) ? UNAUTHORIZED_BODY : "{\"code\":" + status + "}");
 		}
-		return json(200, "{\"path\":\"" + request.getUrl().encodedPath() + "\"}");
+		String body = this.scriptedBodies.poll();
+		return json(200, (body != null) ? body : "{\"path\":\"" + request.getUrl().encodedPath() + "\"}");
 	}
 
 	private boolean isRejected(String authorization) {

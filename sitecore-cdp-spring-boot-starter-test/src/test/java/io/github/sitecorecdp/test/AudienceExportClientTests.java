@@ -110,7 +110,7 @@ class AudienceExportClientTests {
 	}
 
 	@Test
-	void whenOnlyTheFirstRecordsAreTakenThenTheRestOfABigFileIsNotRead() {
+	void whenOnlyTheFirstRecordsOfABigFileAreTakenThenTheyAreItsFirstLines() {
 		this.cdp.audienceExport("my-audience").addJob("exec-1").addFile("add", lines(1, 200_000));
 		List<ExportRecord> first = call((client) -> client.latestExport("my-audience")
 			.flatMapMany(client::download)
