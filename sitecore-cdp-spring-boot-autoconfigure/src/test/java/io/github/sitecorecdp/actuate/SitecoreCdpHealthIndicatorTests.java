@@ -1,6 +1,5 @@
 package io.github.sitecorecdp.actuate;
 
-import java.time.Duration;
 import java.util.Map;
 
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpActuatorAutoConfiguration;
