@@ -15,17 +15,25 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.client.ReactorClientHttpRequestFactory;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.ClientCredentialsOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.ClientCredentialsReactiveOAuth2AuthorizedClientProvider;
+import org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.InMemoryReactiveOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.endpoint.RestClientClientCredentialsTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.WebClientReactiveClientCredentialsTokenResponseClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
 import org.springframework.security.oauth2.client.registration.InMemoryReactiveClientRegistrationRepository;
+import org.springframework.security.oauth2.client.web.client.OAuth2ClientHttpRequestInterceptor;
 import org.springframework.security.oauth2.client.web.reactive.function.client.ServerOAuth2AuthorizedClientExchangeFilterFunction;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -46,6 +54,60 @@ final class Clients {
 			.responseTimeout(Duration.ofSeconds(30)));
 	}
 
+	/** The request factory of the starter's RestClient, with its default timeouts. */
+	static ReactorClientHttpRequestFactory requestFactory() {
+		return new ReactorClientHttpRequestFactory(HttpClient.create()
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+			.responseTimeout(Duration.ofSeconds(30)));
+	}
+
+	/** The RestClient limit: a static bearer header on the same request factory. */
+	static RestClient restLimit(BenchServer server) {
+		return RestClient.builder()
+			.requestFactory(requestFactory())
+			.baseUrl(server.baseUrl())
+			.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + BenchServer.STATIC_TOKEN)
+			.build();
+	}
+
+	/**
+	 * Spring Security's servlet recipe by the book: the stock interceptor over the
+	 * authorized-client-service manager, client_secret_post, audience through a
+	 * parameters converter.
+	 */
+	static RestClient restStock(BenchServer server) {
+		ClientRegistration registration = registration(server);
+		InMemoryClientRegistrationRepository registrations = new InMemoryClientRegistrationRepository(registration);
+		RestClientClientCredentialsTokenResponseClient tokenClient = new RestClientClientCredentialsTokenResponseClient();
+		tokenClient.addParametersConverter((request) -> {
+			LinkedMultiValueMap<String, String> parameters = new LinkedMultiValueMap<>();
+			parameters.add("audience", "https://api.sitecorecloud.io");
+			return parameters;
+		});
+		ClientCredentialsOAuth2AuthorizedClientProvider provider = new ClientCredentialsOAuth2AuthorizedClientProvider();
+		provider.setAccessTokenResponseClient(tokenClient);
+		AuthorizedClientServiceOAuth2AuthorizedClientManager manager = new AuthorizedClientServiceOAuth2AuthorizedClientManager(
+				registrations, new InMemoryOAuth2AuthorizedClientService(registrations));
+		manager.setAuthorizedClientProvider(provider);
+		OAuth2ClientHttpRequestInterceptor interceptor = new OAuth2ClientHttpRequestInterceptor(manager);
+		interceptor.setClientRegistrationIdResolver((request) -> "sitecore-cdp");
+		return RestClient.builder()
+			.requestFactory(requestFactory())
+			.baseUrl(server.baseUrl())
+			.requestInterceptor(interceptor)
+			.build();
+	}
+
+	private static ClientRegistration registration(BenchServer server) {
+		return ClientRegistration.withRegistrationId("sitecore-cdp")
+			.clientId("bench-key")
+			.clientSecret("bench-secret")
+			.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
+			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+			.tokenUri(server.tokenUri().toString())
+			.build();
+	}
+
 	/** The limit: a static bearer header, no token work at all per request. */
 	static WebClient limit(BenchServer server) {
 		return WebClient.builder()
@@ -61,13 +123,7 @@ final class Clients {
 	 * parameters converter.
 	 */
 	static WebClient stock(BenchServer server, Clock clock) {
-		ClientRegistration registration = ClientRegistration.withRegistrationId("sitecore-cdp")
-			.clientId("bench-key")
-			.clientSecret("bench-secret")
-			.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
-			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
-			.tokenUri(server.tokenUri().toString())
-			.build();
+		ClientRegistration registration = registration(server);
 		InMemoryReactiveClientRegistrationRepository registrations = new InMemoryReactiveClientRegistrationRepository(
 				registration);
 		WebClientReactiveClientCredentialsTokenResponseClient tokenClient = new WebClientReactiveClientCredentialsTokenResponseClient();
@@ -95,7 +151,7 @@ final class Clients {
 				server.tokenUri().toString(), "sitecore.cdp.base-url", server.baseUrl(), "logging.level.root", "warn"))
 			.run();
 		return new Ours(context, context.getBean("cdpWebClient", WebClient.class),
-				context.getBean(CdpAccessTokenManager.class));
+				context.getBean("cdpRestClient", RestClient.class), context.getBean(CdpAccessTokenManager.class));
 	}
 
 	/**
@@ -117,7 +173,8 @@ final class Clients {
 		return client.get().uri("/api").retrieve().bodyToMono(String.class).block(Duration.ofSeconds(30));
 	}
 
-	record Ours(ConfigurableApplicationContext context, WebClient client, CdpAccessTokenManager tokenManager)
+	record Ours(ConfigurableApplicationContext context, WebClient client, RestClient restClient,
+			CdpAccessTokenManager tokenManager)
 			implements AutoCloseable {
 
 		@Override

@@ -11,7 +11,8 @@ import io.github.sitecorecdp.test.MutableClock;
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
 import io.github.sitecorecdp.token.CdpTokenEndpointClient;
 import io.github.sitecorecdp.token.TokenPolicy;
-import io.github.sitecorecdp.web.CdpBearerExchangeFilterFunction;
+import io.github.sitecorecdp.web.CdpBearerClientHttpConnector;
+import io.github.sitecorecdp.web.CdpBearerProtocol;
 import io.github.sitecorecdp.web.CdpHost;
 import reactor.core.publisher.Flux;
 
@@ -64,7 +65,7 @@ final class TokenEconomy {
 
 	/**
 	 * Thirty days of continuous traffic (a call every 20 simulated seconds) with 24-hour
-	 * tokens, through the starter's own token manager and filter on a simulated clock.
+	 * tokens, through the starter's own token manager and connector on a simulated clock.
 	 */
 	static Month month() {
 		MutableClock clock = MutableClock.startingNow();
@@ -72,10 +73,11 @@ final class TokenEconomy {
 			CdpTokenEndpointClient endpoint = new CdpTokenEndpointClient("bench-key", "bench-secret",
 					server.tokenUri(), "https://api.sitecorecloud.io", WebClient.create(), Duration.ofSeconds(10), clock);
 			CdpAccessTokenManager tokenManager = new CdpAccessTokenManager(endpoint, TokenPolicy.DEFAULTS, clock);
+			CdpBearerProtocol protocol = new CdpBearerProtocol(tokenManager,
+					CdpHost.of(java.net.URI.create(server.baseUrl())));
 			WebClient client = WebClient.builder()
 				.baseUrl(server.baseUrl())
-				.filter(new CdpBearerExchangeFilterFunction(tokenManager,
-						CdpHost.of(java.net.URI.create(server.baseUrl()))))
+				.clientConnector(new CdpBearerClientHttpConnector(Clients.connector(), protocol))
 				.build();
 			Duration step = Duration.ofSeconds(20);
 			long calls = Duration.ofDays(30).dividedBy(step);

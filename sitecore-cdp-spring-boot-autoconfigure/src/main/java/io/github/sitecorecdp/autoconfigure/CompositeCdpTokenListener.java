@@ -2,6 +2,7 @@ package io.github.sitecorecdp.autoconfigure;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 import io.github.sitecorecdp.token.CdpTokenListener;
 
@@ -20,17 +21,41 @@ final class CompositeCdpTokenListener implements CdpTokenListener {
 
 	@Override
 	public void tokenRequested(TokenRequestOutcome outcome, Duration duration) {
-		this.listeners.forEach((listener) -> listener.tokenRequested(outcome, duration));
+		tellEach((listener) -> listener.tokenRequested(outcome, duration));
 	}
 
 	@Override
 	public void backgroundRefreshStarted() {
-		this.listeners.forEach(CdpTokenListener::backgroundRefreshStarted);
+		tellEach(CdpTokenListener::backgroundRefreshStarted);
 	}
 
 	@Override
 	public void tokenRejectedByApi() {
-		this.listeners.forEach(CdpTokenListener::tokenRejectedByApi);
+		tellEach(CdpTokenListener::tokenRejectedByApi);
+	}
+
+	/**
+	 * Tells every listener even when one fails, then reports the first failure to the
+	 * token manager, which logs it and carries on.
+	 */
+	private void tellEach(Consumer<CdpTokenListener> call) {
+		RuntimeException failure = null;
+		for (CdpTokenListener listener : this.listeners) {
+			try {
+				call.accept(listener);
+			}
+			catch (RuntimeException ex) {
+				if (failure == null) {
+					failure = ex;
+				}
+				else {
+					failure.addSuppressed(ex);
+				}
+			}
+		}
+		if (failure != null) {
+			throw failure;
+		}
 	}
 
 }

@@ -8,8 +8,9 @@ import io.github.sitecorecdp.token.CdpAccessTokenManager;
 import io.github.sitecorecdp.token.CdpTokenEndpointClient;
 import io.github.sitecorecdp.token.CdpTokenListener;
 import io.github.sitecorecdp.token.TokenPolicy;
-import io.github.sitecorecdp.web.CdpBearerClientHttpRequestInterceptor;
-import io.github.sitecorecdp.web.CdpBearerExchangeFilterFunction;
+import io.github.sitecorecdp.web.CdpBearerClientHttpConnector;
+import io.github.sitecorecdp.web.CdpBearerClientHttpRequestFactory;
+import io.github.sitecorecdp.web.CdpBearerProtocol;
 import io.github.sitecorecdp.web.CdpHost;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -56,11 +57,16 @@ import org.springframework.web.reactive.function.client.WebClient;
 		"org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration" })
 @ConditionalOnClass(name = { "org.springframework.web.reactive.function.client.WebClient",
 		"org.springframework.security.oauth2.client.endpoint.WebClientReactiveClientCredentialsTokenResponseClient",
-		"com.github.benmanes.caffeine.cache.Caffeine", "reactor.netty.http.client.HttpClient" })
+		"reactor.netty.http.client.HttpClient" })
 @ConditionalOnSitecoreCdpEnabled
 @EnableConfigurationProperties(SitecoreCdpProperties.class)
 @ImportRuntimeHints(SitecoreCdpRuntimeHints.class)
 public final class SitecoreCdpAutoConfiguration {
+
+	/**
+	 * Name of an optional {@link Clock} bean that the starter uses for token lifetimes.
+	 */
+	public static final String CLOCK_BEAN_NAME = "sitecoreCdpClock";
 
 	private static final Log logger = LogFactory.getLog(SitecoreCdpAutoConfiguration.class);
 
@@ -73,7 +79,8 @@ public final class SitecoreCdpAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	CdpAccessTokenManager cdpAccessTokenManager(SitecoreCdpProperties properties, CdpHttpClients httpClients,
-			ObjectProvider<CdpTokenListener> listeners) {
+			ObjectProvider<CdpTokenListener> listeners, @Qualifier(CLOCK_BEAN_NAME) ObjectProvider<Clock> cdpClock,
+			ObjectProvider<Clock> clocks) {
 		SitecoreCdpProperties.Token token = properties.getToken();
 		String apiKey = properties.getApiKey();
 		String apiSecret = properties.getApiSecret();
@@ -83,7 +90,7 @@ public final class SitecoreCdpAutoConfiguration {
 		WebClient tokenWebClient = WebClient.builder()
 			.clientConnector(new ReactorClientHttpConnector(httpClients.tokenClient()))
 			.build();
-		Clock clock = Clock.systemUTC();
+		Clock clock = clock(cdpClock, clocks);
 		CdpTokenEndpointClient endpoint = new CdpTokenEndpointClient(apiKey, apiSecret, properties.getTokenUri(),
 				properties.getAudience(), tokenWebClient, token.getConnectTimeout().plus(token.getResponseTimeout()),
 				clock);
@@ -100,20 +107,25 @@ public final class SitecoreCdpAutoConfiguration {
 	WebClient cdpWebClient(SitecoreCdpProperties properties, CdpAccessTokenManager cdpAccessTokenManager,
 			CdpHttpClients httpClients, ObjectProvider<WebClient.Builder> webClientBuilder) {
 		URI baseUrl = properties.determineBaseUrl();
-		return apiClientBuilder(httpClients, webClientBuilder).baseUrl(baseUrl.toString())
+		CdpBearerProtocol protocol = new CdpBearerProtocol(cdpAccessTokenManager, CdpHost.of(baseUrl));
+		// The token goes on at the connector, below the builder's filters and observations.
+		return apiClientBuilder(httpClients, webClientBuilder)
+			.clientConnector(new CdpBearerClientHttpConnector(new ReactorClientHttpConnector(httpClients.apiClient()),
+					protocol))
+			.baseUrl(baseUrl.toString())
 			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
-			.filter(new CdpBearerExchangeFilterFunction(cdpAccessTokenManager, CdpHost.of(baseUrl)))
 			.build();
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	AudienceExportClient audienceExportClient(@Qualifier("cdpWebClient") WebClient cdpWebClient,
-			CdpHttpClients httpClients, ObjectProvider<WebClient.Builder> webClientBuilder) {
+			CdpHttpClients httpClients, ObjectProvider<WebClient.Builder> webClientBuilder,
+			@Qualifier(CLOCK_BEAN_NAME) ObjectProvider<Clock> cdpClock, ObjectProvider<Clock> clocks) {
 		// Export files sit behind presigned URLs on a storage host: fetched by a client
-		// that has no token filter at all, whatever host the URLs name.
+		// that never sends a token, whatever host the URLs name.
 		WebClient fileWebClient = apiClientBuilder(httpClients, webClientBuilder).build();
-		return new AudienceExportClient(cdpWebClient, fileWebClient, Clock.systemUTC());
+		return new AudienceExportClient(cdpWebClient, fileWebClient, clock(cdpClock, clocks));
 	}
 
 	@Bean
@@ -123,6 +135,15 @@ public final class SitecoreCdpAutoConfiguration {
 		return (event) -> cdpAccessTokenManager.getToken()
 			.subscribe((token) -> logger.debug("Warm-up obtained the first Sitecore CDP access token"),
 					(ex) -> logger.warn("Warm-up could not get a Sitecore CDP access token: " + ex.getMessage()));
+	}
+
+	/**
+	 * The clock that governs token lifetimes: a {@code sitecoreCdpClock} bean, else the
+	 * application's only {@link Clock} bean, else the system clock. Tests hand theirs in to
+	 * move a day of token lifetime in no time.
+	 */
+	private static Clock clock(ObjectProvider<Clock> cdpClock, ObjectProvider<Clock> clocks) {
+		return cdpClock.getIfAvailable(() -> clocks.getIfUnique(Clock::systemUTC));
 	}
 
 	private static WebClient.Builder apiClientBuilder(CdpHttpClients httpClients,
@@ -147,15 +168,15 @@ public final class SitecoreCdpAutoConfiguration {
 		RestClient cdpRestClient(SitecoreCdpProperties properties, CdpAccessTokenManager cdpAccessTokenManager,
 				CdpHttpClients httpClients, ObjectProvider<RestClient.Builder> restClientBuilder) {
 			URI baseUrl = properties.determineBaseUrl();
-			CdpBearerClientHttpRequestInterceptor interceptor = new CdpBearerClientHttpRequestInterceptor(
-					cdpAccessTokenManager, CdpHost.of(baseUrl));
+			CdpBearerProtocol protocol = new CdpBearerProtocol(cdpAccessTokenManager, CdpHost.of(baseUrl));
+			// The token goes on at the request factory, below the builder's interceptors
+			// and observations.
 			return restClientBuilder.getIfAvailable(RestClient::builder)
 				.clone()
 				.baseUrl(baseUrl.toString())
 				.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
-				.requestFactory(new ReactorClientHttpRequestFactory(httpClients.apiClient()))
-				// Last, so the application's own interceptors never see the token.
-				.requestInterceptors((interceptors) -> interceptors.add(interceptor))
+				.requestFactory(new CdpBearerClientHttpRequestFactory(
+						new ReactorClientHttpRequestFactory(httpClients.apiClient()), protocol))
 				.build();
 		}
 

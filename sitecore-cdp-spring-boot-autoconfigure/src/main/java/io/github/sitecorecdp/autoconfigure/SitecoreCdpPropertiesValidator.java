@@ -2,6 +2,9 @@ package io.github.sitecorecdp.autoconfigure;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
@@ -18,6 +21,20 @@ import org.springframework.util.StringUtils;
 final class SitecoreCdpPropertiesValidator {
 
 	private static final String PREFIX = "sitecore.cdp.";
+
+	/**
+	 * Shortest duration taken: Reactor Netty counts timeouts in whole milliseconds, and 0 ms
+	 * would mean no timeout at all.
+	 */
+	private static final Duration MIN_DURATION = Duration.ofMillis(1);
+
+	/**
+	 * Longest duration taken: longer waits, backoffs or windows make no sense for tokens
+	 * that live a day, and bounding them keeps all time arithmetic far from overflow.
+	 */
+	private static final Duration MAX_DURATION = Duration.ofDays(1);
+
+	private static final String RANGE = "1ms and 1d";
 
 	private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.\\d{1,3}){3}");
 
@@ -40,15 +57,15 @@ final class SitecoreCdpPropertiesValidator {
 					"Remove sitecore.cdp.audience to use https://api.sitecorecloud.io, or set the audience Sitecore "
 							+ "told you to use.");
 		}
-		requirePositive("connect-timeout", properties.getConnectTimeout());
-		requirePositive("response-timeout", properties.getResponseTimeout());
+		requireInRange("connect-timeout", properties.getConnectTimeout());
+		requireInRange("response-timeout", properties.getResponseTimeout());
 		SitecoreCdpProperties.Token token = properties.getToken();
-		requirePositive("token.connect-timeout", token.getConnectTimeout());
-		requirePositive("token.response-timeout", token.getResponseTimeout());
-		requirePositive("token.refresh-ahead", token.getRefreshAhead());
-		requirePositive("token.expiry-margin", token.getExpiryMargin());
-		requirePositive("token.initial-backoff", token.getInitialBackoff());
-		requirePositive("token.max-backoff", token.getMaxBackoff());
+		requireInRange("token.connect-timeout", token.getConnectTimeout());
+		requireInRange("token.response-timeout", token.getResponseTimeout());
+		requireInRange("token.refresh-ahead", token.getRefreshAhead());
+		requireInRange("token.expiry-margin", token.getExpiryMargin());
+		requireInRange("token.initial-backoff", token.getInitialBackoff());
+		requireInRange("token.max-backoff", token.getMaxBackoff());
 		if (token.getExpiryMargin().compareTo(token.getRefreshAhead()) >= 0) {
 			throw new InvalidSitecoreCdpPropertyException(PREFIX + "token.expiry-margin",
 					"sitecore.cdp.token.expiry-margin (" + print(token.getExpiryMargin())
@@ -79,7 +96,7 @@ final class SitecoreCdpPropertiesValidator {
 	private static void requireText(String name, @Nullable String value, String what) {
 		if (!StringUtils.hasText(value)) {
 			String property = PREFIX + name;
-			String variable = property.toUpperCase().replace('.', '_').replace('-', '_');
+			String variable = property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
 			throw new InvalidSitecoreCdpPropertyException(property,
 					property + " is not set: the Sitecore CDP client needs " + what + " to get access tokens.",
 					"Set " + property + " (or the environment variable " + variable + ") to " + what
@@ -100,7 +117,7 @@ final class SitecoreCdpPropertiesValidator {
 					"Remove the user information from " + property
 							+ "; credentials belong in sitecore.cdp.api-key and sitecore.cdp.api-secret.");
 		}
-		String scheme = url.getScheme().toLowerCase();
+		String scheme = url.getScheme().toLowerCase(Locale.ROOT);
 		if (scheme.equals("https") || (scheme.equals("http") && isLoopback(url.getHost()))) {
 			return;
 		}
@@ -111,12 +128,33 @@ final class SitecoreCdpPropertiesValidator {
 						+ ". Plain http is accepted only for loopback hosts (localhost, 127.0.0.0/8, [::1]) in tests.");
 	}
 
-	private static void requirePositive(String name, Duration value) {
-		if (value.isNegative() || value.isZero()) {
+	private static void requireInRange(String name, Duration value) {
+		if (value.compareTo(MIN_DURATION) < 0 || value.compareTo(MAX_DURATION) > 0) {
+			String what = (value.isNegative() || value.isZero()) ? "must be longer than zero"
+					: "must be between " + RANGE;
 			throw new InvalidSitecoreCdpPropertyException(PREFIX + name,
-					PREFIX + name + " is " + print(value) + ", but must be longer than zero.",
-					"Set " + PREFIX + name + " to a positive duration, such as 10s, or remove it to use the default.");
+					PREFIX + name + " is " + printExactly(value) + ", but " + what + ".", "Set " + PREFIX + name
+							+ " to a duration between " + RANGE + ", such as 10s, or remove it to use the default.");
 		}
+	}
+
+	/**
+	 * Prints in the largest unit that shows the value exactly: {@code 500us} must not read
+	 * as {@code 0ms}.
+	 */
+	private static String printExactly(Duration duration) {
+		// Whole seconds and nanoseconds apart: toNanos() would overflow on the very values
+		// this reports.
+		if (duration.getNano() == 0) {
+			for (ChronoUnit unit : List.of(ChronoUnit.DAYS, ChronoUnit.HOURS, ChronoUnit.MINUTES)) {
+				if (duration.getSeconds() % unit.getDuration().getSeconds() == 0) {
+					return DurationStyle.SIMPLE.print(duration, unit);
+				}
+			}
+			return DurationStyle.SIMPLE.print(duration, ChronoUnit.SECONDS);
+		}
+		ChronoUnit unit = (duration.getNano() % 1_000_000 == 0) ? ChronoUnit.MILLIS : ChronoUnit.MICROS;
+		return DurationStyle.SIMPLE.print(duration, unit);
 	}
 
 	private static String print(Duration duration) {

@@ -8,7 +8,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 
 /**
- * A token in the cache with the two instants that govern it.
+ * A token the manager holds, with the two instants that govern it.
  *
  * @param token the access token
  * @param refreshAt from when the next caller starts a background refresh
@@ -25,16 +25,18 @@ record CachedToken(OAuth2AccessToken token, Instant refreshAt, Instant staleAt, 
 	/**
 	 * Place a freshly issued token on the timeline of the given policy.
 	 * @param token the token, stamped with the manager's clock
-	 * @param policy the refresh policy
-	 * @param jitter a number in {@code [0, 1)} that moves the refresh point up to a fifth
-	 * of the refresh window later, so that a fleet of instances does not refresh in step
+	 * @param policy the timing rules
+	 * @param random a number in {@code [0, 1)} for the refresh point's jitter
 	 */
-	static CachedToken of(OAuth2AccessToken token, TokenPolicy policy, double jitter) {
+	static CachedToken of(OAuth2AccessToken token, TokenPolicy policy, double random) {
+		Instant issuedAt = token.getIssuedAt();
 		Instant expiresAt = token.getExpiresAt();
-		Duration lifetime = Duration.between(token.getIssuedAt(), expiresAt);
-		Instant staleAt = expiresAt.minus(policy.expiryMarginFor(lifetime));
-		Duration window = Duration.between(expiresAt.minus(policy.refreshAheadFor(lifetime)), staleAt);
-		Instant refreshAt = staleAt.minus(Duration.ofNanos((long) (window.toNanos() * (1.0 - 0.2 * jitter))));
+		if (issuedAt == null || expiresAt == null) {
+			throw new IllegalArgumentException("Token has no issue or expiry time");
+		}
+		Duration lifetime = Duration.between(issuedAt, expiresAt);
+		Instant staleAt = policy.staleAt(issuedAt, lifetime);
+		Instant refreshAt = policy.refreshAt(issuedAt, lifetime, random);
 		return new CachedToken(token, refreshAt, staleAt, TokenFingerprint.of(token.getTokenValue()), Mono.just(token),
 				refreshAt.toEpochMilli(), staleAt.toEpochMilli());
 	}

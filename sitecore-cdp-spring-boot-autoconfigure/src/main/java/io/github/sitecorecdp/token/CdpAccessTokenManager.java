@@ -4,15 +4,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 
-import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
-import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.sitecorecdp.token.CdpTokenListener.TokenRequestOutcome;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -22,30 +21,45 @@ import reactor.core.publisher.Mono;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 
 /**
- * Owns the one Sitecore CDP access token of the application and every rule about it.
+ * Owns the access token of one Sitecore API key and every decision about it.
  *
+ * <p>
+ * Everything the manager knows is one immutable {@link State} in one
+ * {@link AtomicReference}: the token in service, the token request under way, and the two
+ * backoffs (failed token requests; tokens the API refused). Every change is one
+ * compare-and-set from the state that was read, so each guarantee can be checked here:
  * <ul>
- * <li>One token for the whole application, whoever is logged in: a client_credentials
- * token belongs to the API key, not to a user.</li>
- * <li>Callers that need a token while none is valid share one token request.</li>
- * <li>Inside the refresh-ahead window the next caller starts one background refresh and
- * goes on with the current token, so no caller waits for a token after the first one.</li>
- * <li>Within the expiry margin a token is no longer handed out; callers wait for a new one
- * (all on one request).</li>
- * <li>After a failed token request the next one waits a jittered, doubling, capped
- * backoff; meanwhile callers without a valid token fail fast with the last error, and a
- * failed background refresh leaves the still-valid token in service.</li>
- * <li>{@link #invalidate(OAuth2AccessToken)} drops a token only if it is still the cached
- * one, so concurrent 401s cause one new token, not one each.</li>
+ * <li><b>Single flight.</b> A token request is started only by the caller whose
+ * compare-and-set installed it; everyone else joins it. A token is global to the API key,
+ * not to a logged-in user.</li>
+ * <li><b>One request per refresh.</b> Inside the refresh window the next caller installs
+ * one background request and goes on with the current token. The request is cleared in
+ * the same step that stores its token, so no caller can see "no request under way" while
+ * the refresh's token is not yet stored.</li>
+ * <li><b>Stored before waking.</b> Waiters are woken only after the new state is
+ * published.</li>
+ * <li><b>Stale point.</b> Within the expiry margin a token is no longer handed out;
+ * callers wait for a new one, all on one request.</li>
+ * <li><b>Backoff.</b> After a failed request the next waits a jittered, doubling, capped
+ * step; meanwhile callers without a valid token fail fast with the last error, and a
+ * failed refresh leaves the still-valid token in service.</li>
+ * <li><b>Compare-and-invalidate, bounded.</b> A token the API refused is dropped only if it
+ * is still the one in service, and at most once per backoff step of its own: an API that
+ * refuses every token costs a few token requests, not one per call.</li>
+ * <li><b>Bounded waits.</b> Every request ends within its time limit, whatever goes wrong
+ * inside it (an exception, an {@link Error}, a signal Reactor dropped): a watchdog
+ * completes it. Listener exceptions never change an outcome.</li>
+ * <li><b>Logged once.</b> A failure is logged once per token request, never per
+ * caller.</li>
  * </ul>
  *
  * <p>
- * Caffeine holds the token, makes concurrent loads single-flight, deduplicates refreshes
- * and keeps serving the current token while one runs. What Caffeine lacks is written here:
- * two deadlines per token (its {@code refreshAfterWrite} is one fixed interval for all
- * entries), a backoff between failed loads (it retries on the next call), and letting a
- * caller that finds the token stale join a refresh that is already under way instead of
- * starting a second request.
+ * Written by hand rather than on Caffeine, which held the token before: its refresh
+ * clears its own bookkeeping before storing the new value and swallows errors, its
+ * refresh interval is one fixed duration for all entries, and it has no backoff; the
+ * backoff and refresh state kept beside it were a second and third mechanism that raced
+ * with it. One state in one reference is what AWS SDK's {@code CachedSupplier} and
+ * azure-core's {@code SimpleTokenCache} also do.
  *
  * @author sitecore-cdp-spring-boot
  */
@@ -53,7 +67,8 @@ public final class CdpAccessTokenManager {
 
 	private static final Log logger = LogFactory.getLog(CdpAccessTokenManager.class);
 
-	private static final String KEY = "sitecore-cdp";
+	/** Added to the token request's own timeout before the watchdog ends it. */
+	private static final Duration WATCHDOG_SLACK = Duration.ofSeconds(1);
 
 	private final Supplier<Mono<OAuth2AccessToken>> tokenRequests;
 
@@ -65,11 +80,13 @@ public final class CdpAccessTokenManager {
 
 	private final CdpTokenListener listener;
 
-	private final AsyncLoadingCache<String, CachedToken> cache;
+	private final Duration maxWait;
 
-	private final AtomicReference<@Nullable CompletableFuture<CachedToken>> inFlight = new AtomicReference<>();
+	private final String name;
 
-	private volatile @Nullable FailedAttempts failedAttempts;
+	private final AtomicReference<State> state = new AtomicReference<>(State.EMPTY);
+
+	private final AtomicBoolean listenerFailureLogged = new AtomicBoolean();
 
 	/**
 	 * Create a new instance.
@@ -90,63 +107,99 @@ public final class CdpAccessTokenManager {
 	 */
 	public CdpAccessTokenManager(CdpTokenEndpointClient endpoint, TokenPolicy policy, Clock clock,
 			CdpTokenListener listener) {
-		this(endpoint::requestToken, policy, clock, () -> ThreadLocalRandom.current().nextDouble(), listener);
+		this(endpoint::requestToken, policy, clock, () -> ThreadLocalRandom.current().nextDouble(), listener,
+				endpoint.timeout().plus(WATCHDOG_SLACK));
 	}
 
 	CdpAccessTokenManager(Supplier<Mono<OAuth2AccessToken>> tokenRequests, TokenPolicy policy, Clock clock,
 			DoubleSupplier random) {
-		this(tokenRequests, policy, clock, random, CdpTokenListener.NONE);
+		this(tokenRequests, policy, clock, random, CdpTokenListener.NONE, Duration.ofSeconds(30));
 	}
 
 	CdpAccessTokenManager(Supplier<Mono<OAuth2AccessToken>> tokenRequests, TokenPolicy policy, Clock clock,
-			DoubleSupplier random, CdpTokenListener listener) {
+			DoubleSupplier random, CdpTokenListener listener, Duration maxWait) {
 		this.tokenRequests = tokenRequests;
 		this.policy = policy;
 		this.clock = clock;
 		this.random = random;
 		this.listener = listener;
-		// No Caffeine expiry: a token's two deadlines are checked here on every read
-		// anyway (refresh ahead needs the clock), and a per-read expiry would double the
-		// cost of the hot path. Spent entries are evicted in freshToken().
-		this.cache = Caffeine.newBuilder().buildAsync(new TokenLoader());
+		this.maxWait = maxWait;
+		this.name = "Sitecore CDP";
 	}
 
 	/**
-	 * Return a valid access token: the cached one, or a new one when there is none. Never
-	 * a token within its expiry margin.
+	 * Return the token that may be sent right now, without waiting. Inside the refresh
+	 * window this starts the one background refresh; it never starts any other request.
+	 * @return the token in service, or {@code null} when callers must wait for one
+	 */
+	public @Nullable OAuth2AccessToken cachedToken() {
+		CachedToken ready = ready();
+		return (ready != null) ? ready.token() : null;
+	}
+
+	/**
+	 * Return a valid access token: the one in service, or a new one when there is none.
+	 * Never a token within its expiry margin.
 	 * @return the token; or an error, usually a {@link CdpTokenException}
 	 */
 	public Mono<OAuth2AccessToken> getToken() {
-		CompletableFuture<CachedToken> cached = this.cache.getIfPresent(KEY);
-		if (cached != null && cached.isDone() && !cached.isCompletedExceptionally()) {
-			CachedToken token = cached.join();
-			long now = this.clock.millis();
-			if (now < token.staleAtMillis()) {
-				if (now >= token.refreshAtMillis()) {
-					refreshInBackground();
-				}
-				return token.asMono();
-			}
-		}
-		// Suppress cancel: the future is shared by every waiting caller.
-		return Mono.fromFuture(this::freshToken, true).map(CachedToken::token);
+		CachedToken ready = ready();
+		return (ready != null) ? ready.asMono() : Mono.defer(this::awaitToken);
 	}
 
 	/**
-	 * Drop the given token if it is still the cached one, typically because an API call
-	 * made with it was answered 401. If another caller already replaced it, nothing
+	 * Return a valid access token, waiting for one if needed. For blocking callers; the
+	 * wait is bounded by the token request's time limit.
+	 * @return the token
+	 * @throws CdpTokenException if no token can be had
+	 */
+	public OAuth2AccessToken obtainToken() {
+		CachedToken ready = ready();
+		if (ready != null) {
+			return ready.token();
+		}
+		OAuth2AccessToken token = awaitToken().block(this.maxWait.plus(WATCHDOG_SLACK));
+		if (token == null) {
+			throw new CdpTokenException("No " + this.name + " access token within " + this.maxWait, null, true);
+		}
+		return token;
+	}
+
+	/**
+	 * Report that the API answered 401 to a call made with the given token, and return the
+	 * token to send the call again with. When the refused token is still the one in
+	 * service it is dropped and a new one requested, unless a token was already refused
+	 * within the current backoff step: then the answer is empty and the caller gets its
+	 * 401. When another caller already replaced it, the newer token is returned at once.
+	 * @param rejected the token the API refused
+	 * @return the token to replay with, or empty when no replay should be made
+	 */
+	public Mono<OAuth2AccessToken> replacementFor(OAuth2AccessToken rejected) {
+		notifyListener(this.listener::tokenRejectedByApi);
+		return drop(rejected) ? getToken() : Mono.empty();
+	}
+
+	/**
+	 * The blocking twin of {@link #replacementFor(OAuth2AccessToken)}: the wait is bounded
+	 * by the token request's time limit.
+	 * @param rejected the token the API refused
+	 * @return the token to replay with, or {@code null} when no replay should be made
+	 * @throws CdpTokenException if a replacement was due but none can be had
+	 */
+	public @Nullable OAuth2AccessToken obtainReplacementFor(OAuth2AccessToken rejected) {
+		notifyListener(this.listener::tokenRejectedByApi);
+		return drop(rejected) ? obtainToken() : null;
+	}
+
+	/**
+	 * Drop the given token if it is still the one in service, typically because an API
+	 * call made with it was answered 401. If another caller already replaced it, nothing
 	 * happens, and the next {@link #getToken()} returns the newer token.
 	 * @param rejected the token the API refused
 	 */
 	public void invalidate(OAuth2AccessToken rejected) {
-		this.listener.tokenRejectedByApi();
-		this.cache.asMap().computeIfPresent(KEY, (key, future) -> {
-			if (future.isDone() && !future.isCompletedExceptionally() && future.join().isSameToken(rejected)) {
-				logger.debug("Dropping access token " + future.join().fingerprint() + " that the API rejected");
-				return null;
-			}
-			return future;
-		});
+		notifyListener(this.listener::tokenRejectedByApi);
+		drop(rejected);
 	}
 
 	/**
@@ -154,126 +207,290 @@ public final class CdpAccessTokenManager {
 	 * @return the status
 	 */
 	public CdpTokenStatus status() {
-		FailedAttempts failed = this.failedAttempts;
-		CompletableFuture<CachedToken> cached = this.cache.getIfPresent(KEY);
-		CachedToken token = (cached != null && !isSpent(cached) && cached.isDone()) ? cached.join() : null;
-		return new CdpTokenStatus((token != null) ? token.token().getExpiresAt() : null,
-				(token != null) ? token.fingerprint() : null, (failed != null) ? failed.count() : 0,
-				(failed != null) ? failed.lastError() : null, (failed != null) ? failed.retryAt() : null);
-	}
-
-	private CompletableFuture<CachedToken> freshToken() {
-		CompletableFuture<CachedToken> future = this.cache.get(KEY);
-		if (isSpent(future)) {
-			this.cache.asMap().remove(KEY, future);
-			future = this.cache.get(KEY);
-		}
-		return future;
+		State current = this.state.get();
+		CachedToken token = current.token;
+		boolean valid = token != null && this.clock.millis() < token.staleAtMillis();
+		Failures failures = current.endpointFailures;
+		return new CdpTokenStatus(valid ? token.token().getExpiresAt() : null, valid ? token.fingerprint() : null,
+				(failures != null) ? failures.count : 0, (failures != null) ? failures.lastError : null,
+				(failures != null) ? Instant.ofEpochMilli(failures.retryAtMillis) : null);
 	}
 
 	/**
-	 * Whether a future in the cache must not be handed out although Caffeine still holds
-	 * it: a failed load that Caffeine has not removed yet (waiters are woken before its
-	 * clean-up runs), or a token past its stale point.
+	 * The hot path: one volatile read and two comparisons while a token is in service.
 	 */
-	private boolean isSpent(CompletableFuture<CachedToken> future) {
-		if (!future.isDone()) {
-			return false;
+	private @Nullable CachedToken ready() {
+		State current = this.state.get();
+		CachedToken token = current.token;
+		if (token == null) {
+			return null;
 		}
-		return future.isCompletedExceptionally() || this.clock.millis() >= future.join().staleAtMillis();
+		long now = this.clock.millis();
+		if (now >= token.staleAtMillis()) {
+			return null;
+		}
+		if (now >= token.refreshAtMillis() && current.request == null && !holdsBack(current.endpointFailures, now)) {
+			TokenRequest refresh = new TokenRequest(true);
+			if (this.state.compareAndSet(current, current.withRequest(refresh))) {
+				start(refresh);
+			}
+		}
+		return token;
 	}
 
-	private void refreshInBackground() {
-		FailedAttempts failed = this.failedAttempts;
-		if ((failed != null && failed.holdBack(this.clock.instant())) || this.inFlight.get() != null) {
+	private Mono<OAuth2AccessToken> awaitToken() {
+		while (true) {
+			State current = this.state.get();
+			long now = this.clock.millis();
+			CachedToken token = current.token;
+			if (token != null && now < token.staleAtMillis()) {
+				return token.asMono();
+			}
+			if (current.request != null) {
+				return current.request.result;
+			}
+			Failures failures = current.endpointFailures;
+			if (failures != null && failures.lastError != null && holdsBack(failures, now)) {
+				return Mono.error(failures.lastError.whileBackingOff(Instant.ofEpochMilli(failures.retryAtMillis)));
+			}
+			TokenRequest request = new TokenRequest(false);
+			if (this.state.compareAndSet(current, new State(null, request, failures, current.apiRejections))) {
+				start(request);
+				return request.result;
+			}
+		}
+	}
+
+	/**
+	 * Compare-and-invalidate with its own backoff.
+	 * @return whether a replay should be made
+	 */
+	private boolean drop(OAuth2AccessToken rejected) {
+		while (true) {
+			State current = this.state.get();
+			CachedToken token = current.token;
+			if (token == null || !token.isSameToken(rejected)) {
+				// Already replaced (or being replaced) by another caller: replay with that.
+				return true;
+			}
+			long now = this.clock.millis();
+			Failures rejections = current.apiRejections;
+			if (holdsBack(rejections, now)) {
+				return false;
+			}
+			int count = (rejections != null && now < rejections.retryAtMillis + this.policy.maxBackoff().toMillis())
+					? rejections.count + 1 : 1;
+			long retryAt = now + this.policy.backoffAfter(count, this.random.getAsDouble()).toMillis();
+			Failures next = new Failures(count, null, retryAt);
+			if (this.state.compareAndSet(current,
+					new State(null, current.request, current.endpointFailures, next))) {
+				logger.debug(this.name + " API refused access token " + token.fingerprint() + "; dropping it ("
+						+ count + " refused in a row)");
+				return true;
+			}
+		}
+	}
+
+	/**
+	 * Make the token request the caller just installed. Whatever happens, the request is
+	 * settled exactly once: by its answer, by its error, or by the watchdog when neither
+	 * comes in time.
+	 */
+	private void start(TokenRequest request) {
+		if (request.refresh) {
+			// Counted here, where a request is really made, not per caller in the window.
+			notifyListener(this.listener::backgroundRefreshStarted);
+		}
+		long startedNanos = System.nanoTime();
+		CompletableFuture<OAuth2AccessToken> answer = new CompletableFuture<>();
+		answer.orTimeout(this.maxWait.toMillis(), TimeUnit.MILLISECONDS)
+			.whenComplete((token, ex) -> settle(request, token, ex, startedNanos));
+		try {
+			this.tokenRequests.get()
+				.subscribe(answer::complete, answer::completeExceptionally, () -> answer.completeExceptionally(
+						new CdpTokenException("Token request completed without a token", null, true)));
+		}
+		catch (Throwable ex) {
+			answer.completeExceptionally(ex);
+		}
+	}
+
+	private void settle(TokenRequest request, @Nullable OAuth2AccessToken token, @Nullable Throwable error,
+			long startedNanos) {
+		CachedToken issued = null;
+		CdpTokenException failure = null;
+		try {
+			if (token != null) {
+				issued = CachedToken.of(token, this.policy, this.random.getAsDouble());
+			}
+			else {
+				failure = asTokenException(error);
+			}
+		}
+		catch (Throwable ex) {
+			failure = new CdpTokenException("Could not use the " + this.name + " token endpoint's answer: " + ex, ex,
+					true);
+		}
+		try {
+			publish(request, issued, failure);
+			Duration duration = Duration.ofNanos(System.nanoTime() - startedNanos);
+			TokenRequestOutcome outcome = (issued != null) ? TokenRequestOutcome.SUCCESS : outcomeOf(failure);
+			notifyListener(() -> this.listener.tokenRequested(outcome, duration));
+		}
+		finally {
+			// Woken last: the state is published (and counted) before anyone acts on it.
+			if (issued != null) {
+				request.complete(issued);
+			}
+			else {
+				request.fail((failure != null) ? failure : new CdpTokenException("Token request failed", error, true));
+			}
+		}
+	}
+
+	private void publish(TokenRequest request, @Nullable CachedToken issued, @Nullable CdpTokenException failure) {
+		while (true) {
+			State current = this.state.get();
+			if (current.request != request) {
+				// Only settle() clears a request, and once: nothing to publish.
+				return;
+			}
+			State next;
+			long now = this.clock.millis();
+			if (issued != null) {
+				next = new State(issued, null, null, current.apiRejections);
+			}
+			else {
+				CachedToken kept = (current.token != null && now < current.token.staleAtMillis()) ? current.token
+						: null;
+				next = new State(kept, null, failed(current.endpointFailures, failure, now), current.apiRejections);
+			}
+			if (this.state.compareAndSet(current, next)) {
+				log(request, current, issued, next.endpointFailures);
+				return;
+			}
+		}
+	}
+
+	private Failures failed(@Nullable Failures previous, @Nullable CdpTokenException failure, long now) {
+		int count = (previous != null) ? previous.count + 1 : 1;
+		long retryAt = now + this.policy.backoffAfter(count, this.random.getAsDouble()).toMillis();
+		CdpTokenException error = (failure != null) ? failure
+				: new CdpTokenException("Token request failed", null, true);
+		return new Failures(count, error, retryAt);
+	}
+
+	private void log(TokenRequest request, State before, @Nullable CachedToken issued, @Nullable Failures failures) {
+		if (issued != null) {
+			if (logger.isDebugEnabled()) {
+				boolean same = before.token != null && before.token.isSameToken(issued.token());
+				logger.debug((same ? "Token endpoint returned the current access token " : "Obtained access token ")
+						+ issued.fingerprint() + ", expires at " + issued.token().getExpiresAt() + ", refresh from "
+						+ issued.refreshAt() + ", sent until " + issued.staleAt());
+			}
 			return;
 		}
-		// Caffeine keeps serving the current token meanwhile and ignores further calls
-		// while this refresh runs.
-		this.cache.synchronous().refresh(KEY);
-	}
-
-	/**
-	 * Start a token request, or join the one under way, be it a first load or a refresh.
-	 * @param refresh whether a valid token is being replaced ahead of its expiry
-	 */
-	private CompletableFuture<CachedToken> requestToken(boolean refresh) {
-		CompletableFuture<CachedToken> created = new CompletableFuture<>();
-		CompletableFuture<CachedToken> existing = this.inFlight.compareAndExchange(null, created);
-		if (existing != null) {
-			return existing;
+		if (failures != null && failures.lastError != null) {
+			String what = request.refresh ? " (background refresh; the current token stays in service)" : "";
+			logger.warn(failures.lastError.getMessage() + what + " (" + failures.count + " failed token request"
+					+ ((failures.count > 1) ? "s" : "") + " in a row; next attempt not before "
+					+ Instant.ofEpochMilli(failures.retryAtMillis) + ")");
+			if (logger.isDebugEnabled()) {
+				logger.debug("Token request failure", failures.lastError);
+			}
 		}
-		if (refresh) {
-			// Counted here, where a request is really made: callers racing into the
-			// refresh window would otherwise each count one.
-			this.listener.backgroundRefreshStarted();
+	}
+
+	private CdpTokenException asTokenException(@Nullable Throwable ex) {
+		if (ex instanceof CdpTokenException tokenException) {
+			return tokenException;
 		}
-		long start = System.nanoTime();
-		this.tokenRequests.get().map(this::accept).subscribe((token) -> {
-			this.listener.tokenRequested(TokenRequestOutcome.SUCCESS, Duration.ofNanos(System.nanoTime() - start));
-			// Cleared before completing: a waiter that is handed this token and gets a 401
-			// must be able to start a new request at once.
-			this.inFlight.set(null);
-			created.complete(token);
-		}, (ex) -> {
-			CdpTokenException error = recordFailure(ex);
-			this.listener.tokenRequested(outcomeOf(error), Duration.ofNanos(System.nanoTime() - start));
-			this.inFlight.set(null);
-			created.completeExceptionally(error);
-		});
-		return created;
-	}
-
-	private CachedToken accept(OAuth2AccessToken token) {
-		this.failedAttempts = null;
-		CachedToken cached = CachedToken.of(token, this.policy, this.random.getAsDouble());
-		if (logger.isDebugEnabled()) {
-			CompletableFuture<CachedToken> previous = this.cache.getIfPresent(KEY);
-			boolean same = previous != null && previous.isDone() && !previous.isCompletedExceptionally()
-					&& previous.join().isSameToken(token);
-			logger.debug((same ? "Token endpoint returned the current access token " : "Obtained access token ")
-					+ cached.fingerprint() + ", expires at " + token.getExpiresAt() + ", refresh from "
-					+ cached.refreshAt() + ", sent until " + cached.staleAt());
+		if (ex instanceof TimeoutException) {
+			return new CdpTokenException("No answer from the " + this.name + " token endpoint within " + this.maxWait,
+					ex, true);
 		}
-		return cached;
+		return new CdpTokenException("Could not get a " + this.name + " access token: " + ex, ex, true);
 	}
 
-	private CdpTokenException recordFailure(Throwable ex) {
-		CdpTokenException error = (ex instanceof CdpTokenException tokenException) ? tokenException
-				: new CdpTokenException("Could not get a Sitecore CDP access token: " + ex, ex, true);
-		FailedAttempts previous = this.failedAttempts;
-		int count = (previous != null) ? previous.count() + 1 : 1;
-		Duration wait = this.policy.backoffAfter(count, this.random.getAsDouble());
-		Instant retryAt = this.clock.instant().plus(wait);
-		this.failedAttempts = new FailedAttempts(count, error, retryAt);
-		logger.warn(error.getMessage() + " (" + count + " failed token request" + ((count > 1) ? "s" : "")
-				+ " in a row; next attempt not before " + retryAt + ")");
-		return error;
+	private void notifyListener(Runnable call) {
+		try {
+			call.run();
+		}
+		catch (RuntimeException ex) {
+			// A listener is told, never asked: its failure changes no outcome, and is
+			// reported once so that a broken listener cannot flood the log.
+			if (this.listenerFailureLogged.compareAndSet(false, true)) {
+				logger.warn("A CdpTokenListener failed (" + ex + "); its failures are ignored and not logged again");
+			}
+		}
 	}
 
-	private static TokenRequestOutcome outcomeOf(CdpTokenException error) {
+	private static boolean holdsBack(@Nullable Failures failures, long now) {
+		return failures != null && now < failures.retryAtMillis;
+	}
+
+	private static TokenRequestOutcome outcomeOf(@Nullable CdpTokenException error) {
 		if (error instanceof CdpCredentialsRejectedException) {
 			return TokenRequestOutcome.REJECTED_CREDENTIALS;
 		}
-		return error.isRetryable() ? TokenRequestOutcome.RETRYABLE_FAILURE : TokenRequestOutcome.FAILURE;
+		return (error == null || error.isRetryable()) ? TokenRequestOutcome.RETRYABLE_FAILURE
+				: TokenRequestOutcome.FAILURE;
 	}
 
-	private final class TokenLoader implements AsyncCacheLoader<String, CachedToken> {
+	/**
+	 * Everything the manager knows. Replaced as a whole, never changed.
+	 *
+	 * @param token the token in service, possibly past its stale point
+	 * @param request the token request under way, or {@code null}
+	 * @param endpointFailures consecutive failed token requests and when the next may be
+	 * made
+	 * @param apiRejections consecutive tokens the API refused and when the next may be
+	 * dropped
+	 */
+	private record State(@Nullable CachedToken token, @Nullable TokenRequest request,
+			@Nullable Failures endpointFailures, @Nullable Failures apiRejections) {
 
-		@Override
-		public CompletableFuture<CachedToken> asyncLoad(String key, Executor executor) {
-			FailedAttempts failed = CdpAccessTokenManager.this.failedAttempts;
-			if (failed != null && failed.holdBack(CdpAccessTokenManager.this.clock.instant())) {
-				return CompletableFuture.failedFuture(failed.lastError().whileBackingOff(failed.retryAt()));
-			}
-			return requestToken(false);
+		static final State EMPTY = new State(null, null, null, null);
+
+		State withRequest(TokenRequest request) {
+			return new State(this.token, request, this.endpointFailures, this.apiRejections);
 		}
 
-		@Override
-		public CompletableFuture<CachedToken> asyncReload(String key, CachedToken current, Executor executor) {
-			// A failed refresh keeps the still-valid token in service; the failure is
-			// already recorded for the backoff and logged, so Caffeine need not log it too.
-			return requestToken(true).exceptionally((ex) -> current);
+	}
+
+	/**
+	 * A run of failures and the backoff it earned.
+	 *
+	 * @param count how many in a row
+	 * @param lastError the last failure of a token request, {@code null} for API refusals
+	 * @param retryAtMillis nothing more before this instant, in epoch milliseconds
+	 */
+	private record Failures(int count, @Nullable CdpTokenException lastError, long retryAtMillis) {
+
+	}
+
+	/**
+	 * One token request, joined by every caller that waits for it.
+	 */
+	private static final class TokenRequest {
+
+		private final boolean refresh;
+
+		private final CompletableFuture<CachedToken> future = new CompletableFuture<>();
+
+		// Cancel suppressed: one caller giving up must not cancel the others' request.
+		private final Mono<OAuth2AccessToken> result = Mono.fromFuture(this.future, true).map(CachedToken::token);
+
+		TokenRequest(boolean refresh) {
+			this.refresh = refresh;
+		}
+
+		void complete(CachedToken token) {
+			this.future.complete(token);
+		}
+
+		void fail(CdpTokenException error) {
+			this.future.completeExceptionally(error);
 		}
 
 	}

@@ -91,6 +91,14 @@ public final class CdpTokenEndpointClient {
 	}
 
 	/**
+	 * Return the longest a token request may take in all.
+	 * @return the time limit of one token request
+	 */
+	public Duration timeout() {
+		return this.timeout;
+	}
+
+	/**
 	 * Spring Security stamps tokens with {@code Instant.now()}; expiry decisions use the
 	 * injected clock, measured from when the request was sent (the conservative end).
 	 */

@@ -46,9 +46,6 @@ import org.springframework.web.reactive.function.BodyExtractor;
 final class TokenResponseBodyExtractor
 		implements BodyExtractor<Mono<OAuth2AccessTokenResponse>, ReactiveHttpInputMessage> {
 
-	/** Lifetime assumed when the response has no expires_in and the token has no exp. */
-	static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(5);
-
 	private static final int MAX_BODY_BYTES = 64 * 1024;
 
 	private static final int MAX_DESCRIPTION_LENGTH = 200;
@@ -74,10 +71,22 @@ final class TokenResponseBodyExtractor
 	public Mono<OAuth2AccessTokenResponse> extract(ReactiveHttpInputMessage inputMessage, Context context) {
 		HttpStatusCode status = (inputMessage instanceof ClientHttpResponse response) ? response.getStatusCode()
 				: HttpStatus.OK;
-		return DataBufferUtils.join(inputMessage.getBody(), MAX_BODY_BYTES)
-			.map(TokenResponseBodyExtractor::readAndRelease)
-			.defaultIfEmpty("")
-			.flatMap((body) -> status.is2xxSuccessful() ? Mono.just(success(body)) : Mono.error(failure(status, body)));
+		// A bounded prefix, never the whole body: a proxy's error page or a huge answer must
+		// be judged by its status, not fail as "unreachable" for its size.
+		return DataBufferUtils.join(DataBufferUtils.takeUntilByteCount(inputMessage.getBody(), MAX_BODY_BYTES + 1))
+			.map((buffer) -> new Body(buffer.readableByteCount() > MAX_BODY_BYTES, readAndRelease(buffer)))
+			.defaultIfEmpty(new Body(false, ""))
+			.flatMap((body) -> {
+				if (!status.is2xxSuccessful()) {
+					return Mono.error(failure(status, body.text()));
+				}
+				if (body.truncated()) {
+					return Mono.error(new CdpTokenException(endpoint() + " answered " + describe(status)
+							+ " with a body over " + (MAX_BODY_BYTES / 1024) + " KiB, which is no token response",
+							null, true));
+				}
+				return Mono.just(success(body.text()));
+			});
 	}
 
 	private OAuth2AccessTokenResponse success(String body) {
@@ -104,22 +113,22 @@ final class TokenResponseBodyExtractor
 
 	private Duration lifetime(@Nullable Object expiresIn, String tokenValue) {
 		Long seconds = toLong(expiresIn);
+		Instant now = this.clock.instant();
 		if (seconds != null && seconds > 0) {
-			return Duration.ofSeconds(seconds);
+			return TokenPolicy.lifetime(seconds, null, now);
 		}
 		Instant expiry = jwtExpiry(tokenValue);
 		if (expiry != null) {
-			Duration untilExpiry = Duration.between(this.clock.instant(), expiry);
-			if (untilExpiry.toSeconds() < 1) {
+			if (!expiry.isAfter(now.plus(TokenPolicy.MIN_LIFETIME))) {
 				throw new CdpTokenException(endpoint() + " issued a token whose exp claim (" + expiry
 						+ ") is not in the future; check this machine's clock", null, true);
 			}
 			logger.debug("Token response has no expires_in; using the token's exp claim");
-			return untilExpiry;
+			return TokenPolicy.lifetime(null, expiry, now);
 		}
 		logger.warn("Sitecore CDP token response has neither expires_in nor a JWT exp claim; assuming the token "
-				+ "lives " + DEFAULT_LIFETIME);
-		return DEFAULT_LIFETIME;
+				+ "lives " + TokenPolicy.DEFAULT_LIFETIME);
+		return TokenPolicy.lifetime(null, null, now);
 	}
 
 	private RuntimeException failure(HttpStatusCode status, String body) {
@@ -211,6 +220,16 @@ final class TokenResponseBodyExtractor
 		finally {
 			DataBufferUtils.release(buffer);
 		}
+	}
+
+	/**
+	 * The first bytes of an answer, decoded.
+	 *
+	 * @param truncated whether the answer was longer than what was read
+	 * @param text what was read
+	 */
+	private record Body(boolean truncated, String text) {
+
 	}
 
 }

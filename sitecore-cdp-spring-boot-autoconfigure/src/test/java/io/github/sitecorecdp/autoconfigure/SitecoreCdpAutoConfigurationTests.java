@@ -82,12 +82,6 @@ class SitecoreCdpAutoConfigurationTests {
 	}
 
 	@Test
-	void whenCaffeineIsNotOnTheClasspathThenBacksOff() {
-		this.contextRunner.withClassLoader(new FilteredClassLoader("com.github.benmanes.caffeine"))
-			.run((context) -> assertThat(context).doesNotHaveBean(CdpAccessTokenManager.class));
-	}
-
-	@Test
 	void whenConfiguredThenNoSpringSecurityOAuth2BeansAndNoWebClientCustomizerArePublished() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).doesNotHaveBean(ClientRegistrationRepository.class);

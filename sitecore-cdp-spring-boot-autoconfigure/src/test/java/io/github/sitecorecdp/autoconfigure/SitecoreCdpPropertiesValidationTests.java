@@ -109,6 +109,35 @@ class SitecoreCdpPropertiesValidationTests {
 	}
 
 	@Test
+	void whenABackoffWouldOverflowThenStartupFailsNamingIt() {
+		// 110000 days overflowed Duration.toNanos inside the error handler and wedged the
+		// token manager for good.
+		this.configured
+			.withPropertyValues("sitecore.cdp.token.initial-backoff=110000d", "sitecore.cdp.token.max-backoff=110000d")
+			.run(refused((analysis) -> {
+				assertThat(analysis.getDescription()).contains("sitecore.cdp.token.initial-backoff")
+					.contains("between 1ms and 1d");
+				assertThat(analysis.getAction()).contains("sitecore.cdp.token.initial-backoff");
+			}));
+	}
+
+	@Test
+	void whenATimeoutIsBelowOneMillisecondThenStartupFailsNamingIt() {
+		// Reactor Netty counts whole milliseconds: 500us would become 0, meaning no timeout.
+		this.configured.withPropertyValues("sitecore.cdp.connect-timeout=500us")
+			.run(refused((analysis) -> assertThat(analysis.getDescription()).contains("sitecore.cdp.connect-timeout")
+				.contains("between 1ms and 1d")));
+	}
+
+	@Test
+	void whenATimeoutIsLongerThanADayThenStartupFailsNamingIt() {
+		this.configured.withPropertyValues("sitecore.cdp.token.connect-timeout=25d")
+			.run(refused((analysis) -> assertThat(analysis.getDescription())
+				.contains("sitecore.cdp.token.connect-timeout")
+				.contains("between 1ms and 1d")));
+	}
+
+	@Test
 	void whenExpiryMarginIsNotShorterThanRefreshAheadThenStartupFails() {
 		this.configured
 			.withPropertyValues("sitecore.cdp.token.refresh-ahead=1m", "sitecore.cdp.token.expiry-margin=1m")

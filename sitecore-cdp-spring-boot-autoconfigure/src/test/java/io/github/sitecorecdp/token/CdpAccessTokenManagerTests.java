@@ -253,7 +253,7 @@ class CdpAccessTokenManagerTests {
 		this.tokenEndpoint.withoutExpiresIn();
 		OAuth2AccessToken token = this.manager.getToken().block(TIMEOUT);
 		assertThat(Duration.between(token.getIssuedAt(), token.getExpiresAt()))
-			.isEqualTo(TokenResponseBodyExtractor.DEFAULT_LIFETIME)
+			.isEqualTo(TokenPolicy.DEFAULT_LIFETIME)
 			.isGreaterThan(Duration.ofSeconds(1));
 	}
 
@@ -293,6 +293,31 @@ class CdpAccessTokenManagerTests {
 	}
 
 	@Test
+	void whenTheEndpointAnswers401WithAHugeBodyThenTheStatusDecidesAndCredentialsAreRejected() {
+		// A body over 64 KiB was reported as "could not be reached" and retryable.
+		this.tokenEndpoint.failWith(401, "<html>" + "x".repeat(200_000) + "</html>");
+		assertThatExceptionOfType(CdpCredentialsRejectedException.class).isThrownBy(this::token)
+			.withMessageContaining("401 Unauthorized")
+			.withMessageNotContaining("could not be reached");
+	}
+
+	@Test
+	void whenTheEndpointAnswers503WithAHugeBodyThenTheFailureIsRetryableByItsStatus() {
+		this.tokenEndpoint.failWith(503, "x".repeat(200_000));
+		assertThatExceptionOfType(CdpTokenException.class).isThrownBy(this::token)
+			.matches(CdpTokenException::isRetryable)
+			.withMessageContaining("503 Service Unavailable");
+	}
+
+	@Test
+	void whenASuccessfulAnswerIsHugeThenTheErrorSaysSo() {
+		this.tokenEndpoint.thenRespond(200, "{\"access_token\":\"" + "a".repeat(100_000) + "\"}");
+		assertThatExceptionOfType(CdpTokenException.class).isThrownBy(this::token)
+			.withMessageContaining("200 OK")
+			.withMessageContaining("over 64 KiB");
+	}
+
+	@Test
 	void whenResponseIsNotJsonThenTheErrorSaysSo() {
 		this.tokenEndpoint.thenRespond(200, "<html>proxy login</html>");
 		assertThatExceptionOfType(CdpTokenException.class).isThrownBy(this::token)
@@ -313,6 +338,5 @@ class CdpAccessTokenManagerTests {
 		return new PlainJWT(new JWTClaimsSet.Builder().subject("client").expirationTime(Date.from(exp)).build())
 			.serialize();
 	}
-
 
 }

@@ -1,5 +1,7 @@
 package io.github.sitecorecdp.web;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -19,6 +21,9 @@ import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.core.io.InputStreamResource;
+import org.springframework.http.client.MultipartBodyBuilder;
 import org.springframework.http.MediaType;
 import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
@@ -215,25 +220,92 @@ class CdpWebClientTests {
 	}
 
 	@Test
-	void whenSingleUseBodyMeets401ThenClearError() {
-		this.api.thenRespond(401);
+	void whenSingleUsePublisherBodyMeets401ThenReplaySendsTheSameBytes() {
+		this.api.thenRespond(401, 200);
 		run((client) -> {
 			Sinks.Many<String> sink = Sinks.many().unicast().onBackpressureBuffer();
 			sink.tryEmitNext("{\"once\":true}");
 			sink.tryEmitComplete();
-			assertThatExceptionOfType(WebClientRequestException.class)
-				.isThrownBy(() -> client.post()
-					.uri("/v2/stream")
-					.contentType(MediaType.APPLICATION_JSON)
-					.body(sink.asFlux(), String.class)
-					.retrieve()
-					.toBodilessEntity()
-					.block(TIMEOUT))
-				.withMessageContaining("could not be written a second time")
-				.withMessageContaining("bodyValue")
-				.withCauseInstanceOf(IllegalStateException.class);
+			client.post()
+				.uri("/v2/stream")
+				.contentType(MediaType.APPLICATION_JSON)
+				.body(sink.asFlux(), String.class)
+				.retrieve()
+				.toBodilessEntity()
+				.block(TIMEOUT);
 		});
+		assertReplayIsByteIdentical("{\"once\":true}");
+	}
+
+	@Test
+	void whenInputStreamBodyMeets401ThenReplaySendsTheSameBytes() {
+		this.api.thenRespond(401, 200);
+		byte[] content = "line one\nline two\n".getBytes(StandardCharsets.UTF_8);
+		run((client) -> client.put()
+			.uri("/v2/upload")
+			.contentType(MediaType.APPLICATION_OCTET_STREAM)
+			.body(BodyInserters.fromResource(new InputStreamResource(new ByteArrayInputStream(content))))
+			.retrieve()
+			.toBodilessEntity()
+			.block(TIMEOUT));
+		assertReplayIsByteIdentical("line one\nline two\n");
+	}
+
+	@Test
+	void whenMultipartBodyMeets401ThenReplayKeepsBoundaryAndBytes() {
+		this.api.thenRespond(401, 200);
+		MultipartBodyBuilder parts = new MultipartBodyBuilder();
+		parts.part("name", "value");
+		parts.part("file", new ByteArrayResource("content".getBytes(StandardCharsets.UTF_8)) {
+
+			@Override
+			public String getFilename() {
+				return "file.txt";
+			}
+
+		});
+		run((client) -> client.post()
+			.uri("/v2/multipart")
+			.body(BodyInserters.fromMultipartData(parts.build()))
+			.retrieve()
+			.toBodilessEntity()
+			.block(TIMEOUT));
+		RecordedRequest first = this.api.requests().get(0);
+		RecordedRequest replay = this.api.requests().get(1);
+		assertThat(replay.getHeaders().get("Content-Type")).startsWith("multipart/form-data;boundary=")
+			.isEqualTo(first.getHeaders().get("Content-Type"));
+		assertThat(replay.getBody()).isEqualTo(first.getBody());
+		assertThat(replay.getBody().utf8()).contains("content").contains("file.txt");
+	}
+
+	@Test
+	void whenBodyIsTooLargeToKeepThenReplayFailsWithAClearError() {
+		this.api.thenRespond(401, 200);
+		byte[] large = new byte[RecordedBody.MAX_BYTES + 1];
+		run((client) -> assertThatExceptionOfType(WebClientRequestException.class)
+			.isThrownBy(() -> client.post()
+				.uri("/v2/large")
+				.contentType(MediaType.APPLICATION_OCTET_STREAM)
+				.bodyValue(large)
+				.retrieve()
+				.toBodilessEntity()
+				.block(TIMEOUT))
+			.withMessageContaining("answered 401 to POST")
+			.withMessageContaining("larger than 1024 KiB")
+			.withMessageContaining("send the request again")
+			.withCauseInstanceOf(IllegalStateException.class));
 		assertThat(this.api.requestCount()).isEqualTo(1);
+		assertThat(this.tokenEndpoint.requestCount()).isEqualTo(2);
+	}
+
+	private void assertReplayIsByteIdentical(String expectedBody) {
+		assertThat(this.api.requestCount()).isEqualTo(2);
+		RecordedRequest first = this.api.requests().get(0);
+		RecordedRequest replay = this.api.requests().get(1);
+		assertThat(ApiEndpoint.authorization(first)).isEqualTo("Bearer token-1");
+		assertThat(ApiEndpoint.authorization(replay)).isEqualTo("Bearer token-2");
+		assertThat(first.getBody().utf8()).isEqualTo(expectedBody);
+		assertThat(replay.getBody()).isEqualTo(first.getBody());
 	}
 
 	@Test
@@ -286,6 +358,5 @@ class CdpWebClientTests {
 		void accept(WebClient client) throws Exception;
 
 	}
-
 
 }

@@ -38,4 +38,13 @@ public @interface AutoConfigureFakeSitecoreCdp {
 	 */
 	boolean demoData() default false;
 
+	/**
+	 * Whether the fake and the starter share one {@link MutableClock}, registered as the
+	 * {@code sitecoreCdpClock} bean, that stands still until the test moves it. Inject it to
+	 * let a day of token lifetime pass instantly: tokens expire at the fake, and the
+	 * starter refreshes them, on the same timeline.
+	 * @return whether to share a test-controlled clock
+	 */
+	boolean mutableClock() default false;
+
 }

@@ -25,12 +25,15 @@ class FakeSitecoreCdpContextCustomizerFactory implements ContextCustomizerFactor
 
 	static final String BEAN_NAME = "fakeSitecoreCdp";
 
+	/** The starter takes a {@link java.time.Clock} bean of this name for token lifetimes. */
+	static final String CLOCK_BEAN_NAME = "sitecoreCdpClock";
+
 	@Override
 	public @Nullable ContextCustomizer createContextCustomizer(Class<?> testClass,
 			List<ContextConfigurationAttributes> configAttributes) {
 		AutoConfigureFakeSitecoreCdp annotation = TestContextAnnotationUtils.findMergedAnnotation(testClass,
 				AutoConfigureFakeSitecoreCdp.class);
-		return (annotation != null) ? new Customizer(annotation.demoData()) : null;
+		return (annotation != null) ? new Customizer(annotation.demoData(), annotation.mutableClock()) : null;
 	}
 
 	/**
@@ -41,13 +44,17 @@ class FakeSitecoreCdpContextCustomizerFactory implements ContextCustomizerFactor
 
 		private final boolean demoData;
 
-		Customizer(boolean demoData) {
+		private final boolean mutableClock;
+
+		Customizer(boolean demoData, boolean mutableClock) {
 			this.demoData = demoData;
+			this.mutableClock = mutableClock;
 		}
 
 		@Override
 		public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration config) {
-			FakeSitecoreCdp fake = FakeSitecoreCdp.start();
+			MutableClock clock = this.mutableClock ? MutableClock.startingNow() : null;
+			FakeSitecoreCdp fake = (clock != null) ? FakeSitecoreCdp.start(clock) : FakeSitecoreCdp.start();
 			if (this.demoData) {
 				fake.withDemoData();
 			}
@@ -57,16 +64,20 @@ class FakeSitecoreCdpContextCustomizerFactory implements ContextCustomizerFactor
 			DefaultListableBeanFactory beanFactory = (DefaultListableBeanFactory) context.getBeanFactory();
 			beanFactory.registerSingleton(BEAN_NAME, fake);
 			beanFactory.registerDisposableBean(BEAN_NAME, fake::close);
+			if (clock != null) {
+				beanFactory.registerSingleton(CLOCK_BEAN_NAME, clock);
+			}
 		}
 
 		@Override
 		public boolean equals(@Nullable Object other) {
-			return other instanceof Customizer customizer && customizer.demoData == this.demoData;
+			return other instanceof Customizer customizer && customizer.demoData == this.demoData
+					&& customizer.mutableClock == this.mutableClock;
 		}
 
 		@Override
 		public int hashCode() {
-			return Objects.hash(Customizer.class, this.demoData);
+			return Objects.hash(Customizer.class, this.demoData, this.mutableClock);
 		}
 
 	}

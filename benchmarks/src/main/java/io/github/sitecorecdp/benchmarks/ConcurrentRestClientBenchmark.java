@@ -1,0 +1,76 @@
+package io.github.sitecorecdp.benchmarks;
+
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+import org.springframework.web.client.RestClient;
+
+/**
+ * RestClient throughput from {@value #THREADS} threads calling at once, each client alone in
+ * its own forks: a static-header RestClient on the same request factory, Spring
+ * Security's stock interceptor, and the starter's {@code cdpRestClient}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 3, jvmArgsAppend = { "-Xms512m", "-Xmx512m" })
+@Warmup(iterations = 4, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Threads(ConcurrentRestClientBenchmark.THREADS)
+public class ConcurrentRestClientBenchmark {
+
+	static final int THREADS = 16;
+
+	/** Which client this fork measures. */
+	@Param({ "limit", "stock", "ours" })
+	public String client;
+
+	private BenchServer server;
+
+	private RestClient restClient;
+
+	private Clients.Ours ours;
+
+	@Setup
+	public void start() {
+		this.server = new BenchServer(Clock.systemUTC());
+		this.restClient = switch (this.client) {
+			case "limit" -> Clients.restLimit(this.server);
+			case "stock" -> Clients.restStock(this.server);
+			case "ours" -> {
+				this.ours = Clients.ours(this.server);
+				yield this.ours.restClient();
+			}
+			default -> throw new IllegalArgumentException(this.client);
+		};
+		call();
+	}
+
+	@TearDown
+	public void stop() {
+		if (this.ours != null) {
+			this.ours.close();
+		}
+		this.server.close();
+	}
+
+	@Benchmark
+	public String call() {
+		return this.restClient.get().uri("/api").retrieve().body(String.class);
+	}
+
+}

@@ -1,0 +1,100 @@
+package io.github.sitecorecdp.web;
+
+import java.net.URI;
+import java.util.Optional;
+import java.util.function.Function;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.client.reactive.ClientHttpConnector;
+import org.springframework.http.client.reactive.ClientHttpRequest;
+import org.springframework.http.client.reactive.ClientHttpResponse;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+
+/**
+ * Puts the access token on WebClient requests to the API origin at the connector, below
+ * every filter, observation and codec log of the application, and sends a request once
+ * more after a 401 as {@link CdpBearerProtocol} decides.
+ *
+ * <p>
+ * Working at the connector rather than in an {@code ExchangeFilterFunction} is what
+ * keeps the token out of sight (no {@code ClientRequest} the application can hold ever
+ * carries it) and what makes it cheap: no request copy, and no reactive detour while a
+ * token is in service, since the cached token is read synchronously.
+ *
+ * @author sitecore-cdp-spring-boot
+ */
+public final class CdpBearerClientHttpConnector implements ClientHttpConnector {
+
+	private final ClientHttpConnector delegate;
+
+	private final CdpBearerProtocol protocol;
+
+	/**
+	 * Create a new instance.
+	 * @param delegate the connector that does the HTTP
+	 * @param protocol which requests get the token and what a 401 means
+	 */
+	public CdpBearerClientHttpConnector(ClientHttpConnector delegate, CdpBearerProtocol protocol) {
+		this.delegate = delegate;
+		this.protocol = protocol;
+	}
+
+	@Override
+	public Mono<ClientHttpResponse> connect(HttpMethod method, URI uri,
+			Function<? super ClientHttpRequest, Mono<Void>> requestCallback) {
+		if (!this.protocol.appliesTo(uri)) {
+			return this.delegate.connect(method, uri, requestCallback);
+		}
+		OAuth2AccessToken token = this.protocol.cachedToken();
+		if (token != null) {
+			return send(method, uri, requestCallback, token);
+		}
+		return this.protocol.token().flatMap((ready) -> send(method, uri, requestCallback, ready));
+	}
+
+	private Mono<ClientHttpResponse> send(HttpMethod method, URI uri,
+			Function<? super ClientHttpRequest, Mono<Void>> requestCallback, OAuth2AccessToken token) {
+		String authorization = this.protocol.headerValue(token);
+		RecordedBody recorded = new RecordedBody();
+		return this.delegate.connect(method, uri, (request) -> {
+			request.getHeaders().set(HttpHeaders.AUTHORIZATION, authorization);
+			return requestCallback.apply(recorded.recording(request));
+		})
+			.flatMap((response) -> CdpBearerProtocol.isRejected(response.getStatusCode().value())
+					? replay(method, uri, requestCallback, recorded, token, response) : Mono.just(response));
+	}
+
+	private Mono<ClientHttpResponse> replay(HttpMethod method, URI uri,
+			Function<? super ClientHttpRequest, Mono<Void>> requestCallback, RecordedBody recorded,
+			OAuth2AccessToken rejected, ClientHttpResponse response) {
+		return this.protocol.replacementFor(method, uri, rejected)
+			.map(Optional::of)
+			.defaultIfEmpty(Optional.empty())
+			.onErrorResume((ex) -> release(response).then(Mono.error(ex)))
+			.doOnCancel(() -> release(response).subscribe())
+			.flatMap((replacement) -> replacement.isEmpty() ? Mono.just(response)
+					: release(response).then(sendAgain(method, uri, requestCallback, recorded, replacement.get())));
+	}
+
+	private Mono<ClientHttpResponse> sendAgain(HttpMethod method, URI uri,
+			Function<? super ClientHttpRequest, Mono<Void>> requestCallback, RecordedBody recorded,
+			OAuth2AccessToken token) {
+		String impossible = recorded.whyNotReplayable();
+		if (impossible != null) {
+			return Mono.error(new IllegalStateException(CdpBearerProtocol.replayImpossible(method, uri, impossible)));
+		}
+		String authorization = this.protocol.headerValue(token);
+		return this.delegate.connect(method, uri, (request) -> requestCallback.apply(recorded.replaying(request,
+				(headers) -> headers.set(HttpHeaders.AUTHORIZATION, authorization))));
+	}
+
+	private static Mono<Void> release(ClientHttpResponse response) {
+		return Flux.from(response.getBody()).map(DataBufferUtils::release).onErrorResume((ex) -> Mono.empty()).then();
+	}
+
+}

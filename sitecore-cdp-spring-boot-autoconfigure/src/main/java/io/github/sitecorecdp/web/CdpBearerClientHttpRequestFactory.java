@@ -1,0 +1,153 @@
+package io.github.sitecorecdp.web;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.StreamingHttpOutputMessage;
+import org.springframework.http.client.AbstractClientHttpRequest;
+import org.springframework.http.client.ClientHttpRequest;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.util.FastByteArrayOutputStream;
+
+/**
+ * Puts the access token on RestClient requests to the API origin at the request factory,
+ * below every interceptor and observation of the application, and sends a request once
+ * more after a 401 as {@link CdpBearerProtocol} decides.
+ *
+ * <p>
+ * The application's interceptors work on a request that never holds the token: the token
+ * is set only on the request this factory creates for the wire, which nobody else sees.
+ * The body is buffered (as RestClient does whenever there are interceptors), so a replay
+ * sends exactly the same bytes. Blocks for the token only when none is in service:
+ * RestClient callers are blocking already, and concurrent threads still share one token
+ * request.
+ *
+ * @author sitecore-cdp-spring-boot
+ */
+public final class CdpBearerClientHttpRequestFactory implements ClientHttpRequestFactory {
+
+	private final ClientHttpRequestFactory delegate;
+
+	private final CdpBearerProtocol protocol;
+
+	/**
+	 * Create a new instance.
+	 * @param delegate the factory that does the HTTP
+	 * @param protocol which requests get the token and what a 401 means
+	 */
+	public CdpBearerClientHttpRequestFactory(ClientHttpRequestFactory delegate, CdpBearerProtocol protocol) {
+		this.delegate = delegate;
+		this.protocol = protocol;
+	}
+
+	@Override
+	public ClientHttpRequest createRequest(URI uri, HttpMethod httpMethod) throws IOException {
+		if (!this.protocol.appliesTo(uri)) {
+			return this.delegate.createRequest(uri, httpMethod);
+		}
+		return new BearerRequest(uri, httpMethod);
+	}
+
+	/**
+	 * A request whose headers and body are collected here and sent, with the token, on a
+	 * request of the delegate: once, or twice after a 401.
+	 */
+	private final class BearerRequest extends AbstractClientHttpRequest {
+
+		private final URI uri;
+
+		private final HttpMethod method;
+
+		private final FastByteArrayOutputStream body = new FastByteArrayOutputStream(256);
+
+		BearerRequest(URI uri, HttpMethod method) {
+			this.uri = uri;
+			this.method = method;
+		}
+
+		@Override
+		public HttpMethod getMethod() {
+			return this.method;
+		}
+
+		@Override
+		public URI getURI() {
+			return this.uri;
+		}
+
+		@Override
+		protected OutputStream getBodyInternal(HttpHeaders headers) {
+			return this.body;
+		}
+
+		@Override
+		protected ClientHttpResponse executeInternal(HttpHeaders headers) throws IOException {
+			byte[] bytes = this.body.toByteArrayUnsafe();
+			if (headers.getContentLength() < 0) {
+				headers.setContentLength(bytes.length);
+			}
+			CdpBearerProtocol protocol = CdpBearerClientHttpRequestFactory.this.protocol;
+			OAuth2AccessToken token = protocol.obtainToken();
+			ClientHttpResponse response = send(headers, bytes, token);
+			if (!CdpBearerProtocol.isRejected(response.getStatusCode().value())) {
+				return response;
+			}
+			OAuth2AccessToken replacement;
+			try {
+				replacement = protocol.replacementBlocking(this.method, this.uri, token);
+			}
+			catch (RuntimeException ex) {
+				response.close();
+				throw ex;
+			}
+			if (replacement == null) {
+				return response;
+			}
+			response.close();
+			return send(headers, bytes, replacement);
+		}
+
+		private ClientHttpResponse send(HttpHeaders headers, byte[] bytes, OAuth2AccessToken token)
+				throws IOException {
+			ClientHttpRequest request = CdpBearerClientHttpRequestFactory.this.delegate.createRequest(this.uri,
+					this.method);
+			HttpHeaders target = request.getHeaders();
+			headers.forEach(target::put);
+			target.set(HttpHeaders.AUTHORIZATION, CdpBearerClientHttpRequestFactory.this.protocol.headerValue(token));
+			if (!getAttributes().isEmpty()) {
+				request.getAttributes().putAll(getAttributes());
+			}
+			if (bytes.length > 0) {
+				write(request, bytes);
+			}
+			return request.execute();
+		}
+
+		private static void write(ClientHttpRequest request, byte[] bytes) throws IOException {
+			if (request instanceof StreamingHttpOutputMessage streaming) {
+				streaming.setBody((stream) -> stream.write(bytes));
+			}
+			else {
+				request.getBody().write(bytes);
+			}
+		}
+
+		@Override
+		public String toString() {
+			return this.method + " " + this.uri;
+		}
+
+	}
+
+	@Override
+	public String toString() {
+		return "CdpBearerClientHttpRequestFactory[" + this.delegate + "]";
+	}
+
+}

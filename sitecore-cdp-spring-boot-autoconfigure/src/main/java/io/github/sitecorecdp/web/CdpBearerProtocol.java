@@ -1,0 +1,128 @@
+package io.github.sitecorecdp.web;
+
+import java.net.URI;
+
+import io.github.sitecorecdp.token.CdpAccessTokenManager;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+
+/**
+ * The bearer-token protocol, written once for every client: which requests carry the
+ * token, and what a 401 means. {@link CdpBearerClientHttpConnector} (WebClient) and
+ * {@link CdpBearerClientHttpRequestFactory} (RestClient) only move bytes for it.
+ *
+ * <ol>
+ * <li>Only requests to the API origin carry the token; any other host gets none.</li>
+ * <li>A request is sent with the token in service, or waits for one (shared with every
+ * other waiting caller).</li>
+ * <li>A 401 to a request that carried a token asks the token manager for a replacement:
+ * the newer token when another caller already replaced it, a new one when the refused
+ * token is still in service, or none while tokens are being refused faster than the
+ * backoff allows. With a replacement the request is sent once more, with exactly the
+ * bytes of the first attempt; a second 401 goes back to the caller as it is. Without one,
+ * the first 401 does.</li>
+ * </ol>
+ *
+ * <p>
+ * Closes the gaps of Spring Security's stock filter and interceptor: they send the token
+ * to any host a request names, key client_credentials tokens by the logged-in user, and
+ * let the call that met a 401 fail. Both adapters work below every filter, interceptor and
+ * observation of the application, so none of those ever sees the token.
+ *
+ * @author sitecore-cdp-spring-boot
+ */
+public final class CdpBearerProtocol {
+
+	private static final Log logger = LogFactory.getLog(CdpBearerProtocol.class);
+
+	private static final int UNAUTHORIZED = 401;
+
+	private final CdpAccessTokenManager tokenManager;
+
+	private final CdpHost apiHost;
+
+	/**
+	 * The header of the last token used, so that the hot path does not build the same
+	 * string for every request. A benign race: a stale pair is only a cache miss.
+	 */
+	private volatile BearerHeader lastHeader = new BearerHeader("", "");
+
+	/**
+	 * Create a new instance.
+	 * @param tokenManager where tokens come from
+	 * @param apiHost the only origin that gets the token
+	 */
+	public CdpBearerProtocol(CdpAccessTokenManager tokenManager, CdpHost apiHost) {
+		this.tokenManager = tokenManager;
+		this.apiHost = apiHost;
+	}
+
+	boolean appliesTo(URI uri) {
+		return this.apiHost.matches(uri);
+	}
+
+	@Nullable OAuth2AccessToken cachedToken() {
+		return this.tokenManager.cachedToken();
+	}
+
+	Mono<OAuth2AccessToken> token() {
+		return this.tokenManager.getToken();
+	}
+
+	OAuth2AccessToken obtainToken() {
+		return this.tokenManager.obtainToken();
+	}
+
+	static boolean isRejected(int status) {
+		return status == UNAUTHORIZED;
+	}
+
+	Mono<OAuth2AccessToken> replacementFor(HttpMethod method, URI uri, OAuth2AccessToken rejected) {
+		logger.debug("Sitecore CDP answered 401 to " + method + " " + uri);
+		return this.tokenManager.replacementFor(rejected);
+	}
+
+	@Nullable OAuth2AccessToken replacementBlocking(HttpMethod method, URI uri, OAuth2AccessToken rejected) {
+		logger.debug("Sitecore CDP answered 401 to " + method + " " + uri);
+		return this.tokenManager.obtainReplacementFor(rejected);
+	}
+
+	String headerValue(OAuth2AccessToken token) {
+		String value = token.getTokenValue();
+		BearerHeader last = this.lastHeader;
+		// Identity, not equality: the same token object hands out the same string, and a
+		// miss costs only one concatenation.
+		if (last.token() != value) {
+			last = new BearerHeader(value, "Bearer " + value);
+			this.lastHeader = last;
+		}
+		return last.header();
+	}
+
+	static String replayImpossible(HttpMethod method, URI uri, String why) {
+		return "Sitecore CDP answered 401 to " + method + " " + uri + " and the request was to be sent again with a "
+				+ "new access token, but " + why + ". The token has been replaced: send the request again.";
+	}
+
+	/**
+	 * A token value and its header value.
+	 *
+	 * @param token the token value
+	 * @param header {@code "Bearer " + token}
+	 */
+	private record BearerHeader(String token, String header) {
+
+		@Override
+		public String toString() {
+			return "BearerHeader";
+		}
+
+	}
+
+}

@@ -1,0 +1,90 @@
+package io.github.sitecorecdp.autoconfigure;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import io.github.sitecorecdp.testsupport.ApiEndpoint;
+import io.github.sitecorecdp.testsupport.BootLine;
+import io.github.sitecorecdp.testsupport.MutableClock;
+import io.github.sitecorecdp.testsupport.TokenEndpoint;
+import io.github.sitecorecdp.token.CdpAccessTokenManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The starter takes its clock from the application context, so that a test moves the
+ * starter's token timeline and a day of token lifetime passes instantly.
+ */
+class ClockInjectionTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private final MutableClock clock = MutableClock.startingAt("2026-11-29T10:00:00Z");
+
+	private TokenEndpoint tokenEndpoint;
+
+	private ApiEndpoint api;
+
+	private ApplicationContextRunner contextRunner;
+
+	@BeforeEach
+	void startServers() {
+		this.tokenEndpoint = TokenEndpoint.start().lifetimeSeconds(Duration.ofDays(1).toSeconds());
+		this.api = ApiEndpoint.start();
+		this.contextRunner = new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(BootLine.webClientAutoConfiguration(), SitecoreCdpAutoConfiguration.class))
+			.withPropertyValues("sitecore.cdp.api-key=test-key", "sitecore.cdp.api-secret=test-secret",
+					"sitecore.cdp.token-uri=" + this.tokenEndpoint.uri(), "sitecore.cdp.base-url=" + this.api.baseUrl());
+	}
+
+	@AfterEach
+	void stopServers() {
+		this.tokenEndpoint.close();
+		this.api.close();
+	}
+
+	@Test
+	void whenASitecoreCdpClockBeanIsDefinedThenItGovernsTokenLifetimes() {
+		this.contextRunner.withBean(SitecoreCdpAutoConfiguration.CLOCK_BEAN_NAME, Clock.class, () -> this.clock)
+			.withBean("otherClock", Clock.class, Clock::systemUTC)
+			.run(this::aDayPassesInstantly);
+	}
+
+	@Test
+	void whenTheApplicationHasOneClockBeanThenItGovernsTokenLifetimes() {
+		this.contextRunner.withBean("applicationClock", Clock.class, () -> this.clock).run(this::aDayPassesInstantly);
+	}
+
+	@Test
+	void whenThereIsNoClockBeanThenTheSystemClockIsUsed() {
+		this.contextRunner.run((context) -> {
+			CdpAccessTokenManager manager = context.getBean(CdpAccessTokenManager.class);
+			manager.getToken().block(TIMEOUT);
+			assertThat(manager.status().tokenExpiresAt()).isAfter(java.time.Instant.now().plus(Duration.ofHours(23)));
+		});
+	}
+
+	private void aDayPassesInstantly(org.springframework.context.ApplicationContext context) {
+		WebClient client = context.getBean("cdpWebClient", WebClient.class);
+		call(client);
+		this.clock.advance(Duration.ofDays(1).minusMinutes(2));
+		call(client);
+		await().atMost(TIMEOUT).until(() -> this.tokenEndpoint.requestCount() == 2);
+		assertThat(context.getBean(CdpAccessTokenManager.class).status().tokenExpiresAt())
+			.isEqualTo(this.clock.instant().plus(Duration.ofDays(1)));
+	}
+
+	private static void call(WebClient client) {
+		client.get().uri("/v2/ping").retrieve().toBodilessEntity().block(TIMEOUT);
+	}
+
+}
