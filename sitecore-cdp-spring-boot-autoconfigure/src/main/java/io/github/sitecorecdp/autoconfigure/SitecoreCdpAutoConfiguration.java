@@ -64,7 +64,10 @@ import org.springframework.web.reactive.function.client.WebClient;
 public final class SitecoreCdpAutoConfiguration {
 
 	/**
-	 * Name of an optional {@link Clock} bean that the starter uses for token lifetimes.
+	 * Name of an optional {@link Clock} bean that the starter uses for token lifetimes,
+	 * so that a test can move a day of token lifetime in no time. Only a bean of this name
+	 * is taken: an application's own {@code Clock} bean (often a fixed one, in tests) would
+	 * otherwise freeze every backoff and expiry.
 	 */
 	public static final String CLOCK_BEAN_NAME = "sitecoreCdpClock";
 
@@ -79,8 +82,7 @@ public final class SitecoreCdpAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	CdpAccessTokenManager cdpAccessTokenManager(SitecoreCdpProperties properties, CdpHttpClients httpClients,
-			ObjectProvider<CdpTokenListener> listeners, @Qualifier(CLOCK_BEAN_NAME) ObjectProvider<Clock> cdpClock,
-			ObjectProvider<Clock> clocks) {
+			ObjectProvider<CdpTokenListener> listeners, @Qualifier(CLOCK_BEAN_NAME) ObjectProvider<Clock> cdpClock) {
 		SitecoreCdpProperties.Token token = properties.getToken();
 		String apiKey = properties.getApiKey();
 		String apiSecret = properties.getApiSecret();
@@ -90,7 +92,7 @@ public final class SitecoreCdpAutoConfiguration {
 		WebClient tokenWebClient = WebClient.builder()
 			.clientConnector(new ReactorClientHttpConnector(httpClients.tokenClient()))
 			.build();
-		Clock clock = clock(cdpClock, clocks);
+		Clock clock = cdpClock.getIfAvailable(Clock::systemUTC);
 		CdpTokenEndpointClient endpoint = new CdpTokenEndpointClient(apiKey, apiSecret, properties.getTokenUri(),
 				properties.getAudience(), tokenWebClient, token.getConnectTimeout().plus(token.getResponseTimeout()),
 				clock);
@@ -121,11 +123,11 @@ public final class SitecoreCdpAutoConfiguration {
 	@ConditionalOnMissingBean
 	AudienceExportClient audienceExportClient(@Qualifier("cdpWebClient") WebClient cdpWebClient,
 			CdpHttpClients httpClients, ObjectProvider<WebClient.Builder> webClientBuilder,
-			@Qualifier(CLOCK_BEAN_NAME) ObjectProvider<Clock> cdpClock, ObjectProvider<Clock> clocks) {
+			@Qualifier(CLOCK_BEAN_NAME) ObjectProvider<Clock> cdpClock) {
 		// Export files sit behind presigned URLs on a storage host: fetched by a client
 		// that never sends a token, whatever host the URLs name.
 		WebClient fileWebClient = apiClientBuilder(httpClients, webClientBuilder).build();
-		return new AudienceExportClient(cdpWebClient, fileWebClient, clock(cdpClock, clocks));
+		return new AudienceExportClient(cdpWebClient, fileWebClient, cdpClock.getIfAvailable(Clock::systemUTC));
 	}
 
 	@Bean
@@ -135,15 +137,6 @@ public final class SitecoreCdpAutoConfiguration {
 		return (event) -> cdpAccessTokenManager.getToken()
 			.subscribe((token) -> logger.debug("Warm-up obtained the first Sitecore CDP access token"),
 					(ex) -> logger.warn("Warm-up could not get a Sitecore CDP access token: " + ex.getMessage()));
-	}
-
-	/**
-	 * The clock that governs token lifetimes: a {@code sitecoreCdpClock} bean, else the
-	 * application's only {@link Clock} bean, else the system clock. Tests hand theirs in to
-	 * move a day of token lifetime in no time.
-	 */
-	private static Clock clock(ObjectProvider<Clock> cdpClock, ObjectProvider<Clock> clocks) {
-		return cdpClock.getIfAvailable(() -> clocks.getIfUnique(Clock::systemUTC));
 	}
 
 	private static WebClient.Builder apiClientBuilder(CdpHttpClients httpClients,

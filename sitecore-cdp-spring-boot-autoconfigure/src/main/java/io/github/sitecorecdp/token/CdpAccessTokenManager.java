@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -16,6 +17,8 @@ import io.github.sitecorecdp.token.CdpTokenListener.TokenRequestOutcome;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
@@ -158,37 +161,44 @@ public final class CdpAccessTokenManager {
 		if (ready != null) {
 			return ready.token();
 		}
-		OAuth2AccessToken token = awaitToken().block(this.maxWait.plus(WATCHDOG_SLACK));
-		if (token == null) {
-			throw new CdpTokenException("No " + this.name + " access token within " + this.maxWait, null, true);
+		try {
+			return awaitToken().toFuture().get(this.maxWait.plus(WATCHDOG_SLACK).toMillis(), TimeUnit.MILLISECONDS);
 		}
-		return token;
+		catch (ExecutionException ex) {
+			throw asTokenException(ex.getCause());
+		}
+		catch (TimeoutException ex) {
+			throw asTokenException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new CdpTokenException("Interrupted while waiting for a " + this.name + " access token", ex, true);
+		}
 	}
 
 	/**
-	 * Report that the API answered 401 to a call made with the given token, and return the
-	 * token to send the call again with. When the refused token is still the one in
-	 * service it is dropped and a new one requested, unless a token was already refused
-	 * within the current backoff step: then the answer is empty and the caller gets its
-	 * 401. When another caller already replaced it, the newer token is returned at once.
+	 * Report that the API answered 401 to a call made with the given token, and say
+	 * whether to send the call again (with {@link #getToken()}). When the refused token
+	 * is still the one in service it is dropped, so that the next token is a new one,
+	 * unless a token was already refused within the current backoff step: then no replay
+	 * should be made and the caller gets its 401. When another caller already replaced
+	 * it, the answer is yes, and {@link #getToken()} returns the newer token.
+	 * @param rejected the token the API refused
+	 * @return whether to send the call again
+	 */
+	public boolean reject(OAuth2AccessToken rejected) {
+		notifyListener(this.listener::tokenRejectedByApi);
+		return drop(rejected);
+	}
+
+	/**
+	 * {@link #reject(OAuth2AccessToken)} and, when a replay should be made, the token to
+	 * make it with.
 	 * @param rejected the token the API refused
 	 * @return the token to replay with, or empty when no replay should be made
 	 */
 	public Mono<OAuth2AccessToken> replacementFor(OAuth2AccessToken rejected) {
-		notifyListener(this.listener::tokenRejectedByApi);
-		return drop(rejected) ? getToken() : Mono.empty();
-	}
-
-	/**
-	 * The blocking twin of {@link #replacementFor(OAuth2AccessToken)}: the wait is bounded
-	 * by the token request's time limit.
-	 * @param rejected the token the API refused
-	 * @return the token to replay with, or {@code null} when no replay should be made
-	 * @throws CdpTokenException if a replacement was due but none can be had
-	 */
-	public @Nullable OAuth2AccessToken obtainReplacementFor(OAuth2AccessToken rejected) {
-		notifyListener(this.listener::tokenRejectedByApi);
-		return drop(rejected) ? obtainToken() : null;
+		return reject(rejected) ? getToken() : Mono.empty();
 	}
 
 	/**
@@ -198,8 +208,7 @@ public final class CdpAccessTokenManager {
 	 * @param rejected the token the API refused
 	 */
 	public void invalidate(OAuth2AccessToken rejected) {
-		notifyListener(this.listener::tokenRejectedByApi);
-		drop(rejected);
+		reject(rejected);
 	}
 
 	/**
@@ -297,18 +306,25 @@ public final class CdpAccessTokenManager {
 	 * comes in time.
 	 */
 	private void start(TokenRequest request) {
-		if (request.refresh) {
-			// Counted here, where a request is really made, not per caller in the window.
-			notifyListener(this.listener::backgroundRefreshStarted);
-		}
 		long startedNanos = System.nanoTime();
 		CompletableFuture<OAuth2AccessToken> answer = new CompletableFuture<>();
-		answer.orTimeout(this.maxWait.toMillis(), TimeUnit.MILLISECONDS)
-			.whenComplete((token, ex) -> settle(request, token, ex, startedNanos));
+		Disposable.Swap subscription = Disposables.swap();
+		// The watchdog is armed before anything else can go wrong.
+		answer.orTimeout(this.maxWait.toMillis(), TimeUnit.MILLISECONDS).whenComplete((token, ex) -> {
+			if (ex != null) {
+				// A request that is given up is also stopped.
+				subscription.dispose();
+			}
+			settle(request, token, ex, startedNanos);
+		});
 		try {
-			this.tokenRequests.get()
+			if (request.refresh) {
+				// Counted here, where a request is really made, not per caller in the window.
+				notifyListener(this.listener::backgroundRefreshStarted);
+			}
+			subscription.update(this.tokenRequests.get()
 				.subscribe(answer::complete, answer::completeExceptionally, () -> answer.completeExceptionally(
-						new CdpTokenException("Token request completed without a token", null, true)));
+						new CdpTokenException("Token request completed without a token", null, true))));
 		}
 		catch (Throwable ex) {
 			answer.completeExceptionally(ex);
@@ -366,7 +382,7 @@ public final class CdpAccessTokenManager {
 				next = new State(kept, null, failed(current.endpointFailures, failure, now), current.apiRejections);
 			}
 			if (this.state.compareAndSet(current, next)) {
-				log(request, current, issued, next.endpointFailures);
+				log(current, issued, next);
 				return;
 			}
 		}
@@ -380,7 +396,7 @@ public final class CdpAccessTokenManager {
 		return new Failures(count, error, retryAt);
 	}
 
-	private void log(TokenRequest request, State before, @Nullable CachedToken issued, @Nullable Failures failures) {
+	private void log(State before, @Nullable CachedToken issued, State after) {
 		if (issued != null) {
 			if (logger.isDebugEnabled()) {
 				boolean same = before.token != null && before.token.isSameToken(issued.token());
@@ -390,8 +406,9 @@ public final class CdpAccessTokenManager {
 			}
 			return;
 		}
+		Failures failures = after.endpointFailures;
 		if (failures != null && failures.lastError != null) {
-			String what = request.refresh ? " (background refresh; the current token stays in service)" : "";
+			String what = (after.token != null) ? " (the current token stays in service)" : "";
 			logger.warn(failures.lastError.getMessage() + what + " (" + failures.count + " failed token request"
 					+ ((failures.count > 1) ? "s" : "") + " in a row; next attempt not before "
 					+ Instant.ofEpochMilli(failures.retryAtMillis) + ")");
@@ -416,7 +433,7 @@ public final class CdpAccessTokenManager {
 		try {
 			call.run();
 		}
-		catch (RuntimeException ex) {
+		catch (Throwable ex) {
 			// A listener is told, never asked: its failure changes no outcome, and is
 			// reported once so that a broken listener cannot flood the log.
 			if (this.listenerFailureLogged.compareAndSet(false, true)) {

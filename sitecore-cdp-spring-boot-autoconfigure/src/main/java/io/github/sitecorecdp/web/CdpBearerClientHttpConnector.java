@@ -1,7 +1,6 @@
 package io.github.sitecorecdp.web;
 
 import java.net.URI;
-import java.util.Optional;
 import java.util.function.Function;
 
 import reactor.core.publisher.Flux;
@@ -72,25 +71,31 @@ public final class CdpBearerClientHttpConnector implements ClientHttpConnector {
 	private Mono<ClientHttpResponse> replay(HttpMethod method, URI uri,
 			Function<? super ClientHttpRequest, Mono<Void>> requestCallback, RecordedBody recorded,
 			OAuth2AccessToken rejected, ClientHttpResponse response) {
-		return this.protocol.replacementFor(method, uri, rejected)
-			.map(Optional::of)
-			.defaultIfEmpty(Optional.empty())
-			.onErrorResume((ex) -> release(response).then(Mono.error(ex)))
-			.doOnCancel(() -> release(response).subscribe())
-			.flatMap((replacement) -> replacement.isEmpty() ? Mono.just(response)
-					: release(response).then(sendAgain(method, uri, requestCallback, recorded, replacement.get())));
+		if (!this.protocol.shouldReplay(method, uri, rejected)) {
+			return Mono.just(response);
+		}
+		// Released before waiting for a token, so that the connection is not held meanwhile.
+		Mono<Void> released = release(response);
+		String impossible = recorded.whyNotReplayable();
+		if (impossible != null) {
+			return released.then(Mono.error(
+					new IllegalStateException(CdpBearerProtocol.replayImpossible(method, uri, impossible))));
+		}
+		return released.then(this.protocol.token())
+			.flatMap((replacement) -> sendAgain(method, uri, requestCallback, recorded, replacement));
 	}
 
 	private Mono<ClientHttpResponse> sendAgain(HttpMethod method, URI uri,
 			Function<? super ClientHttpRequest, Mono<Void>> requestCallback, RecordedBody recorded,
 			OAuth2AccessToken token) {
-		String impossible = recorded.whyNotReplayable();
-		if (impossible != null) {
-			return Mono.error(new IllegalStateException(CdpBearerProtocol.replayImpossible(method, uri, impossible)));
-		}
 		String authorization = this.protocol.headerValue(token);
-		return this.delegate.connect(method, uri, (request) -> requestCallback.apply(recorded.replaying(request,
-				(headers) -> headers.set(HttpHeaders.AUTHORIZATION, authorization))));
+		if (recorded.hasBody()) {
+			return this.delegate.connect(method, uri, (request) -> recorded.writeTo(request, authorization));
+		}
+		return this.delegate.connect(method, uri, (request) -> {
+			request.getHeaders().set(HttpHeaders.AUTHORIZATION, authorization);
+			return requestCallback.apply(request);
+		});
 	}
 
 	private static Mono<Void> release(ClientHttpResponse response) {

@@ -95,22 +95,19 @@ public final class CdpBearerClientHttpRequestFactory implements ClientHttpReques
 			CdpBearerProtocol protocol = CdpBearerClientHttpRequestFactory.this.protocol;
 			OAuth2AccessToken token = protocol.obtainToken();
 			ClientHttpResponse response = send(headers, bytes, token);
-			if (!CdpBearerProtocol.isRejected(response.getStatusCode().value())) {
-				return response;
-			}
-			OAuth2AccessToken replacement;
 			try {
-				replacement = protocol.replacementBlocking(this.method, this.uri, token);
+				if (!CdpBearerProtocol.isRejected(response.getStatusCode().value())
+						|| !protocol.shouldReplay(this.method, this.uri, token)) {
+					return response;
+				}
 			}
-			catch (RuntimeException ex) {
+			catch (IOException | RuntimeException ex) {
 				response.close();
 				throw ex;
 			}
-			if (replacement == null) {
-				return response;
-			}
+			// Closed before waiting for a token, so that the connection is not held meanwhile.
 			response.close();
-			return send(headers, bytes, replacement);
+			return send(headers, bytes, protocol.obtainToken());
 		}
 
 		private ClientHttpResponse send(HttpHeaders headers, byte[] bytes, OAuth2AccessToken token)

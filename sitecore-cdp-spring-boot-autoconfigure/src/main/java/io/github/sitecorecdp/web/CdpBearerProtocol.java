@@ -21,12 +21,12 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
  * <li>Only requests to the API origin carry the token; any other host gets none.</li>
  * <li>A request is sent with the token in service, or waits for one (shared with every
  * other waiting caller).</li>
- * <li>A 401 to a request that carried a token asks the token manager for a replacement:
- * the newer token when another caller already replaced it, a new one when the refused
- * token is still in service, or none while tokens are being refused faster than the
- * backoff allows. With a replacement the request is sent once more, with exactly the
- * bytes of the first attempt; a second 401 goes back to the caller as it is. Without one,
- * the first 401 does.</li>
+ * <li>A 401 is reported to the token manager, which drops the refused token if it is
+ * still the one in service, and says whether to send the request again: yes, unless
+ * tokens are being refused faster than the backoff allows. Then the 401 is released at
+ * once (its connection is not held while a token is fetched) and the request is sent
+ * once more, with the newer token and exactly the headers and bytes of the first attempt;
+ * a second 401 goes back to the caller as it is. Otherwise the first 401 does.</li>
  * </ol>
  *
  * <p>
@@ -83,14 +83,19 @@ public final class CdpBearerProtocol {
 		return status == UNAUTHORIZED;
 	}
 
-	Mono<OAuth2AccessToken> replacementFor(HttpMethod method, URI uri, OAuth2AccessToken rejected) {
-		logger.debug("Sitecore CDP answered 401 to " + method + " " + uri);
-		return this.tokenManager.replacementFor(rejected);
-	}
-
-	@Nullable OAuth2AccessToken replacementBlocking(HttpMethod method, URI uri, OAuth2AccessToken rejected) {
-		logger.debug("Sitecore CDP answered 401 to " + method + " " + uri);
-		return this.tokenManager.obtainReplacementFor(rejected);
+	/**
+	 * Report a 401 to a request sent with the given token.
+	 * @return whether to send the request again, with a token from {@link #token()} or
+	 * {@link #obtainToken()}
+	 */
+	boolean shouldReplay(HttpMethod method, URI uri, OAuth2AccessToken rejected) {
+		boolean replay = this.tokenManager.reject(rejected);
+		if (logger.isDebugEnabled()) {
+			logger.debug("Sitecore CDP answered 401 to " + method + " " + uri
+					+ (replay ? "; sending it once more with a new access token"
+							: "; tokens are being refused faster than the backoff allows, so the 401 stands"));
+		}
+		return replay;
 	}
 
 	String headerValue(OAuth2AccessToken token) {
@@ -107,7 +112,7 @@ public final class CdpBearerProtocol {
 
 	static String replayImpossible(HttpMethod method, URI uri, String why) {
 		return "Sitecore CDP answered 401 to " + method + " " + uri + " and the request was to be sent again with a "
-				+ "new access token, but " + why + ". The token has been replaced: send the request again.";
+				+ "new access token, but " + why + ". The refused token has been dropped: send the request again.";
 	}
 
 	/**

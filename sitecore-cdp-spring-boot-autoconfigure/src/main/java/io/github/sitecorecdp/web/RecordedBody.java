@@ -3,7 +3,6 @@ package io.github.sitecorecdp.web;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -11,20 +10,25 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpCookie;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.client.reactive.ClientHttpRequest;
 import org.springframework.http.client.reactive.ClientHttpRequestDecorator;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
 
 /**
- * What the first attempt of a WebClient request wrote (its headers and the bytes of its
- * body) so that a replay sends exactly that, whatever produced the body.
+ * What the first attempt of a WebClient request wrote (headers, cookies and the bytes of
+ * its body) so that a replay sends exactly that, whatever produced the body.
  *
  * <p>
- * Asking the body inserter again is not enough: an {@code InputStream} or a single-use
- * publisher writes nothing or fails the second time, and a multipart writer picks a new
- * boundary. So the first attempt's bytes are copied as they are written, up to
- * {@link #MAX_BYTES}; a larger body is not kept and its replay fails with a clear error.
- * A request without a body records nothing and is replayed by writing it again.
+ * Asking the body's source again is not an option: an {@code InputStream} or a
+ * single-use publisher writes nothing or fails the second time, a multipart writer picks
+ * a new boundary, and a re-encoded value is a second buffer to manage. So the first
+ * attempt's bytes are copied as they are written, up to {@link #MAX_BYTES}, and a replay
+ * writes the copy without running the request's body writer again. A larger body is not
+ * kept, and its replay fails with a clear error. A request without a body records nothing
+ * and is replayed by writing it again.
  *
  * @author sitecore-cdp-spring-boot
  */
@@ -33,9 +37,13 @@ final class RecordedBody {
 	/** Largest body kept for a replay. API request bodies are small JSON documents. */
 	static final int MAX_BYTES = 1024 * 1024;
 
-	private @Nullable HttpHeaders headers;
+	private volatile @Nullable HttpHeaders headers;
 
-	private @Nullable ByteArrayOutputStream bytes;
+	private volatile @Nullable MultiValueMap<String, HttpCookie> cookies;
+
+	private volatile @Nullable ByteArrayOutputStream bytes;
+
+	private volatile boolean single;
 
 	private volatile boolean complete;
 
@@ -51,72 +59,60 @@ final class RecordedBody {
 
 			@Override
 			public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
-				start(getHeaders());
-				if (body instanceof Mono<? extends DataBuffer> mono) {
-					return super.writeWith(mono.doOnNext(RecordedBody.this::record).doOnSuccess((buffer) -> finish()));
-				}
-				return super.writeWith(Flux.from(body).doOnNext(RecordedBody.this::record).doOnComplete(RecordedBody.this::finish));
+				start(getHeaders(), getCookies(), body instanceof Mono);
+				Publisher<? extends DataBuffer> recorded = (body instanceof Mono<? extends DataBuffer> mono)
+						? mono.doOnNext(RecordedBody.this::record) : Flux.from(body).doOnNext(RecordedBody.this::record);
+				return super.writeWith(recorded).doOnSuccess((done) -> finish());
 			}
 
 			@Override
 			public Mono<Void> writeAndFlushWith(Publisher<? extends Publisher<? extends DataBuffer>> body) {
-				start(getHeaders());
-				return super.writeAndFlushWith(Flux.from(body)
-					.map((part) -> Flux.from(part).doOnNext(RecordedBody.this::record))
-					.doOnComplete(RecordedBody.this::finish));
+				start(getHeaders(), getCookies(), false);
+				return super.writeAndFlushWith(
+						Flux.from(body).map((part) -> Flux.from(part).doOnNext(RecordedBody.this::record)))
+					.doOnSuccess((done) -> finish());
 			}
 
 			@Override
 			public Mono<Void> setComplete() {
-				finish();
-				return super.setComplete();
+				return super.setComplete().doOnSuccess((done) -> finish());
 			}
 
 		};
 	}
 
 	/**
-	 * Return a replay's request: the request callback runs again (cookies, attributes),
-	 * but what reaches the wire is the first attempt's headers and bytes, with the new
-	 * token.
-	 * @param request the connector's request
-	 * @param authorize sets the new token on the given headers
-	 * @return the request to hand to the request callback
+	 * Return whether the first attempt wrote a body, which a replay must send from the
+	 * recording rather than by running the request callback again.
+	 * @return whether a body was recorded
 	 */
-	ClientHttpRequest replaying(ClientHttpRequest request, Consumer<HttpHeaders> authorize) {
-		authorize.accept(request.getHeaders());
+	boolean hasBody() {
+		return this.headers != null;
+	}
+
+	/**
+	 * Write the recorded request onto a replay's request: the first attempt's headers,
+	 * cookies and bytes, with the given {@code Authorization} value.
+	 * @param request the replay's request
+	 * @param authorization the new {@code Authorization} header value
+	 * @return the completion of the write
+	 */
+	Mono<Void> writeTo(ClientHttpRequest request, String authorization) {
 		HttpHeaders recordedHeaders = this.headers;
+		MultiValueMap<String, HttpCookie> recordedCookies = this.cookies;
 		ByteArrayOutputStream recordedBytes = this.bytes;
-		if (recordedHeaders == null || recordedBytes == null) {
-			return request;
+		if (recordedHeaders == null || recordedCookies == null || recordedBytes == null) {
+			return Mono.error(new IllegalStateException("No body was recorded"));
 		}
+		HttpHeaders target = request.getHeaders();
+		recordedHeaders.forEach(target::put);
+		target.set(HttpHeaders.AUTHORIZATION, authorization);
+		request.getCookies().addAll(recordedCookies);
 		byte[] content = recordedBytes.toByteArray();
-		return new ClientHttpRequestDecorator(request) {
-
-			@Override
-			public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
-				return writeRecorded();
-			}
-
-			@Override
-			public Mono<Void> writeAndFlushWith(Publisher<? extends Publisher<? extends DataBuffer>> body) {
-				return writeRecorded();
-			}
-
-			@Override
-			public Mono<Void> setComplete() {
-				return writeRecorded();
-			}
-
-			private Mono<Void> writeRecorded() {
-				HttpHeaders target = getHeaders();
-				target.clear();
-				recordedHeaders.forEach(target::put);
-				authorize.accept(target);
-				return super.writeWith(Mono.fromSupplier(() -> bufferFactory().wrap(content)));
-			}
-
-		};
+		// Same shape as the first attempt: a single buffer keeps its Content-Length, a
+		// stream stays chunked.
+		Mono<DataBuffer> buffer = Mono.fromSupplier(() -> request.bufferFactory().wrap(content));
+		return request.writeWith(this.single ? buffer : Flux.from(buffer));
 	}
 
 	/**
@@ -133,10 +129,12 @@ final class RecordedBody {
 		return null;
 	}
 
-	private void start(HttpHeaders headers) {
-		HttpHeaders copy = new HttpHeaders();
-		headers.forEach((name, values) -> copy.put(name, new ArrayList<>(values)));
-		this.headers = copy;
+	private void start(HttpHeaders headers, MultiValueMap<String, HttpCookie> cookies, boolean single) {
+		HttpHeaders headersCopy = new HttpHeaders();
+		headers.forEach((name, values) -> headersCopy.put(name, new ArrayList<>(values)));
+		this.headers = headersCopy;
+		this.cookies = new LinkedMultiValueMap<>(cookies);
+		this.single = single;
 		this.bytes = new ByteArrayOutputStream(256);
 	}
 
@@ -152,9 +150,8 @@ final class RecordedBody {
 			return;
 		}
 		// Copies without moving the buffer's read position: the buffer is still to be sent.
-		int offset = buffer.readPosition();
 		byte[] chunk = new byte[length];
-		buffer.toByteBuffer(offset, ByteBuffer.wrap(chunk), 0, length);
+		buffer.toByteBuffer(buffer.readPosition(), ByteBuffer.wrap(chunk), 0, length);
 		out.write(chunk, 0, length);
 	}
 

@@ -57,18 +57,21 @@ class SingleRequestPerRefreshTests {
 		// request is cleared, so nobody starts another one in between.
 		ExecutorService threads = Executors.newFixedThreadPool(16);
 		try {
-			CountDownLatch go = new CountDownLatch(1);
+			CountDownLatch calling = new CountDownLatch(16);
 			List<Future<?>> callers = new ArrayList<>();
 			for (int t = 0; t < 16; t++) {
 				callers.add(threads.submit(() -> {
-					go.await();
 					for (int i = 0; i < 2000; i++) {
 						manager.getToken().block(Duration.ofSeconds(10));
+						if (i == 100) {
+							calling.countDown();
+						}
 					}
 					return null;
 				}));
 			}
-			go.countDown();
+			// Every thread is calling when the refresh answers.
+			assertThat(calling.await(30, TimeUnit.SECONDS)).isTrue();
 			pending.poll().tryEmitValue(token("token-2"));
 			for (Future<?> caller : callers) {
 				caller.get(30, TimeUnit.SECONDS);

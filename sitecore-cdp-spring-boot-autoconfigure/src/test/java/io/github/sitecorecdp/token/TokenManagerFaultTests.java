@@ -63,6 +63,34 @@ class TokenManagerFaultTests {
 	}
 
 	@Test
+	void whenAListenerThrowsAnErrorAsARefreshStartsThenTheRefreshStillEnds() {
+		CdpTokenListener failing = new CdpTokenListener() {
+
+			@Override
+			public void backgroundRefreshStarted() {
+				throw new AssertionError("listener broke");
+			}
+
+		};
+		CdpAccessTokenManager manager = manager(this::issue, failing);
+		assertThat(manager.obtainToken().getTokenValue()).isEqualTo("token-1");
+		this.clock.advance(Duration.ofMinutes(56));
+		assertThat(manager.obtainToken().getTokenValue()).isEqualTo("token-1");
+		this.clock.advance(Duration.ofMinutes(4));
+		assertThat(manager.obtainToken().getTokenValue()).isEqualTo("token-2");
+		assertThat(this.requests).hasValue(2);
+	}
+
+	@Test
+	void whenTheTokenRequestNeverAnswersThenItIsCancelledWhenGivenUp() {
+		AtomicInteger cancelled = new AtomicInteger();
+		CdpAccessTokenManager manager = manager(() -> Mono.<OAuth2AccessToken>never().doOnCancel(cancelled::incrementAndGet),
+				CdpTokenListener.NONE);
+		assertThatExceptionOfType(CdpTokenException.class).isThrownBy(manager::obtainToken);
+		assertThat(cancelled).hasValue(1);
+	}
+
+	@Test
 	void whenTheTokenRequestNeverAnswersThenEveryWaiterFailsWithinTheLimit() {
 		CdpAccessTokenManager manager = manager(() -> {
 			this.requests.incrementAndGet();

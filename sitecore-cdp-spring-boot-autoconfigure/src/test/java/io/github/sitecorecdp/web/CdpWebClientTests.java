@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
@@ -238,6 +240,43 @@ class CdpWebClientTests {
 	}
 
 	@Test
+	void whenASingleUseMonoBodyMeets401ThenReplaySendsTheSameBytesWithoutAskingItAgain() {
+		this.api.thenRespond(401, 200);
+		AtomicInteger subscriptions = new AtomicInteger();
+		Sinks.Many<String> sink = Sinks.many().unicast().onBackpressureBuffer();
+		sink.tryEmitNext("{\"once\":1}");
+		sink.tryEmitComplete();
+		Mono<String> once = sink.asFlux().next().doOnSubscribe((subscription) -> subscriptions.incrementAndGet());
+		run((client) -> client.post()
+			.uri("/v2/once")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(once, String.class)
+			.retrieve()
+			.toBodilessEntity()
+			.block(TIMEOUT));
+		assertReplayIsByteIdentical("{\"once\":1}");
+		assertThat(subscriptions).hasValue(1);
+	}
+
+	@Test
+	void whenAStreamedBodyMeets401ThenReplayStaysChunkedWithTheSameBytes() {
+		this.api.thenRespond(401, 200);
+		run((client) -> client.post()
+			.uri("/v2/lines")
+			.contentType(MediaType.APPLICATION_NDJSON)
+			.body(Flux.just("{\"a\":1}", "{\"b\":2}", "{\"c\":3}"), String.class)
+			.retrieve()
+			.toBodilessEntity()
+			.block(TIMEOUT));
+		assertReplayIsByteIdentical("{\"a\":1}{\"b\":2}{\"c\":3}");
+		RecordedRequest first = this.api.requests().get(0);
+		RecordedRequest replay = this.api.requests().get(1);
+		assertThat(replay.getHeaders().get("Transfer-Encoding")).isEqualTo(first.getHeaders().get("Transfer-Encoding"));
+		assertThat(replay.getHeaders().get("Content-Length")).isEqualTo(first.getHeaders().get("Content-Length"));
+		assertThat(replay.getHeaders().get("Content-Type")).isEqualTo(first.getHeaders().get("Content-Type"));
+	}
+
+	@Test
 	void whenInputStreamBodyMeets401ThenReplaySendsTheSameBytes() {
 		this.api.thenRespond(401, 200);
 		byte[] content = "line one\nline two\n".getBytes(StandardCharsets.UTF_8);
@@ -282,20 +321,23 @@ class CdpWebClientTests {
 	void whenBodyIsTooLargeToKeepThenReplayFailsWithAClearError() {
 		this.api.thenRespond(401, 200);
 		byte[] large = new byte[RecordedBody.MAX_BYTES + 1];
-		run((client) -> assertThatExceptionOfType(WebClientRequestException.class)
-			.isThrownBy(() -> client.post()
-				.uri("/v2/large")
-				.contentType(MediaType.APPLICATION_OCTET_STREAM)
-				.bodyValue(large)
-				.retrieve()
-				.toBodilessEntity()
-				.block(TIMEOUT))
-			.withMessageContaining("answered 401 to POST")
-			.withMessageContaining("larger than 1024 KiB")
-			.withMessageContaining("send the request again")
-			.withCauseInstanceOf(IllegalStateException.class));
-		assertThat(this.api.requestCount()).isEqualTo(1);
-		assertThat(this.tokenEndpoint.requestCount()).isEqualTo(2);
+		run((client) -> {
+			assertThatExceptionOfType(WebClientRequestException.class)
+				.isThrownBy(() -> client.post()
+					.uri("/v2/large")
+					.contentType(MediaType.APPLICATION_OCTET_STREAM)
+					.bodyValue(large)
+					.retrieve()
+					.toBodilessEntity()
+					.block(TIMEOUT))
+				.withMessageContaining("answered 401 to POST")
+				.withMessageContaining("larger than 1024 KiB")
+				.withMessageContaining("send the request again")
+				.withCauseInstanceOf(IllegalStateException.class);
+			get(client, "/v2/again");
+		});
+		assertThat(this.api.requests()).extracting(ApiEndpoint::authorization)
+			.containsExactly("Bearer token-1", "Bearer token-2");
 	}
 
 	private void assertReplayIsByteIdentical(String expectedBody) {
