@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -26,9 +29,22 @@ public final class BenchmarkRunner {
 	private BenchmarkRunner() {
 	}
 
+	/** Rounds of alternating single-fork runs for the concurrent benchmarks. */
+	static final int ROUNDS = 4;
+
+	static final List<String> CLIENTS = List.of("limit", "stock", "ours");
+
 	public static void main(String[] args) throws RunnerException, IOException {
 		Path report = Path.of((args.length > 0) ? args[0] : "benchmark-report.md");
-		Options options = new OptionsBuilder().include(BenchmarkRunner.class.getPackageName() + ".*Benchmark")
+		Map<String, List<Double>> webClient = alternating(ConcurrentWebClientBenchmark.class);
+		Map<String, List<Double>> restClient = alternating(ConcurrentRestClientBenchmark.class);
+		if (args.length > 1 && args[1].equals("concurrent-only")) {
+			write(report, concurrentMarkdown(webClient, restClient));
+			return;
+		}
+		Options options = new OptionsBuilder()
+			.include(BenchmarkRunner.class.getPackageName()
+					+ ".(ThroughputBenchmark|CachedTokenBenchmark|StartupBenchmark|ReplayBenchmark)")
 			.shouldFailOnError(true)
 			.build();
 		Collection<RunResult> results = new Runner(options).run();
@@ -41,19 +57,75 @@ public final class BenchmarkRunner {
 		List<Integer> stockCold = TokenEconomy.coldConcurrency(false);
 		List<Integer> oursCold = TokenEconomy.coldConcurrency(true);
 		TokenEconomy.Month month = TokenEconomy.month();
-		String markdown = markdown(scores, stockCold, oursCold, month);
+		write(report, concurrentMarkdown(webClient, restClient) + "\n" + markdown(scores, stockCold, oursCold, month));
+	}
+
+	private static void write(Path report, String markdown) throws IOException {
 		Files.writeString(report, markdown);
 		System.out.println();
 		System.out.println(markdown);
 		System.out.println("Written to " + report.toAbsolutePath());
 	}
 
-	private static String markdown(Map<String, Result<?>> scores, List<Integer> stockCold, List<Integer> oursCold,
-			TokenEconomy.Month month) {
+	/**
+	 * Runs each client alone in its own JVM, one fork at a time, alternating limit, stock
+	 * and ours for {@link #ROUNDS} rounds: on a small shared machine throughput drifts by
+	 * tens of percent between JVMs, and alternating spreads the drift over all three.
+	 */
+	static Map<String, List<Double>> alternating(Class<?> benchmark) throws RunnerException {
+		Map<String, List<Double>> scores = new LinkedHashMap<>();
+		for (int round = 0; round < ROUNDS; round++) {
+			for (String client : CLIENTS) {
+				Options options = new OptionsBuilder().include(benchmark.getName())
+					.param("client", client)
+					.forks(1)
+					.shouldFailOnError(true)
+					.build();
+				for (RunResult result : new Runner(options).run()) {
+					scores.computeIfAbsent(client, (key) -> new ArrayList<>()).add(result.getPrimaryResult().getScore());
+				}
+			}
+		}
+		return scores;
+	}
+
+	static String concurrentMarkdown(Map<String, List<Double>> webClient, Map<String, List<Double>> restClient) {
 		StringBuilder out = new StringBuilder();
 		out.append(String.format(Locale.ROOT, "Run: %s, %s %s, %d cores, JDK %s (%s)%n%n", LocalDate.now(),
 				System.getProperty("os.name"), System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(),
 				System.getProperty("java.version"), System.getProperty("java.vm.name")));
+		out.append("| Client | calls/s, median of " + ROUNDS + " JVMs (each run) | ours / limit | stock / limit |\n");
+		out.append("|---|---|---|---|\n");
+		appendConcurrent(out, "WebClient, " + ConcurrentWebClientBenchmark.CONCURRENCY + " calls in flight", webClient);
+		appendConcurrent(out, "RestClient, " + ConcurrentRestClientBenchmark.THREADS + " threads", restClient);
+		return out.toString();
+	}
+
+	private static void appendConcurrent(StringBuilder out, String title, Map<String, List<Double>> scores) {
+		double limit = median(scores.get("limit"));
+		out.append("| ").append(title).append(" | ");
+		for (String client : CLIENTS) {
+			List<Double> runs = scores.get(client);
+			out.append(client)
+				.append(String.format(Locale.ROOT, " %.0f (", median(runs)))
+				.append(runs.stream()
+					.map((score) -> String.format(Locale.ROOT, "%.0f", score))
+					.collect(Collectors.joining(", ")))
+				.append(")<br>");
+		}
+		out.append(String.format(Locale.ROOT, " | %.3f | %.3f |%n", median(scores.get("ours")) / limit,
+				median(scores.get("stock")) / limit));
+	}
+
+	static double median(List<Double> values) {
+		List<Double> sorted = values.stream().sorted().toList();
+		int middle = sorted.size() / 2;
+		return (sorted.size() % 2 == 1) ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+	}
+
+	private static String markdown(Map<String, Result<?>> scores, List<Integer> stockCold, List<Integer> oursCold,
+			TokenEconomy.Month month) {
+		StringBuilder out = new StringBuilder();
 		out.append("| # | Measure | Result | Target |\n|---|---|---|---|\n");
 		double limit = score(scores, "ThroughputBenchmark.limit");
 		double stock = score(scores, "ThroughputBenchmark.stock");

@@ -30,9 +30,9 @@ import org.springframework.web.reactive.function.client.WebClient;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 3, jvmArgsAppend = { "-Xms512m", "-Xmx512m" })
-@Warmup(iterations = 4, time = 2)
-@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = { "-Xms512m", "-Xmx512m" })
+@Warmup(iterations = 8, time = 3)
+@Measurement(iterations = 5, time = 3)
 public class ConcurrentWebClientBenchmark {
 
 	static final int CONCURRENCY = 16;

@@ -104,7 +104,9 @@ public final class SitecoreCdpAutoConfiguration {
 				new CompositeCdpTokenListener(listeners.orderedStream().toList()));
 	}
 
-	@Bean
+	// Not a default candidate: injected by name only, so that an application's own
+	// WebClient bean stays the one injected by type.
+	@Bean(defaultCandidate = false)
 	@ConditionalOnMissingBean(name = "cdpWebClient")
 	WebClient cdpWebClient(SitecoreCdpProperties properties, CdpAccessTokenManager cdpAccessTokenManager,
 			CdpHttpClients httpClients, ObjectProvider<WebClient.Builder> webClientBuilder) {
@@ -156,7 +158,7 @@ public final class SitecoreCdpAutoConfiguration {
 	@ConditionalOnClass(name = "org.springframework.web.client.RestClient")
 	static class RestClientConfiguration {
 
-		@Bean
+		@Bean(defaultCandidate = false)
 		@ConditionalOnMissingBean(name = "cdpRestClient")
 		RestClient cdpRestClient(SitecoreCdpProperties properties, CdpAccessTokenManager cdpAccessTokenManager,
 				CdpHttpClients httpClients, ObjectProvider<RestClient.Builder> restClientBuilder) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
@@ -35,6 +36,8 @@ final class SitecoreCdpPropertiesValidator {
 	private static final Duration MAX_DURATION = Duration.ofDays(1);
 
 	private static final String RANGE = "1ms and 1d";
+
+	private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}:]+)(:[^}]*)?}");
 
 	private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.\\d{1,3}){3}");
 
@@ -94,13 +97,24 @@ final class SitecoreCdpPropertiesValidator {
 	}
 
 	private static void requireText(String name, @Nullable String value, String what) {
+		String property = PREFIX + name;
+		String variable = property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
 		if (!StringUtils.hasText(value)) {
-			String property = PREFIX + name;
-			String variable = property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
 			throw new InvalidSitecoreCdpPropertyException(property,
 					property + " is not set: the Sitecore CDP client needs " + what + " to get access tokens.",
 					"Set " + property + " (or the environment variable " + variable + ") to " + what
 							+ " of a Sitecore Cloud Portal API key. " + WHERE_TO_GET_KEYS);
+		}
+		Matcher placeholder = PLACEHOLDER.matcher(value);
+		if (placeholder.find()) {
+			// Spring leaves a placeholder it cannot resolve as it is: sent as the client_id, it
+			// would make Sitecore's "access denied" blame the key.
+			String missing = placeholder.group(1);
+			throw new InvalidSitecoreCdpPropertyException(property,
+					property + " is the unresolved placeholder '" + placeholder.group() + "': nothing defines "
+							+ missing + ".",
+					"Set the environment variable " + missing + ", or drop the placeholder: the environment "
+							+ "variable " + variable + " sets " + property + " without one.");
 		}
 	}
 

@@ -112,7 +112,8 @@ public final class CdpTokenEndpointClient {
 	private CdpTokenException unreachable(Throwable ex) {
 		String what = (ex instanceof TimeoutException) ? "did not answer within " + this.timeout
 				: "could not be reached: " + NestedExceptionUtils.getMostSpecificCause(ex);
-		return new CdpTokenException("Sitecore token endpoint " + this.tokenUri + " " + what, ex, true);
+		return new CdpTokenException("Sitecore token endpoint " + this.tokenUri + " " + what
+				+ ". Check sitecore.cdp.token-uri, the network, and the proxy (sitecore.cdp.proxy.*)", ex, true);
 	}
 
 	private static MultiValueMap<String, String> audienceParameter(String audience) {

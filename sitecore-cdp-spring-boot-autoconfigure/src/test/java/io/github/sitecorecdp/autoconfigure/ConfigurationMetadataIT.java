@@ -83,6 +83,13 @@ class ConfigurationMetadataIT {
 			.contains("value=jpe");
 	}
 
+	@Test
+	void whenTheHealthCheckFlagIsCompletedThenItIsDescribedWithItsDefault() {
+		assertThat(properties).containsKey("management.health.sitecore-cdp.enabled");
+		assertThat(properties.get("management.health.sitecore-cdp.enabled")).containsEntry("defaultValue", true)
+			.containsEntry("type", "java.lang.Boolean");
+	}
+
 	/**
 	 * Walks the JavaBean the way the binder does: nested types declared inside
 	 * {@link SitecoreCdpProperties} are groups, everything else is a property.

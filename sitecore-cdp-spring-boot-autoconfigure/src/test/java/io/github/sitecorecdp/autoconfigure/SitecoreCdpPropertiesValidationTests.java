@@ -1,15 +1,14 @@
 package io.github.sitecorecdp.autoconfigure;
 
+import java.util.Locale;
+
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.BeanUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ContextConsumer;
-import org.springframework.util.ClassUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,6 +41,39 @@ class SitecoreCdpPropertiesValidationTests {
 				assertThat(analysis.getDescription()).contains("sitecore.cdp.api-secret is not set");
 				assertThat(analysis.getAction()).contains("SITECORE_CDP_API_SECRET");
 			}));
+	}
+
+	@Test
+	void whenTheApiKeyIsAnUnresolvedPlaceholderThenStartupFailsNamingTheVariable() {
+		// Spring leaves ${SITECORE_CDP_API_KEY} as it is when nothing defines it.
+		this.contextRunner
+			.withPropertyValues("sitecore.cdp.api-key=${SITECORE_CDP_API_KEY_UNSET}", "sitecore.cdp.api-secret=s3cr3t")
+			.run(refused((analysis) -> {
+				assertThat(analysis.getDescription()).contains("sitecore.cdp.api-key")
+					.contains("unresolved placeholder")
+					.contains("SITECORE_CDP_API_KEY_UNSET");
+				assertThat(analysis.getAction()).contains("SITECORE_CDP_API_KEY_UNSET").contains("SITECORE_CDP_API_KEY ");
+			}));
+	}
+
+	@Test
+	void whenTheApiSecretIsAnUnresolvedPlaceholderWithAnEmptyDefaultThenStartupFails() {
+		this.contextRunner.withPropertyValues("sitecore.cdp.api-key=key", "sitecore.cdp.api-secret=${MY_SECRET_UNSET}")
+			.run(refused((analysis) -> assertThat(analysis.getDescription()).contains("sitecore.cdp.api-secret")
+				.contains("MY_SECRET_UNSET")));
+	}
+
+	@Test
+	void whenTheDefaultLocaleIsTurkishThenTheEnvironmentVariableHintIsStillAscii() {
+		Locale previous = Locale.getDefault();
+		Locale.setDefault(Locale.forLanguageTag("tr-TR"));
+		try {
+			this.contextRunner.withPropertyValues("sitecore.cdp.api-secret=s3cr3t")
+				.run(refused((analysis) -> assertThat(analysis.getAction()).contains("SITECORE_CDP_API_KEY")));
+		}
+		finally {
+			Locale.setDefault(previous);
+		}
 	}
 
 	@Test
@@ -92,9 +124,10 @@ class SitecoreCdpPropertiesValidationTests {
 	void whenRegionIsUnknownThenStartupFailsNamingThePropertyAndTheValidValues() {
 		this.configured.withPropertyValues("sitecore.cdp.region=mars").run((context) -> {
 			assertThat(context).hasFailed();
-			FailureAnalysis analysis = analyzeWithBoot(context.getStartupFailure());
+			FailureAnalysis analysis = new RegionBindFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis).isNotNull();
 			assertThat(analysis.getDescription()).contains("sitecore.cdp.region").contains("mars");
-			assertThat(analysis.getAction()).contains("EU").contains("US").contains("AP").contains("JPE");
+			assertThat(analysis.getAction()).contains("eu, us, ap, jpe").doesNotContain("EU").contains("sitecore.cdp.base-url");
 		});
 	}
 
@@ -180,15 +213,6 @@ class SitecoreCdpPropertiesValidationTests {
 			assertThat(analysis).as("analysis of %s", context.getStartupFailure()).isNotNull();
 			assertions.accept(analysis);
 		};
-	}
-
-	private static FailureAnalysis analyzeWithBoot(Throwable failure) throws Exception {
-		// Boot's own (package-private) analyzer of bind failures, as Boot runs it at startup.
-		FailureAnalyzer analyzer = (FailureAnalyzer) BeanUtils.instantiateClass(ClassUtils
-			.forName("org.springframework.boot.diagnostics.analyzer.BindFailureAnalyzer", null));
-		FailureAnalysis analysis = analyzer.analyze(failure);
-		assertThat(analysis).as("analysis of %s", failure).isNotNull();
-		return analysis;
 	}
 
 }

@@ -293,6 +293,15 @@ class CdpAccessTokenManagerTests {
 	}
 
 	@Test
+	void whenTheEndpointCannotBeReachedThenTheErrorNamesTheTokenUriProperty() {
+		this.tokenEndpoint.close();
+		assertThatExceptionOfType(CdpTokenException.class).isThrownBy(this::token)
+			.matches(CdpTokenException::isRetryable)
+			.withMessageContaining("could not be reached")
+			.withMessageContaining("sitecore.cdp.token-uri");
+	}
+
+	@Test
 	void whenTheEndpointAnswers401WithAHugeBodyThenTheStatusDecidesAndCredentialsAreRejected() {
 		// A body over 64 KiB was reported as "could not be reached" and retryable.
 		this.tokenEndpoint.failWith(401, "<html>" + "x".repeat(200_000) + "</html>");
