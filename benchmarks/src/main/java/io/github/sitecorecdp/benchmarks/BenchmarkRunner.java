@@ -44,7 +44,7 @@ public final class BenchmarkRunner {
 		}
 		Options options = new OptionsBuilder()
 			.include(BenchmarkRunner.class.getPackageName()
-					+ ".(ThroughputBenchmark|CachedTokenBenchmark|StartupBenchmark|ReplayBenchmark)")
+					+ ".(ThroughputBenchmark|CachedTokenBenchmark|StartupBenchmark|ReplayBenchmark|ConnectorOverheadBenchmark)")
 			.shouldFailOnError(true)
 			.build();
 		Collection<RunResult> results = new Runner(options).run();
@@ -161,6 +161,10 @@ public final class BenchmarkRunner {
 				format(scores, "ReplayBenchmark.after401") + " / " + format(scores, "ReplayBenchmark.plain200"),
 				"≈ one token and one API round trip more"));
 		out.append(row("6", "replay / plain", String.format(Locale.ROOT, "%.2f", replay / plain), ""));
+		out.append(row("7", "Token layer alone, no network (ns/call): ours / constant header",
+				format(scores, "ConnectorOverheadBenchmark.ours") + " / "
+						+ format(scores, "ConnectorOverheadBenchmark.constantHeader"),
+				""));
 		return out.toString();
 	}
 

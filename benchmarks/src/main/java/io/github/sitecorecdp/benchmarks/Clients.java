@@ -15,6 +15,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.http.client.ReactorClientHttpRequestFactory;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
@@ -67,6 +68,8 @@ final class Clients {
 			.requestFactory(requestFactory())
 			.baseUrl(server.baseUrl())
 			.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + BenchServer.STATIC_TOKEN)
+			// The starter's clients send this too: the same request on the wire.
+			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
 			.build();
 	}
 
@@ -95,6 +98,7 @@ final class Clients {
 			.requestFactory(requestFactory())
 			.baseUrl(server.baseUrl())
 			.requestInterceptor(interceptor)
+			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
 			.build();
 	}
 
@@ -114,6 +118,7 @@ final class Clients {
 			.clientConnector(connector())
 			.baseUrl(server.baseUrl())
 			.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + BenchServer.STATIC_TOKEN)
+			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
 			.build();
 	}
 
@@ -141,7 +146,12 @@ final class Clients {
 		ServerOAuth2AuthorizedClientExchangeFilterFunction filter = new ServerOAuth2AuthorizedClientExchangeFilterFunction(
 				manager);
 		filter.setDefaultClientRegistrationId("sitecore-cdp");
-		return WebClient.builder().clientConnector(connector()).baseUrl(server.baseUrl()).filter(filter).build();
+		return WebClient.builder()
+			.clientConnector(connector())
+			.baseUrl(server.baseUrl())
+			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+			.filter(filter)
+			.build();
 	}
 
 	/** Ours: the starter's beans, from a real (non-web) Spring Boot application. */

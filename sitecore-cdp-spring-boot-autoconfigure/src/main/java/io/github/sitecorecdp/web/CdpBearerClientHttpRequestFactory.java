@@ -5,6 +5,8 @@ import java.io.OutputStream;
 import java.net.URI;
 
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.StreamingHttpOutputMessage;
@@ -31,6 +33,8 @@ import org.springframework.util.FastByteArrayOutputStream;
  * @author sitecore-cdp-spring-boot
  */
 public final class CdpBearerClientHttpRequestFactory implements ClientHttpRequestFactory {
+
+	private static final byte[] NO_BODY = new byte[0];
 
 	private final ClientHttpRequestFactory delegate;
 
@@ -64,7 +68,8 @@ public final class CdpBearerClientHttpRequestFactory implements ClientHttpReques
 
 		private final HttpMethod method;
 
-		private final FastByteArrayOutputStream body = new FastByteArrayOutputStream(256);
+		// Created when a body is written: most API calls have none.
+		private @Nullable FastByteArrayOutputStream body;
 
 		BearerRequest(URI uri, HttpMethod method) {
 			this.uri = uri;
@@ -83,13 +88,19 @@ public final class CdpBearerClientHttpRequestFactory implements ClientHttpReques
 
 		@Override
 		protected OutputStream getBodyInternal(HttpHeaders headers) {
-			return this.body;
+			FastByteArrayOutputStream stream = this.body;
+			if (stream == null) {
+				stream = new FastByteArrayOutputStream(256);
+				this.body = stream;
+			}
+			return stream;
 		}
 
 		@Override
 		protected ClientHttpResponse executeInternal(HttpHeaders headers) throws IOException {
-			byte[] bytes = this.body.toByteArrayUnsafe();
-			if (headers.getContentLength() < 0) {
+			// As a buffering request does, for a written body or a method that expects one.
+			byte[] bytes = (this.body != null) ? this.body.toByteArrayUnsafe() : NO_BODY;
+			if ((this.body != null || expectsBody(this.method)) && headers.getContentLength() < 0) {
 				headers.setContentLength(bytes.length);
 			}
 			CdpBearerProtocol protocol = CdpBearerClientHttpRequestFactory.this.protocol;
@@ -124,6 +135,10 @@ public final class CdpBearerClientHttpRequestFactory implements ClientHttpReques
 				write(request, bytes);
 			}
 			return request.execute();
+		}
+
+		private static boolean expectsBody(HttpMethod method) {
+			return HttpMethod.POST.equals(method) || HttpMethod.PUT.equals(method) || HttpMethod.PATCH.equals(method);
 		}
 
 		private static void write(ClientHttpRequest request, byte[] bytes) throws IOException {

@@ -28,7 +28,8 @@ import org.springframework.util.MultiValueMap;
  * attempt's bytes are copied as they are written, up to {@link #MAX_BYTES}, and a replay
  * writes the copy without running the request's body writer again. A larger body is not
  * kept, and its replay fails with a clear error. A request without a body records nothing
- * and is replayed by writing it again.
+ * (its {@code setComplete()} passes straight through, which keeps the common GET as cheap as
+ * a plain request) and is replayed by writing it again.
  *
  * @author sitecore-cdp-spring-boot
  */
@@ -73,11 +74,6 @@ final class RecordedBody {
 					.doOnSuccess((done) -> finish());
 			}
 
-			@Override
-			public Mono<Void> setComplete() {
-				return super.setComplete().doOnSuccess((done) -> finish());
-			}
-
 		};
 	}
 
@@ -116,10 +112,14 @@ final class RecordedBody {
 	}
 
 	/**
-	 * Return why this request cannot be sent again with the same bytes.
+	 * Return why this request cannot be sent again with the same bytes. A request without
+	 * a body can always be sent again.
 	 * @return the reason, or {@code null} if it can
 	 */
 	@Nullable String whyNotReplayable() {
+		if (!hasBody()) {
+			return null;
+		}
 		if (this.tooLarge) {
 			return "its body is larger than " + (MAX_BYTES / 1024) + " KiB and was not kept for a replay";
 		}
