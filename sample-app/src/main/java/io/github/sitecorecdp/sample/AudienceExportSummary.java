@@ -6,14 +6,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import io.github.sitecorecdp.api.CdpApiException;
+import io.github.sitecorecdp.api.CdpNotFoundException;
 import io.github.sitecorecdp.audience.AudienceExportClient;
 import io.github.sitecorecdp.audience.AudienceExportOutput;
+import io.github.sitecorecdp.audience.CdpExportExpiredException;
+import io.github.sitecorecdp.audience.CdpExportFormatException;
 import io.github.sitecorecdp.audience.DeltaAction;
 import io.github.sitecorecdp.audience.ExportFile;
 import io.github.sitecorecdp.audience.ExportRecord;
+import io.github.sitecorecdp.token.CdpTokenException;
 
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.ExitCodeGenerator;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,7 +31,7 @@ import org.springframework.stereotype.Component;
  * @author sitecore-cdp-spring-boot
  */
 @Component
-class AudienceExportSummary implements ApplicationRunner {
+class AudienceExportSummary implements ApplicationRunner, ExitCodeGenerator {
 
 	private static final int PROGRESS_EVERY = 500;
 
@@ -36,6 +43,8 @@ class AudienceExportSummary implements ApplicationRunner {
 
 	private final PrintStream out = System.out;
 
+	private volatile int exitCode;
+
 	AudienceExportSummary(AudienceExportClient audienceExports, SampleProperties properties) {
 		this.audienceExports = audienceExports;
 		this.properties = properties;
@@ -43,6 +52,36 @@ class AudienceExportSummary implements ApplicationRunner {
 
 	@Override
 	public void run(ApplicationArguments args) {
+		try {
+			summarise();
+		}
+		catch (RuntimeException ex) {
+			// The starter's errors say what went wrong and what to fix: one line says more
+			// to someone trying the sample than a stack trace.
+			System.err.println("The sample could not read the export: " + describe(ex));
+			this.exitCode = 1;
+		}
+	}
+
+	@Override
+	public int getExitCode() {
+		return this.exitCode;
+	}
+
+	private static String describe(RuntimeException ex) {
+		if (ex instanceof CdpNotFoundException) {
+			return ex.getMessage() + " Check sample.audience-export-ref (SAMPLE_AUDIENCE_EXPORT_REF).";
+		}
+		if (ex instanceof CdpTokenException || ex instanceof CdpApiException || ex instanceof CdpExportExpiredException
+				|| ex instanceof CdpExportFormatException) {
+			return ex.getMessage();
+		}
+		Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
+		return ex.getMessage() + ((cause != ex) ? " (" + cause.getMessage() + ")" : "")
+				+ ". Check sitecore.cdp.base-url or sitecore.cdp.region, and the network.";
+	}
+
+	private void summarise() {
 		String ref = this.properties.getAudienceExportRef();
 		this.out.println("Fetching the latest export of audience " + ref + " ...");
 		AudienceExportOutput output = this.audienceExports.latestExport(ref).block(Duration.ofMinutes(1));

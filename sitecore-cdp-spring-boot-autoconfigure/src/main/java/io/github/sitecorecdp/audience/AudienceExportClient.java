@@ -1,10 +1,10 @@
 package io.github.sitecorecdp.audience;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 import io.github.sitecorecdp.api.CdpApiErrors;
+import io.github.sitecorecdp.token.CdpTokenException;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SynchronousSink;
@@ -22,6 +24,7 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
 
 /**
  * Typed client of the Sitecore CDP Audience export API (v2).
@@ -42,19 +45,38 @@ public final class AudienceExportClient {
 
 	private static final int DOWNLOAD_DEMAND = 4;
 
+	/** Longest record read when none is configured: 10 MiB, in characters. */
+	public static final int DEFAULT_MAX_RECORD_LENGTH = 10 * 1024 * 1024;
+
 	private final WebClient cdpWebClient;
 
 	private final WebClient fileWebClient;
 
 	private final Clock clock;
 
+	private final int maxRecordLength;
+
 	/**
-	 * Create a new instance.
+	 * Create a new instance that reads records of up to
+	 * {@link #DEFAULT_MAX_RECORD_LENGTH} characters.
 	 * @param cdpWebClient the authenticated client of the CDP API host
 	 * @param fileWebClient a client without the token filter, for presigned file URLs
 	 * @param clock the clock that decides whether an export's URLs have expired
 	 */
 	public AudienceExportClient(WebClient cdpWebClient, WebClient fileWebClient, Clock clock) {
+		this(cdpWebClient, fileWebClient, clock, DEFAULT_MAX_RECORD_LENGTH);
+	}
+
+	/**
+	 * Create a new instance.
+	 * @param cdpWebClient the authenticated client of the CDP API host
+	 * @param fileWebClient a client without the token filter, for presigned file URLs
+	 * @param clock the clock that decides whether an export's URLs have expired
+	 * @param maxRecordLength the longest record (one line of a file) read, in characters:
+	 * a longer one fails the download instead of exhausting the heap
+	 */
+	public AudienceExportClient(WebClient cdpWebClient, WebClient fileWebClient, Clock clock, int maxRecordLength) {
+		this.maxRecordLength = maxRecordLength;
 		this.cdpWebClient = cdpWebClient;
 		this.fileWebClient = fileWebClient;
 		this.clock = clock;
@@ -66,8 +88,8 @@ public final class AudienceExportClient {
 	 * @return the output
 	 */
 	public Mono<AudienceExportOutput> latestExport(String audienceExportRef) {
-		return get("/v2/audienceExports/definitions/{ref}/latestExport", audienceExportRef)
-			.bodyToMono(AudienceExportOutput.class);
+		return getOne("/v2/audienceExports/definitions/{ref}/latestExport", audienceExportRef,
+				AudienceExportOutput.class);
 	}
 
 	/**
@@ -77,7 +99,8 @@ public final class AudienceExportClient {
 	 */
 	public Flux<AudienceExportReport> reports(String audienceExportRef) {
 		return get("/v2/audienceExports/definitions/{ref}/reports", audienceExportRef)
-			.bodyToFlux(AudienceExportReport.class);
+			.bodyToFlux(AudienceExportReport.class)
+			.onErrorMap(AudienceExportClient::isTokenFailure, Throwable::getCause);
 	}
 
 	/**
@@ -86,8 +109,7 @@ public final class AudienceExportClient {
 	 * @return the output
 	 */
 	public Mono<AudienceExportOutput> export(String jobExecutionRef) {
-		return get("/v2/audienceExports/executions/{ref}/export", jobExecutionRef)
-			.bodyToMono(AudienceExportOutput.class);
+		return getOne("/v2/audienceExports/executions/{ref}/export", jobExecutionRef, AudienceExportOutput.class);
 	}
 
 	/**
@@ -108,6 +130,10 @@ public final class AudienceExportClient {
 		});
 	}
 
+	private <T> Mono<T> getOne(String path, String ref, Class<T> type) {
+		return get(path, ref).bodyToMono(type).onErrorMap(AudienceExportClient::isTokenFailure, Throwable::getCause);
+	}
+
 	private WebClient.ResponseSpec get(String path, String ref) {
 		return this.cdpWebClient.get()
 			.uri(path, ref)
@@ -115,11 +141,21 @@ public final class AudienceExportClient {
 			.onStatus(HttpStatusCode::isError, CdpApiErrors::toException);
 	}
 
+	/**
+	 * The token is fetched below WebClient's exchange, which wraps what fails there in a
+	 * {@link WebClientRequestException}; callers of this typed client get the
+	 * {@link CdpTokenException} itself.
+	 */
+	private static boolean isTokenFailure(Throwable ex) {
+		return ex instanceof WebClientRequestException && ex.getCause() instanceof CdpTokenException;
+	}
+
 	private Flux<ExportRecord> download(AudienceExportOutput output, ExportFile file, int index) {
 		Flux<DataBuffer> body = this.fileWebClient.get()
 			.uri(file.uri())
 			.exchangeToFlux((response) -> fileBody(output, index, response));
-		return Flux.<ExportRecord, LineReader>generate(() -> new LineReader(body, file, index), LineReader::next,
+		return Flux.<ExportRecord, LineReader>generate(
+				() -> new LineReader(body, output, file, index, this.maxRecordLength), LineReader::next,
 				LineReader::close)
 			.subscribeOn(Schedulers.boundedElastic());
 	}
@@ -145,56 +181,81 @@ public final class AudienceExportClient {
 	/**
 	 * Reads one file's lines on a worker thread. Blocking is confined here: Reactor's
 	 * {@code generate} calls {@link #next} on the bounded-elastic scheduler, and the body
-	 * is pulled a few buffers at a time.
+	 * is pulled a few buffers at a time. Whatever ends the read (the last line, an error,
+	 * a cancellation), {@link #close} closes the body stream, which cancels the response
+	 * and frees its connection at once.
 	 */
 	private static final class LineReader {
+
+		private final AudienceExportOutput output;
 
 		private final ExportFile file;
 
 		private final int index;
 
+		private final int maxRecordLength;
+
 		private final Flux<DataBuffer> body;
 
-		private BufferedReader reader;
+		private @Nullable InputStream stream;
+
+		private @Nullable BoundedLineReader reader;
 
 		private long lineNumber;
 
-		LineReader(Flux<DataBuffer> body, ExportFile file, int index) {
+		LineReader(Flux<DataBuffer> body, AudienceExportOutput output, ExportFile file, int index,
+				int maxRecordLength) {
 			this.body = body;
+			this.output = output;
 			this.file = file;
 			this.index = index;
+			this.maxRecordLength = maxRecordLength;
 		}
 
 		LineReader next(SynchronousSink<ExportRecord> sink) {
 			try {
-				if (this.reader == null) {
-					this.reader = open(DataBufferUtils.subscriberInputStream(this.body, DOWNLOAD_DEMAND));
+				BoundedLineReader lines = this.reader;
+				if (lines == null) {
+					InputStream in = DataBufferUtils.subscriberInputStream(this.body, DOWNLOAD_DEMAND);
+					this.stream = in;
+					lines = open(in, this.maxRecordLength);
+					this.reader = lines;
 				}
-				String line = this.reader.readLine();
+				String line = lines.readLine();
+				this.lineNumber++;
 				while (line != null && line.isBlank()) {
-					line = this.reader.readLine();
+					line = lines.readLine();
+					this.lineNumber++;
 				}
 				if (line == null) {
 					sink.complete();
 				}
 				else {
-					sink.next(new ExportRecord(this.file, this.index, ++this.lineNumber, line));
+					sink.next(new ExportRecord(this.file, this.index, this.lineNumber, line));
 				}
 			}
+			catch (BoundedLineReader.LineTooLongException ex) {
+				sink.error(new CdpExportFormatException("Line " + (this.lineNumber + 1) + " of file " + (this.index + 1) + " ("
+						+ where(this.file) + ") of Audience export " + this.output.executionRef() + " is "
+						+ ex.getMessage() + "; raise sitecore.cdp.audience-export.max-record-size to read it", ex));
+			}
 			catch (IOException ex) {
-				sink.error(unwrap(ex));
+				sink.error(unwrap(ex, this.file, this.index, this.output));
 			}
 			return this;
 		}
 
 		void close() {
-			if (this.reader != null) {
-				try {
+			try {
+				if (this.reader != null) {
 					this.reader.close();
 				}
-				catch (IOException ex) {
-					// Nothing left to read from it.
+				else if (this.stream != null) {
+					this.stream.close();
 				}
+			}
+			catch (IOException ex) {
+				// Nothing left to read from it.
 			}
 		}
 
@@ -202,7 +263,7 @@ public final class AudienceExportClient {
 		 * Sitecore's files are gzip-compressed; plain JSON lines are read too, in case a
 		 * proxy or a future format decompresses them on the way.
 		 */
-		private static BufferedReader open(InputStream in) throws IOException {
+		private static BoundedLineReader open(InputStream in, int maxRecordLength) throws IOException {
 			BufferedInputStream buffered = new BufferedInputStream(in);
 			buffered.mark(2);
 			int first = buffered.read();
@@ -210,16 +271,29 @@ public final class AudienceExportClient {
 			buffered.reset();
 			boolean gzip = first == 0x1f && second == 0x8b;
 			InputStream content = gzip ? new GZIPInputStream(buffered) : buffered;
-			return new BufferedReader(new InputStreamReader(content, StandardCharsets.UTF_8));
+			return new BoundedLineReader(new InputStreamReader(content, StandardCharsets.UTF_8), maxRecordLength);
 		}
 
 		/**
 		 * The body's own failure (an expired URL, an HTTP error) reaches the reader
-		 * wrapped in an IOException; callers should see the original.
+		 * wrapped in an IOException; callers should see the original. A broken file
+		 * (a malformed gzip stream, say) is reported with where it is.
 		 */
-		private static Throwable unwrap(IOException ex) {
+		private static Throwable unwrap(IOException ex, ExportFile file, int index, AudienceExportOutput output) {
 			Throwable cause = ex.getCause();
-			return (cause instanceof RuntimeException) ? cause : ex;
+			if (cause instanceof RuntimeException runtime) {
+				return runtime;
+			}
+			return new CdpExportFormatException("File " + (index + 1) + " (" + where(file) + ") of Audience export "
+					+ output.executionRef() + " could not be read: " + ex.getMessage(), ex);
+		}
+
+		/**
+		 * The file's host and path: its query is the presigned signature, a credential.
+		 */
+		private static String where(ExportFile file) {
+			URI uri = file.uri();
+			return uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath();
 		}
 
 	}

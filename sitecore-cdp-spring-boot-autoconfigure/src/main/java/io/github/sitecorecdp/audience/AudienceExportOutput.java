@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param expireAt when the presigned file URLs stop working
  * @param numberOfFiles how many files the export has, 0 when absent
  * @param totalSizeKB the size of all files together, in kilobytes, 0 when absent
- * @param exports the files
+ * @param exports the files exactly as Sitecore's {@code exports} field holds them, possibly
+ * {@code null}; read them through {@link #files()}, which never returns {@code null}
  * @author sitecore-cdp-spring-boot
  */
 public record AudienceExportOutput(@Nullable String executionRef, @Nullable String definitionRef,
@@ -28,7 +29,9 @@ public record AudienceExportOutput(@Nullable String executionRef, @Nullable Stri
 	}
 
 	/**
-	 * Return the files, empty rather than {@code null}.
+	 * Return the files of the export: what to iterate over, or hand to
+	 * {@link AudienceExportClient#download(AudienceExportOutput)}. Empty rather than
+	 * {@code null} when Sitecore sends no {@code exports} field.
 	 * @return the files
 	 */
 	public List<ExportFile> files() {

@@ -123,13 +123,14 @@ public final class SitecoreCdpAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	AudienceExportClient audienceExportClient(@Qualifier("cdpWebClient") WebClient cdpWebClient,
-			CdpHttpClients httpClients, ObjectProvider<WebClient.Builder> webClientBuilder,
-			@Qualifier(CLOCK_BEAN_NAME) ObjectProvider<Clock> cdpClock) {
+	AudienceExportClient audienceExportClient(SitecoreCdpProperties properties,
+			@Qualifier("cdpWebClient") WebClient cdpWebClient, CdpHttpClients httpClients,
+			ObjectProvider<WebClient.Builder> webClientBuilder, @Qualifier(CLOCK_BEAN_NAME) ObjectProvider<Clock> cdpClock) {
 		// Export files sit behind presigned URLs on a storage host: fetched by a client
 		// that never sends a token, whatever host the URLs name.
 		WebClient fileWebClient = apiClientBuilder(httpClients, webClientBuilder).build();
-		return new AudienceExportClient(cdpWebClient, fileWebClient, cdpClock.getIfAvailable(Clock::systemUTC));
+		return new AudienceExportClient(cdpWebClient, fileWebClient, cdpClock.getIfAvailable(Clock::systemUTC),
+				Math.toIntExact(properties.getAudienceExport().getMaxRecordSize().toBytes()));
 	}
 
 	@Bean

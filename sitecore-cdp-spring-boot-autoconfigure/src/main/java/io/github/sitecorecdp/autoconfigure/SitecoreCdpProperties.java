@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration properties of the Sitecore CDP client.
@@ -75,6 +76,8 @@ public class SitecoreCdpProperties implements InitializingBean {
 	private final Proxy proxy = new Proxy();
 
 	private final Ssl ssl = new Ssl();
+
+	private final AudienceExport audienceExport = new AudienceExport();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -158,6 +161,10 @@ public class SitecoreCdpProperties implements InitializingBean {
 
 	public Ssl getSsl() {
 		return this.ssl;
+	}
+
+	public AudienceExport getAudienceExport() {
+		return this.audienceExport;
 	}
 
 	@Override
@@ -368,6 +375,28 @@ public class SitecoreCdpProperties implements InitializingBean {
 
 		public void setBundle(@Nullable String bundle) {
 			this.bundle = bundle;
+		}
+
+	}
+
+	/**
+	 * Audience export downloads.
+	 */
+	public static class AudienceExport {
+
+		/**
+		 * Longest record (one line of an export file) read, counted in characters. A longer
+		 * one fails the download with an error that names the file and line, instead of
+		 * exhausting the heap.
+		 */
+		private DataSize maxRecordSize = DataSize.ofMegabytes(10);
+
+		public DataSize getMaxRecordSize() {
+			return this.maxRecordSize;
+		}
+
+		public void setMaxRecordSize(DataSize maxRecordSize) {
+			this.maxRecordSize = maxRecordSize;
 		}
 
 	}

@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.util.StringUtils;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The rules a {@link SitecoreCdpProperties} must meet before anything is built from it.
@@ -76,6 +77,13 @@ final class SitecoreCdpPropertiesValidator {
 							+ "), so there would be no time to refresh a token before calls must wait for it.",
 					"Make sitecore.cdp.token.expiry-margin shorter than sitecore.cdp.token.refresh-ahead "
 							+ "(defaults: 60s and 5m).");
+		}
+		DataSize maxRecordSize = properties.getAudienceExport().getMaxRecordSize();
+		if (maxRecordSize.toKilobytes() < 1 || maxRecordSize.toMegabytes() > 1024) {
+			throw new InvalidSitecoreCdpPropertyException(PREFIX + "audience-export.max-record-size",
+					PREFIX + "audience-export.max-record-size is " + maxRecordSize + ", but must be between 1KB and 1GB.",
+					"Set " + PREFIX + "audience-export.max-record-size to a size such as 10MB, or remove it to use "
+							+ "the default.");
 		}
 		SitecoreCdpProperties.Proxy proxy = properties.getProxy();
 		if (StringUtils.hasText(proxy.getHost())) {

@@ -212,6 +212,16 @@ public final class CdpAccessTokenManager {
 	}
 
 	/**
+	 * Forget the token in service and both backoffs, as if the application had just
+	 * started: the next call requests a new token. Meant for tests that need to start from
+	 * no token; a token request under way still answers its waiters, but its token is not
+	 * kept.
+	 */
+	public void reset() {
+		this.state.set(State.EMPTY);
+	}
+
+	/**
 	 * Return what is held right now, without causing a token request.
 	 * @return the status
 	 */

@@ -258,6 +258,19 @@ class CdpAccessTokenManagerTests {
 	}
 
 	@Test
+	void whenResetThenTheNextCallRequestsANewTokenAtOnceEvenAfterAFailure() {
+		assertThat(token()).isEqualTo("token-1");
+		this.manager.reset();
+		this.tokenEndpoint.failWith(503, "{}");
+		assertThatExceptionOfType(CdpTokenException.class).isThrownBy(this::token);
+		this.tokenEndpoint.recover();
+		this.manager.reset();
+		assertThat(token()).isEqualTo("token-2");
+		assertThat(this.tokenEndpoint.requestCount()).isEqualTo(3);
+		assertThat(this.manager.status().failedAttempts()).isZero();
+	}
+
+	@Test
 	void whenInvalidatedThenTheNextCallGetsANewToken() {
 		OAuth2AccessToken first = this.manager.getToken().block(TIMEOUT);
 		this.manager.invalidate(first);

@@ -68,6 +68,8 @@ public final class FakeSitecoreCdp implements AutoCloseable {
 	/** Path of the token endpoint. */
 	public static final String TOKEN_PATH = "/oauth/token";
 
+	private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofHours(24);
+
 	private static final String DEFINITIONS = "/v2/audienceExports/definitions/";
 
 	private static final String EXECUTIONS = "/v2/audienceExports/executions/";
@@ -94,7 +96,7 @@ public final class FakeSitecoreCdp implements AutoCloseable {
 
 	private volatile String apiSecret = API_SECRET;
 
-	private volatile Duration tokenLifetime = Duration.ofHours(24);
+	private volatile Duration tokenLifetime = DEFAULT_TOKEN_LIFETIME;
 
 	private volatile boolean sendExpiresIn = true;
 
@@ -289,8 +291,11 @@ public final class FakeSitecoreCdp implements AutoCloseable {
 	}
 
 	/**
-	 * Forget the journal and every control (failures, delays), keeping fixtures, settings
-	 * and issued tokens, so that a cached token stays valid across tests.
+	 * Undo everything a test can change: forget the journal, the scripted failures and
+	 * delays, and put the settings back ({@link #credentials} to {@link #API_KEY} and
+	 * {@link #API_SECRET}, a 24-hour {@link #tokenLifetime}, {@code expires_in} sent again).
+	 * Fixtures and issued tokens are kept, so that the application's cached token stays
+	 * valid across tests.
 	 */
 	public void reset() {
 		this.journal.clear();
@@ -298,6 +303,10 @@ public final class FakeSitecoreCdp implements AutoCloseable {
 		this.apiFailures.clear();
 		this.tokenDelay = Duration.ZERO;
 		this.apiDelay = Duration.ZERO;
+		this.apiKey = API_KEY;
+		this.apiSecret = API_SECRET;
+		this.tokenLifetime = DEFAULT_TOKEN_LIFETIME;
+		this.sendExpiresIn = true;
 	}
 
 	// Journal

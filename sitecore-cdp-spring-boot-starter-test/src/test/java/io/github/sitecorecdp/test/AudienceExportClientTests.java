@@ -17,6 +17,7 @@ import io.github.sitecorecdp.audience.ExportRecord;
 import io.github.sitecorecdp.audience.ReportStatus;
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
 import io.github.sitecorecdp.test.RecordedCdpRequest.Kind;
+import io.github.sitecorecdp.token.CdpCredentialsRejectedException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +58,17 @@ class AudienceExportClientTests {
 		assertThat(output.files().get(0).url()).startsWith(this.cdp.fileBaseUrl().toString());
 		assertThat(this.cdp.requests(Kind.API).get(0).uri())
 			.isEqualTo("/v2/audienceExports/definitions/my-audience/latestExport");
+	}
+
+	@Test
+	void whenTheKeyIsRejectedThenTheCallerGetsTheCredentialsErrorItself() {
+		this.cdp.credentials("another-key", "another-secret");
+		this.cdp.audienceExport("my-audience").addJob("exec-1");
+		assertThatExceptionOfType(CdpCredentialsRejectedException.class)
+			.isThrownBy(() -> call((client) -> client.latestExport("my-audience").block(TIMEOUT)))
+			.withMessageContaining("sitecore.cdp.api-key");
+		assertThatExceptionOfType(CdpCredentialsRejectedException.class)
+			.isThrownBy(() -> call((client) -> client.reports("my-audience").collectList().block(TIMEOUT)));
 	}
 
 	@Test

@@ -153,6 +153,15 @@ class FakeSitecoreCdpTests {
 	}
 
 	@Test
+	void whenResetThenSettingsATestChangedAreBackToTheirDefaults() {
+		this.cdp.credentials("other-key", "other-secret").omitExpiresIn().tokenLifetime(Duration.ofMinutes(5));
+		this.cdp.reset();
+		Answer answer = requestToken(FakeSitecoreCdp.API_KEY, FakeSitecoreCdp.API_SECRET, FakeSitecoreCdp.AUDIENCE);
+		assertThat(answer.status()).isEqualTo(200);
+		assertThat(answer.body()).contains("\"expires_in\":86400");
+	}
+
+	@Test
 	void whenDemoDataIsLoadedThenTheDemoAudienceHasThreeFiles() {
 		this.cdp.withDemoData();
 		Answer answer = get("/v2/audienceExports/definitions/demo-audience/latestExport", token());

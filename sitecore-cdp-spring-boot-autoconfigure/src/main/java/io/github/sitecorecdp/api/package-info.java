@@ -1,0 +1,7 @@
+/**
+ * Errors of the Sitecore CDP REST APIs.
+ */
+@NullMarked
+package io.github.sitecorecdp.api;
+
+import org.jspecify.annotations.NullMarked;

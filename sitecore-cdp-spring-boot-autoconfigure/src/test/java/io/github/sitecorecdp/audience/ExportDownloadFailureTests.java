@@ -1,0 +1,119 @@
+package io.github.sitecorecdp.audience;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import okio.Buffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * A broken export file ends the download with an error that says where, and frees its
+ * connection at once: with a pool of one connection the next download works.
+ */
+class ExportDownloadFailureTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private final MockWebServer fileHost = new MockWebServer();
+
+	private ConnectionProvider onlyOneConnection;
+
+	private AudienceExportClient client;
+
+	@BeforeEach
+	void start() throws IOException {
+		this.fileHost.start();
+		this.onlyOneConnection = ConnectionProvider.builder("one")
+			.maxConnections(1)
+			.pendingAcquireTimeout(Duration.ofSeconds(2))
+			.build();
+		WebClient files = WebClient.builder()
+			.clientConnector(new ReactorClientHttpConnector(
+					HttpClient.create(this.onlyOneConnection).responseTimeout(Duration.ofSeconds(60))))
+			.build();
+		this.client = new AudienceExportClient(WebClient.create(), files, Clock.systemUTC(), 1000);
+	}
+
+	@AfterEach
+	void stop() {
+		this.fileHost.close();
+		this.onlyOneConnection.dispose();
+	}
+
+	@Test
+	void whenTheGzipHeaderIsMalformedThenTheDownloadFailsAndTheConnectionIsFreed() throws IOException {
+		byte[] broken = { 0x1f, (byte) 0x8b, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42 };
+		this.fileHost.enqueue(new MockResponse.Builder().body(new Buffer().write(largeTail(broken))).build());
+		assertThatExceptionOfType(CdpExportFormatException.class).isThrownBy(() -> download("/broken.gz?X-Sig=secret"))
+			.withMessageContaining("File 1")
+			.withMessageContaining("/broken.gz")
+			.withMessageContaining("could not be read")
+			.withMessageNotContaining("secret");
+		this.fileHost.enqueue(new MockResponse.Builder().body(new Buffer().write(gzip("{\"a\":1}\n"))).build());
+		assertThat(download("/good.gz")).extracting(ExportRecord::json).containsExactly("{\"a\":1}");
+	}
+
+	@Test
+	void whenARecordIsLongerThanTheBoundThenTheDownloadFailsNamingFileAndLine() throws IOException {
+		String lines = "{\"a\":1}\n\n" + "{\"b\":\"" + "x".repeat(5000) + "\"}\n";
+		this.fileHost.enqueue(new MockResponse.Builder().body(new Buffer().write(gzip(lines))).build());
+		assertThatExceptionOfType(CdpExportFormatException.class).isThrownBy(() -> download("/huge.gz?X-Sig=secret"))
+			.withMessageContaining("Line 3 of file 1")
+			.withMessageContaining("/huge.gz")
+			.withMessageContaining("longer than 1000 characters")
+			.withMessageContaining("sitecore.cdp.audience-export.max-record-size")
+			.withMessageNotContaining("secret");
+		this.fileHost.enqueue(new MockResponse.Builder().body(new Buffer().write(gzip("{\"c\":3}\r\n"))).build());
+		assertThat(download("/next.gz")).extracting(ExportRecord::json).containsExactly("{\"c\":3}");
+	}
+
+	@Test
+	void whenLinesAreWithinTheBoundThenTheyAreReadWithTheirLineNumbers() throws IOException {
+		this.fileHost.enqueue(new MockResponse.Builder()
+			.body(new Buffer().write(gzip("{\"a\":1}\r\n\n{\"b\":\"" + "y".repeat(990) + "\"}")))
+			.build());
+		List<ExportRecord> records = download("/fine.gz");
+		assertThat(records).extracting(ExportRecord::lineNumber).containsExactly(1L, 3L);
+		assertThat(records.get(1).json()).hasSize(998);
+	}
+
+	private List<ExportRecord> download(String path) {
+		String url = this.fileHost.url(path).toString();
+		AudienceExportOutput output = new AudienceExportOutput("exec-1", "aud", "aud", "key", null, 1, 1L,
+				List.of(new ExportFile(url, 1L, "add")));
+		return this.client.download(output).collectList().block(TIMEOUT);
+	}
+
+	/** Enough bytes that the file cannot be read in one go. */
+	private static byte[] largeTail(byte[] head) {
+		byte[] body = new byte[512 * 1024];
+		System.arraycopy(head, 0, body, 0, head.length);
+		return body;
+	}
+
+	private static byte[] gzip(String text) throws IOException {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+			out.write(text.getBytes(StandardCharsets.UTF_8));
+		}
+		return bytes.toByteArray();
+	}
+
+}
