@@ -62,13 +62,22 @@ class AudienceExportClientTests {
 
 	@Test
 	void whenTheKeyIsRejectedThenTheCallerGetsTheCredentialsErrorItself() {
-		this.cdp.credentials("another-key", "another-secret");
 		this.cdp.audienceExport("my-audience").addJob("exec-1");
-		assertThatExceptionOfType(CdpCredentialsRejectedException.class)
-			.isThrownBy(() -> call((client) -> client.latestExport("my-audience").block(TIMEOUT)))
-			.withMessageContaining("sitecore.cdp.api-key");
-		assertThatExceptionOfType(CdpCredentialsRejectedException.class)
-			.isThrownBy(() -> call((client) -> client.reports("my-audience").collectList().block(TIMEOUT)));
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SitecoreCdpAutoConfiguration.class))
+			.withPropertyValues(this.cdp.properties()
+				.entrySet()
+				.stream()
+				.map((entry) -> entry.getKey() + "=" + entry.getValue())
+				.toArray(String[]::new))
+			.withPropertyValues("sitecore.cdp.api-secret=not-the-secret")
+			.run((context) -> {
+				AudienceExportClient client = context.getBean(AudienceExportClient.class);
+				assertThatExceptionOfType(CdpCredentialsRejectedException.class)
+					.isThrownBy(() -> client.latestExport("my-audience").block(TIMEOUT))
+					.withMessageContaining("sitecore.cdp.api-key");
+				assertThatExceptionOfType(CdpCredentialsRejectedException.class)
+					.isThrownBy(() -> client.reports("my-audience").collectList().block(TIMEOUT));
+			});
 	}
 
 	@Test
