@@ -36,8 +36,17 @@ public final class BenchmarkRunner {
 
 	public static void main(String[] args) throws RunnerException, IOException {
 		Path report = Path.of((args.length > 0) ? args[0] : "benchmark-report.md");
-		Map<String, List<Double>> webClient = alternating(ConcurrentWebClientBenchmark.class);
-		Map<String, List<Double>> restClient = alternating(ConcurrentRestClientBenchmark.class);
+		boolean restOnly = args.length > 1 && args[1].equals("rest-client-only");
+		boolean others = args.length > 1 && args[1].equals("without-concurrent");
+		Map<String, List<Double>> webClient = (restOnly || others) ? Map.of()
+				: alternating(ConcurrentWebClientBenchmark.class);
+		Map<String, List<Double>> restClient = others ? Map.of() : alternating(ConcurrentRestClientBenchmark.class);
+		if (restOnly) {
+			StringBuilder out = new StringBuilder();
+			appendConcurrent(out, "RestClient, " + ConcurrentRestClientBenchmark.THREADS + " threads", restClient);
+			write(report, out.toString());
+			return;
+		}
 		if (args.length > 1 && args[1].equals("concurrent-only")) {
 			write(report, concurrentMarkdown(webClient, restClient));
 			return;
@@ -57,7 +66,8 @@ public final class BenchmarkRunner {
 		List<Integer> stockCold = TokenEconomy.coldConcurrency(false);
 		List<Integer> oursCold = TokenEconomy.coldConcurrency(true);
 		TokenEconomy.Month month = TokenEconomy.month();
-		write(report, concurrentMarkdown(webClient, restClient) + "\n" + markdown(scores, stockCold, oursCold, month));
+		String concurrent = others ? "" : concurrentMarkdown(webClient, restClient) + "\n";
+		write(report, concurrent + markdown(scores, stockCold, oursCold, month));
 	}
 
 	private static void write(Path report, String markdown) throws IOException {

@@ -156,10 +156,21 @@ final class Clients {
 
 	/** Ours: the starter's beans, from a real (non-web) Spring Boot application. */
 	static Ours ours(BenchServer server) {
-		ConfigurableApplicationContext context = application(true).properties(Map.of("sitecore.cdp.api-key",
-				"bench-key", "sitecore.cdp.api-secret", "bench-secret", "sitecore.cdp.token-uri",
-				server.tokenUri().toString(), "sitecore.cdp.base-url", server.baseUrl(), "logging.level.root", "warn"))
-			.run();
+		return ours(server, null);
+	}
+
+	/**
+	 * Ours, with the given clock as the starter's {@code sitecoreCdpClock}, or the system
+	 * clock when {@code null}.
+	 */
+	static Ours ours(BenchServer server, Clock clock) {
+		SpringApplicationBuilder builder = application(true).properties(Map.of("sitecore.cdp.api-key", "bench-key",
+				"sitecore.cdp.api-secret", "bench-secret", "sitecore.cdp.token-uri", server.tokenUri().toString(),
+				"sitecore.cdp.base-url", server.baseUrl(), "logging.level.root", "warn"));
+		if (clock != null) {
+			builder.initializers((context) -> context.getBeanFactory().registerSingleton("sitecoreCdpClock", clock));
+		}
+		ConfigurableApplicationContext context = builder.run();
 		return new Ours(context, context.getBean("cdpWebClient", WebClient.class),
 				context.getBean("cdpRestClient", RestClient.class), context.getBean(CdpAccessTokenManager.class));
 	}

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import io.github.sitecorecdp.test.MutableClock;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -32,10 +33,16 @@ public class ReplayBenchmark {
 
 	private Clients.Ours ours;
 
+	/**
+	 * The starter's clock: a refused token is replaced at most once per backoff step, so
+	 * each revocation here happens a minute after the last, as a real one would.
+	 */
+	private final MutableClock clock = MutableClock.startingNow();
+
 	@Setup
 	public void start() {
 		this.server = new BenchServer(Clock.systemUTC());
-		this.ours = Clients.ours(this.server);
+		this.ours = Clients.ours(this.server, this.clock);
 		Clients.call(this.ours.client());
 	}
 
@@ -53,6 +60,7 @@ public class ReplayBenchmark {
 	@Benchmark
 	public String after401() {
 		// The API stops accepting the current token, as when Sitecore revokes it.
+		this.clock.advance(Duration.ofMinutes(1));
 		this.server.revoke(this.ours.tokenManager().getToken().block(Duration.ofSeconds(10)).getTokenValue());
 		return Clients.call(this.ours.client());
 	}

@@ -22,6 +22,7 @@ import reactor.core.scheduler.Schedulers;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.util.Assert;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
@@ -76,6 +77,7 @@ public final class AudienceExportClient {
 	 * a longer one fails the download instead of exhausting the heap
 	 */
 	public AudienceExportClient(WebClient cdpWebClient, WebClient fileWebClient, Clock clock, int maxRecordLength) {
+		Assert.isTrue(maxRecordLength > 0, "maxRecordLength must be positive");
 		this.maxRecordLength = maxRecordLength;
 		this.cdpWebClient = cdpWebClient;
 		this.fileWebClient = fileWebClient;
@@ -153,14 +155,15 @@ public final class AudienceExportClient {
 	private Flux<ExportRecord> download(AudienceExportOutput output, ExportFile file, int index) {
 		Flux<DataBuffer> body = this.fileWebClient.get()
 			.uri(file.uri())
-			.exchangeToFlux((response) -> fileBody(output, index, response));
+			.exchangeToFlux((response) -> fileBody(output, file, index, response));
 		return Flux.<ExportRecord, LineReader>generate(
 				() -> new LineReader(body, output, file, index, this.maxRecordLength), LineReader::next,
 				LineReader::close)
 			.subscribeOn(Schedulers.boundedElastic());
 	}
 
-	private Flux<DataBuffer> fileBody(AudienceExportOutput output, int index, ClientResponse response) {
+	private Flux<DataBuffer> fileBody(AudienceExportOutput output, ExportFile file, int index,
+			ClientResponse response) {
 		if (response.statusCode().value() == 403) {
 			// What a storage host answers to a presigned URL past its expiry.
 			return response.releaseBody()
@@ -168,9 +171,27 @@ public final class AudienceExportClient {
 				.flux();
 		}
 		if (response.statusCode().isError()) {
-			return response.<DataBuffer>createError().flux();
+			// Not createError(): its message holds the whole URL, presigned signature included.
+			return response.releaseBody()
+				.then(Mono.<DataBuffer>error(new CdpExportDownloadException("File " + (index + 1) + " ("
+						+ where(file) + ") of Audience export " + output.executionRef() + " could not be downloaded: "
+						+ "the file host answered " + response.statusCode().value())))
+				.flux();
 		}
 		return response.bodyToFlux(DataBuffer.class);
+	}
+
+	/**
+	 * The file's host and path: its query is the presigned signature, a credential.
+	 */
+	static String where(ExportFile file) {
+		try {
+			URI uri = file.uri();
+			return uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath();
+		}
+		catch (IllegalArgumentException ex) {
+			return "a URL that is not valid";
+		}
 	}
 
 	private static CdpExportExpiredException expired(AudienceExportOutput output, String what) {
@@ -275,26 +296,15 @@ public final class AudienceExportClient {
 		}
 
 		/**
-		 * The body's own failure (an expired URL, an HTTP error) reaches the reader
-		 * wrapped in an IOException; callers should see the original. A broken file
-		 * (a malformed gzip stream, say) is reported with where it is.
+		 * A broken file (a malformed gzip stream, say) is reported with where it is. The
+		 * body's own failures (an expired URL, an HTTP error) are not IOExceptions: the
+		 * body stream rethrows them as they are, and they reach the caller unchanged.
 		 */
 		private static Throwable unwrap(IOException ex, ExportFile file, int index, AudienceExportOutput output) {
-			Throwable cause = ex.getCause();
-			if (cause instanceof RuntimeException runtime) {
-				return runtime;
-			}
 			return new CdpExportFormatException("File " + (index + 1) + " (" + where(file) + ") of Audience export "
 					+ output.executionRef() + " could not be read: " + ex.getMessage(), ex);
 		}
 
-		/**
-		 * The file's host and path: its query is the presigned signature, a credential.
-		 */
-		private static String where(ExportFile file) {
-			URI uri = file.uri();
-			return uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath();
-		}
 
 	}
 

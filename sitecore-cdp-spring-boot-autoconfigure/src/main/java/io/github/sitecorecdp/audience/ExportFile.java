@@ -37,4 +37,13 @@ public record ExportFile(String url, Long sizeKB, @Nullable String deltaAction) 
 		return URI.create(this.url);
 	}
 
+	/**
+	 * Describes the file without its URL's query: the presigned signature is a credential.
+	 */
+	@Override
+	public String toString() {
+		return "ExportFile[" + AudienceExportClient.where(this) + ", sizeKB=" + this.sizeKB + ", deltaAction="
+				+ this.deltaAction + "]";
+	}
+
 }

@@ -38,6 +38,14 @@ final class SitecoreCdpPropertiesValidator {
 
 	private static final String RANGE = "1ms and 1d";
 
+	private static final DataSize MIN_RECORD_SIZE = DataSize.ofKilobytes(1);
+
+	/**
+	 * Largest record bound taken: a record is held as one string of up to this many
+	 * characters, two bytes each at worst.
+	 */
+	private static final DataSize MAX_RECORD_SIZE = DataSize.ofMegabytes(256);
+
 	private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}:]+)(:[^}]*)?}");
 
 	private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.\\d{1,3}){3}");
@@ -79,9 +87,10 @@ final class SitecoreCdpPropertiesValidator {
 							+ "(defaults: 60s and 5m).");
 		}
 		DataSize maxRecordSize = properties.getAudienceExport().getMaxRecordSize();
-		if (maxRecordSize.toKilobytes() < 1 || maxRecordSize.toMegabytes() > 1024) {
+		if (maxRecordSize.toBytes() < MIN_RECORD_SIZE.toBytes() || maxRecordSize.toBytes() > MAX_RECORD_SIZE.toBytes()) {
 			throw new InvalidSitecoreCdpPropertyException(PREFIX + "audience-export.max-record-size",
-					PREFIX + "audience-export.max-record-size is " + maxRecordSize + ", but must be between 1KB and 1GB.",
+					PREFIX + "audience-export.max-record-size is " + maxRecordSize
+							+ ", but must be between 1KB and 256MB.",
 					"Set " + PREFIX + "audience-export.max-record-size to a size such as 10MB, or remove it to use "
 							+ "the default.");
 		}
@@ -117,10 +126,11 @@ final class SitecoreCdpPropertiesValidator {
 		if (placeholder.find()) {
 			// Spring leaves a placeholder it cannot resolve as it is: sent as the client_id, it
 			// would make Sitecore's "access denied" blame the key.
+			// Only the name: the rest of the value may be part of a secret.
 			String missing = placeholder.group(1);
 			throw new InvalidSitecoreCdpPropertyException(property,
-					property + " is the unresolved placeholder '" + placeholder.group() + "': nothing defines "
-							+ missing + ".",
+					property + " holds the unresolved placeholder ${" + missing + "}: no property or environment "
+							+ "variable " + missing + " is defined.",
 					"Set the environment variable " + missing + ", or drop the placeholder: the environment "
 							+ "variable " + variable + " sets " + property + " without one.");
 		}

@@ -187,8 +187,11 @@ public final class CdpAccessTokenManager {
 	 * @return whether to send the call again
 	 */
 	public boolean reject(OAuth2AccessToken rejected) {
-		notifyListener(this.listener::tokenRejectedByApi);
-		return drop(rejected);
+		boolean replay = drop(rejected);
+		if (replay) {
+			notifyListener(this.listener::tokenRejectedByApi);
+		}
+		return replay;
 	}
 
 	/**

@@ -92,11 +92,13 @@ final class TokenResponseBodyExtractor
 	private OAuth2AccessTokenResponse success(String body) {
 		Map<String, Object> json = parseJson(body);
 		if (json == null) {
-			throw new CdpTokenException(endpoint() + " answered with a body that is not a JSON object", null, true);
+			throw new CdpTokenException(endpoint() + " answered with a body that is not a JSON object. Check "
+					+ "sitecore.cdp.token-uri (a proxy or a wrong URL answers with HTML)", null, true);
 		}
 		Object accessToken = json.get("access_token");
 		if (!(accessToken instanceof String tokenValue) || tokenValue.isBlank()) {
-			throw new CdpTokenException(endpoint() + " answered without an access_token", null, true);
+			throw new CdpTokenException(endpoint() + " answered without an access_token. Check sitecore.cdp.token-uri "
+					+ "and sitecore.cdp.audience", null, true);
 		}
 		Object tokenType = json.get("token_type");
 		if (tokenType != null && !OAuth2AccessToken.TokenType.BEARER.getValue().equalsIgnoreCase(tokenType.toString())) {

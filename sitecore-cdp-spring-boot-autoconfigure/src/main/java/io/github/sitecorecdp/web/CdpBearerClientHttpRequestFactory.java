@@ -100,7 +100,8 @@ public final class CdpBearerClientHttpRequestFactory implements ClientHttpReques
 		protected ClientHttpResponse executeInternal(HttpHeaders headers) throws IOException {
 			// As a buffering request does, for a written body or a method that expects one.
 			byte[] bytes = (this.body != null) ? this.body.toByteArrayUnsafe() : NO_BODY;
-			if ((this.body != null || expectsBody(this.method)) && headers.getContentLength() < 0) {
+			if ((this.body != null || expectsBody(this.method)) && headers.getContentLength() < 0
+					&& headers.getFirst(HttpHeaders.TRANSFER_ENCODING) == null) {
 				headers.setContentLength(bytes.length);
 			}
 			CdpBearerProtocol protocol = CdpBearerClientHttpRequestFactory.this.protocol;

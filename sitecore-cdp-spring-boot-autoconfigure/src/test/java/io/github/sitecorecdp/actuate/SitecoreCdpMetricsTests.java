@@ -1,5 +1,6 @@
 package io.github.sitecorecdp.actuate;
 
+import java.time.Clock;
 import java.time.Duration;
 
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpActuatorAutoConfiguration;
@@ -80,6 +81,25 @@ class SitecoreCdpMetricsTests {
 			assertThat(registry.get("sitecore.cdp.api.replays").counter().count()).isEqualTo(1);
 			assertThat(requests(registry, "success")).isEqualTo(2);
 		});
+	}
+
+	@Test
+	void whenTheApiRefusesEveryTokenThenOnlyTheReplaysAreCountedNotEvery401() {
+		this.api.acceptOnly((token) -> false);
+		// A clock that stands still: all five calls fall within the first backoff step.
+		this.contextRunner
+			.withBean(SitecoreCdpAutoConfiguration.CLOCK_BEAN_NAME, Clock.class,
+					() -> MutableClock.startingAt("2026-11-29T10:00:00Z"))
+			.run((context) -> {
+				WebClient client = context.getBean("cdpWebClient", WebClient.class);
+				for (int i = 0; i < 5; i++) {
+					assertThatException().isThrownBy(() -> call(client));
+				}
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				// One replay with a new token; the other 401s stand within the backoff step.
+				assertThat(registry.get("sitecore.cdp.api.replays").counter().count()).isEqualTo(1);
+			});
+		assertThat(this.api.requestCount()).isEqualTo(6);
 	}
 
 	@Test

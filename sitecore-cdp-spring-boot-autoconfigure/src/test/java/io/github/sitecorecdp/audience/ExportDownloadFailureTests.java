@@ -11,12 +11,15 @@ import java.util.zip.GZIPOutputStream;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import okio.Buffer;
+import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -92,6 +95,45 @@ class ExportDownloadFailureTests {
 		List<ExportRecord> records = download("/fine.gz");
 		assertThat(records).extracting(ExportRecord::lineNumber).containsExactly(1L, 3L);
 		assertThat(records.get(1).json()).hasSize(998);
+	}
+
+	@Test
+	void whenTheFileHostAnswersAnErrorThenTheMessageNamesTheFileButNotItsSignature() {
+		this.fileHost.enqueue(new MockResponse.Builder().code(500).body("oops").build());
+		assertThatExceptionOfType(CdpExportDownloadException.class)
+			.isThrownBy(() -> download("/down.gz?X-Amz-Signature=secret"))
+			.withMessageContaining("/down.gz")
+			.withMessageContaining("answered 500")
+			.withMessageNotContaining("secret");
+		this.fileHost.enqueue(new MockResponse.Builder().body(new Buffer().write(gzip("{\"d\":4}\n"))).build());
+		assertThat(download("/after.gz")).extracting(ExportRecord::json).containsExactly("{\"d\":4}");
+	}
+
+	@Test
+	void whenAFileIsPrintedThenItsSignatureIsNot() {
+		ExportFile file = new ExportFile("https://files.example/a/b.gz?X-Amz-Signature=secret", 1L, "add");
+		assertThat(file.toString()).contains("https://files.example/a/b.gz").doesNotContain("secret");
+		assertThat(new ExportRecord(file, 0, 1, "{}").toString()).doesNotContain("secret");
+	}
+
+	@Test
+	void whenTheRecordBoundIsConfiguredThenTheClientOfTheContextUsesIt() throws IOException {
+		this.fileHost.enqueue(new MockResponse.Builder().body(new Buffer().write(gzip("x".repeat(3000) + "\n"))).build());
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SitecoreCdpAutoConfiguration.class))
+			.withPropertyValues("sitecore.cdp.api-key=key", "sitecore.cdp.api-secret=secret",
+					"sitecore.cdp.audience-export.max-record-size=2KB")
+			.run((context) -> {
+				AudienceExportClient configured = context.getBean(AudienceExportClient.class);
+				assertThatExceptionOfType(CdpExportFormatException.class)
+					.isThrownBy(() -> configured.download(output("/wide.gz")).collectList().block(TIMEOUT))
+					.withMessageContaining("longer than 2048 characters");
+			});
+	}
+
+	private AudienceExportOutput output(String path) {
+		String url = this.fileHost.url(path).toString();
+		return new AudienceExportOutput("exec-1", "aud", "aud", "key", null, 1, 1L,
+				List.of(new ExportFile(url, 1L, "add")));
 	}
 
 	private List<ExportRecord> download(String path) {

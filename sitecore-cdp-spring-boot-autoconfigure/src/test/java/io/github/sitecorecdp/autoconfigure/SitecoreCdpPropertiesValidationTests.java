@@ -171,6 +171,17 @@ class SitecoreCdpPropertiesValidationTests {
 	}
 
 	@Test
+	void whenTheRecordBoundIsOutOfRangeThenStartupFailsNamingIt() {
+		this.configured.withPropertyValues("sitecore.cdp.audience-export.max-record-size=512MB")
+			.run(refused((analysis) -> assertThat(analysis.getDescription())
+				.contains("sitecore.cdp.audience-export.max-record-size")
+				.contains("between 1KB and 256MB")));
+		this.configured.withPropertyValues("sitecore.cdp.audience-export.max-record-size=10B")
+			.run(refused((analysis) -> assertThat(analysis.getDescription())
+				.contains("sitecore.cdp.audience-export.max-record-size")));
+	}
+
+	@Test
 	void whenExpiryMarginIsNotShorterThanRefreshAheadThenStartupFails() {
 		this.configured
 			.withPropertyValues("sitecore.cdp.token.refresh-ahead=1m", "sitecore.cdp.token.expiry-margin=1m")

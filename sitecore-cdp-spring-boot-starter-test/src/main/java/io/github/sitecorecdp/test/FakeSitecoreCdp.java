@@ -291,11 +291,12 @@ public final class FakeSitecoreCdp implements AutoCloseable {
 	}
 
 	/**
-	 * Undo everything a test can change: forget the journal, the scripted failures and
-	 * delays, and put the settings back ({@link #credentials} to {@link #API_KEY} and
-	 * {@link #API_SECRET}, a 24-hour {@link #tokenLifetime}, {@code expires_in} sent again).
-	 * Fixtures and issued tokens are kept, so that the application's cached token stays
-	 * valid across tests.
+	 * Undo what a test changes in the fake's behaviour: forget the journal, the scripted
+	 * failures and delays, and put the settings back ({@link #credentials} to
+	 * {@link #API_KEY} and {@link #API_SECRET}, a 24-hour {@link #tokenLifetime},
+	 * {@code expires_in} sent again). Fixtures and issued tokens are kept, so that the
+	 * application's cached token stays valid across tests; tokens a test revoked or
+	 * expired stay so.
 	 */
 	public void reset() {
 		this.journal.clear();
