@@ -98,7 +98,7 @@ class ExportDownloadFailureTests {
 	}
 
 	@Test
-	void whenTheFileHostAnswersAnErrorThenTheMessageNamesTheFileButNotItsSignature() {
+	void whenTheFileHostAnswersAnErrorThenTheMessageNamesTheFileButNotItsSignature() throws IOException {
 		this.fileHost.enqueue(new MockResponse.Builder().code(500).body("oops").build());
 		assertThatExceptionOfType(CdpExportDownloadException.class)
 			.isThrownBy(() -> download("/down.gz?X-Amz-Signature=secret"))
