@@ -3,6 +3,7 @@ package io.github.sitecorecdp.token;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -22,6 +23,7 @@ import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.util.Assert;
 
 /**
  * Owns the access token of one Sitecore API key and every decision about it.
@@ -70,6 +72,8 @@ public final class CdpAccessTokenManager {
 
 	private static final Log logger = LogFactory.getLog(CdpAccessTokenManager.class);
 
+	private static final String NAME = "Sitecore CDP";
+
 	/** Added to the token request's own timeout before the watchdog ends it. */
 	private static final Duration WATCHDOG_SLACK = Duration.ofSeconds(1);
 
@@ -84,8 +88,6 @@ public final class CdpAccessTokenManager {
 	private final CdpTokenListener listener;
 
 	private final Duration maxWait;
-
-	private final String name;
 
 	private final AtomicReference<State> state = new AtomicReference<>(State.EMPTY);
 
@@ -127,7 +129,6 @@ public final class CdpAccessTokenManager {
 		this.random = random;
 		this.listener = listener;
 		this.maxWait = maxWait;
-		this.name = "Sitecore CDP";
 	}
 
 	/**
@@ -172,7 +173,7 @@ public final class CdpAccessTokenManager {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new CdpTokenException("Interrupted while waiting for a " + this.name + " access token", ex, true);
+			throw new CdpTokenException("Interrupted while waiting for a " + NAME + " access token", ex, true);
 		}
 	}
 
@@ -192,16 +193,6 @@ public final class CdpAccessTokenManager {
 			notifyListener(this.listener::tokenRejectedByApi);
 		}
 		return replay;
-	}
-
-	/**
-	 * {@link #reject(OAuth2AccessToken)} and, when a replay should be made, the token to
-	 * make it with.
-	 * @param rejected the token the API refused
-	 * @return the token to replay with, or empty when no replay should be made
-	 */
-	public Mono<OAuth2AccessToken> replacementFor(OAuth2AccessToken rejected) {
-		return reject(rejected) ? getToken() : Mono.empty();
 	}
 
 	/**
@@ -300,13 +291,13 @@ public final class CdpAccessTokenManager {
 			if (holdsBack(rejections, now)) {
 				return false;
 			}
-			int count = (rejections != null && now < rejections.retryAtMillis + this.policy.maxBackoff().toMillis())
+			int count = (rejections != null && this.policy.continuesRun(rejections.retryAtMillis, now))
 					? rejections.count + 1 : 1;
 			long retryAt = now + this.policy.backoffAfter(count, this.random.getAsDouble()).toMillis();
 			Failures next = new Failures(count, null, retryAt);
 			if (this.state.compareAndSet(current,
 					new State(null, current.request, current.endpointFailures, next))) {
-				logger.debug(this.name + " API refused access token " + token.fingerprint() + "; dropping it ("
+				logger.debug(NAME + " API refused access token " + token.fingerprint() + "; dropping it ("
 						+ count + " refused in a row)");
 				return true;
 			}
@@ -346,6 +337,7 @@ public final class CdpAccessTokenManager {
 
 	private void settle(TokenRequest request, @Nullable OAuth2AccessToken token, @Nullable Throwable error,
 			long startedNanos) {
+		// Exactly one of the two is set.
 		CachedToken issued = null;
 		CdpTokenException failure = null;
 		try {
@@ -357,7 +349,7 @@ public final class CdpAccessTokenManager {
 			}
 		}
 		catch (Throwable ex) {
-			failure = new CdpTokenException("Could not use the " + this.name + " token endpoint's answer: " + ex, ex,
+			failure = new CdpTokenException("Could not use the " + NAME + " token endpoint's answer: " + ex, ex,
 					true);
 		}
 		try {
@@ -371,13 +363,14 @@ public final class CdpAccessTokenManager {
 			if (issued != null) {
 				request.complete(issued);
 			}
-			else {
-				request.fail((failure != null) ? failure : new CdpTokenException("Token request failed", error, true));
+			else if (failure != null) {
+				request.fail(failure);
 			}
 		}
 	}
 
 	private void publish(TokenRequest request, @Nullable CachedToken issued, @Nullable CdpTokenException failure) {
+		Assert.state(issued != null || failure != null, "A token request ends with a token or a failure");
 		while (true) {
 			State current = this.state.get();
 			if (current.request != request) {
@@ -392,7 +385,8 @@ public final class CdpAccessTokenManager {
 			else {
 				CachedToken kept = (current.token != null && now < current.token.staleAtMillis()) ? current.token
 						: null;
-				next = new State(kept, null, failed(current.endpointFailures, failure, now), current.apiRejections);
+				next = new State(kept, null, failed(current.endpointFailures, Objects.requireNonNull(failure), now),
+						current.apiRejections);
 			}
 			if (this.state.compareAndSet(current, next)) {
 				log(current, issued, next);
@@ -401,12 +395,9 @@ public final class CdpAccessTokenManager {
 		}
 	}
 
-	private Failures failed(@Nullable Failures previous, @Nullable CdpTokenException failure, long now) {
+	private Failures failed(@Nullable Failures previous, CdpTokenException failure, long now) {
 		int count = (previous != null) ? previous.count + 1 : 1;
-		long retryAt = now + this.policy.backoffAfter(count, this.random.getAsDouble()).toMillis();
-		CdpTokenException error = (failure != null) ? failure
-				: new CdpTokenException("Token request failed", null, true);
-		return new Failures(count, error, retryAt);
+		return new Failures(count, failure, now + this.policy.backoffAfter(count, this.random.getAsDouble()).toMillis());
 	}
 
 	private void log(State before, @Nullable CachedToken issued, State after) {
@@ -436,10 +427,10 @@ public final class CdpAccessTokenManager {
 			return tokenException;
 		}
 		if (ex instanceof TimeoutException) {
-			return new CdpTokenException("No answer from the " + this.name + " token endpoint within " + this.maxWait,
+			return new CdpTokenException("No answer from the " + NAME + " token endpoint within " + this.maxWait,
 					ex, true);
 		}
-		return new CdpTokenException("Could not get a " + this.name + " access token: " + ex, ex, true);
+		return new CdpTokenException("Could not get a " + NAME + " access token: " + ex, ex, true);
 	}
 
 	private void notifyListener(Runnable call) {

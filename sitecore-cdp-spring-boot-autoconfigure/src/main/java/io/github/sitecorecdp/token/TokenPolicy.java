@@ -145,6 +145,18 @@ public record TokenPolicy(Duration refreshAhead, Duration expiryMargin, Duration
 		return Duration.ofNanos((long) (full.toNanos() * (1.0 - JITTER * random)));
 	}
 
+	/**
+	 * Return whether a failure belongs to the same run as the one before it, so that its
+	 * backoff doubles: it comes before the previous step ended plus the longest step.
+	 * After a quiet spell that long, a run starts again from the initial backoff.
+	 * @param previousRetryAtMillis when the previous step ended, in epoch milliseconds
+	 * @param nowMillis now, in epoch milliseconds
+	 * @return whether the run goes on
+	 */
+	public boolean continuesRun(long previousRetryAtMillis, long nowMillis) {
+		return nowMillis < previousRetryAtMillis + this.maxBackoff.toMillis();
+	}
+
 	private static void requireBounded(String name, Duration duration) {
 		Assert.notNull(duration, () -> name + " must not be null");
 		Assert.isTrue(!duration.isNegative() && !duration.isZero(), () -> name + " must be positive");

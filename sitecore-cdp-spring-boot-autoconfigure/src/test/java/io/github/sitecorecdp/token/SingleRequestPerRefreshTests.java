@@ -150,6 +150,46 @@ class SingleRequestPerRefreshTests {
 		assertThat(requests.get()).isLessThanOrEqualTo(windows.get() + 1);
 	}
 
+	@Test
+	void whenManyThreadsRejectTheSameTokenForSecondsThenItIsReplacedExactlyOnce() throws Exception {
+		AtomicInteger requests = new AtomicInteger();
+		CdpAccessTokenManager manager = new CdpAccessTokenManager(() -> Mono.fromSupplier(() -> {
+			Instant now = this.clock.instant();
+			return new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "token-" + requests.incrementAndGet(),
+					now, now.plus(LIFETIME));
+		}), TokenPolicy.DEFAULTS, this.clock, () -> 0.0);
+		manager.getToken().block(Duration.ofSeconds(10));
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+		AtomicInteger replays = new AtomicInteger();
+		ExecutorService threads = Executors.newFixedThreadPool(8);
+		try {
+			List<Future<?>> callers = new ArrayList<>();
+			for (int t = 0; t < 8; t++) {
+				callers.add(threads.submit(() -> {
+					while (System.nanoTime() < deadline) {
+						// Every caller's call is answered 401, whatever token it carried.
+						OAuth2AccessToken token = manager.getToken().block(Duration.ofSeconds(10));
+						if (manager.reject(token)) {
+							replays.incrementAndGet();
+							manager.getToken().block(Duration.ofSeconds(10));
+						}
+					}
+					return null;
+				}));
+			}
+			for (Future<?> caller : callers) {
+				caller.get(30, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			threads.shutdownNow();
+		}
+		// The clock stands still: one replacement, then every refusal stands within the
+		// backoff step (callers that raced the replacement replay with the newer token).
+		assertThat(requests).hasValue(2);
+		assertThat(replays.get()).isGreaterThanOrEqualTo(1);
+	}
+
 	private static void hammer(CdpAccessTokenManager manager, int threadCount, int callsEach) throws Exception {
 		ExecutorService threads = Executors.newFixedThreadPool(threadCount);
 		try {

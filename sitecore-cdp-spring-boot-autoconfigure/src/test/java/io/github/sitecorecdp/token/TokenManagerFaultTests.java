@@ -56,7 +56,8 @@ class TokenManagerFaultTests {
 			assertThat(manager.getToken().block(TIMEOUT).getTokenValue()).isEqualTo("token-1");
 		}
 		OAuth2AccessToken first = manager.obtainToken();
-		assertThat(manager.replacementFor(first).block(TIMEOUT).getTokenValue()).isEqualTo("token-2");
+		assertThat(manager.reject(first)).isTrue();
+		assertThat(manager.getToken().block(TIMEOUT).getTokenValue()).isEqualTo("token-2");
 		assertThat(this.requests).hasValue(2);
 		assertThat(manager.status().failedAttempts()).isZero();
 		assertThat(output.getOut().split("listener broke", -1)).hasSize(2);

@@ -63,13 +63,7 @@ class AudienceExportClientTests {
 	@Test
 	void whenTheKeyIsRejectedThenTheCallerGetsTheCredentialsErrorItself() {
 		this.cdp.audienceExport("my-audience").addJob("exec-1");
-		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SitecoreCdpAutoConfiguration.class))
-			.withPropertyValues(this.cdp.properties()
-				.entrySet()
-				.stream()
-				.map((entry) -> entry.getKey() + "=" + entry.getValue())
-				.toArray(String[]::new))
-			.withPropertyValues("sitecore.cdp.api-secret=not-the-secret")
+		contextRunner().withPropertyValues("sitecore.cdp.api-secret=not-the-secret")
 			.run((context) -> {
 				AudienceExportClient client = context.getBean(AudienceExportClient.class);
 				assertThatExceptionOfType(CdpCredentialsRejectedException.class)
@@ -234,20 +228,24 @@ class AudienceExportClientTests {
 		assertThat(this.cdp.tokenRequestCount()).isEqualTo(2);
 	}
 
-	private <T> T call(ClientCall<T> action) {
-		List<T> result = new ArrayList<>();
-		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SitecoreCdpAutoConfiguration.class))
+	/** The auto-configuration, pointed at the fake. */
+	private ApplicationContextRunner contextRunner() {
+		return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SitecoreCdpAutoConfiguration.class))
 			.withPropertyValues(this.cdp.properties()
 				.entrySet()
 				.stream()
 				.map((entry) -> entry.getKey() + "=" + entry.getValue())
-				.toArray(String[]::new))
-			.run((context) -> {
-				if (context.getStartupFailure() != null) {
-					throw context.getStartupFailure();
-				}
-				result.add(action.apply(context.getBean(AudienceExportClient.class)));
-			});
+				.toArray(String[]::new));
+	}
+
+	private <T> T call(ClientCall<T> action) {
+		List<T> result = new ArrayList<>();
+		contextRunner().run((context) -> {
+			if (context.getStartupFailure() != null) {
+				throw context.getStartupFailure();
+			}
+			result.add(action.apply(context.getBean(AudienceExportClient.class)));
+		});
 		return result.get(0);
 	}
 
