@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import io.github.sitecorecdp.test.MutableClock;
+import io.github.sitecorecdp.fake.MutableClock;
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
 import io.github.sitecorecdp.token.CdpTokenEndpointClient;
 import io.github.sitecorecdp.token.TokenPolicy;

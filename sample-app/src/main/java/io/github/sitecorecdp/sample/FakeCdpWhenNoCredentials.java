@@ -2,7 +2,7 @@ package io.github.sitecorecdp.sample;
 
 import java.util.HashMap;
 
-import io.github.sitecorecdp.test.FakeSitecoreCdp;
+import io.github.sitecorecdp.fake.FakeSitecoreCdp;
 
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Binder;

@@ -1,6 +1,6 @@
 package io.github.sitecorecdp.sample;
 
-import io.github.sitecorecdp.test.FakeSitecoreCdp;
+import io.github.sitecorecdp.fake.FakeSitecoreCdp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

@@ -3,7 +3,7 @@ package io.github.sitecorecdp.sample;
 import java.util.HashMap;
 import java.util.Map;
 
-import io.github.sitecorecdp.test.FakeSitecoreCdp;
+import io.github.sitecorecdp.fake.FakeSitecoreCdp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -4,9 +4,9 @@ import java.util.Map;
 
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpActuatorAutoConfiguration;
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
+import io.github.sitecorecdp.fake.FakeTokenEndpoint;
 import io.github.sitecorecdp.testsupport.BootLine;
 import io.github.sitecorecdp.testsupport.BootLine.HealthView;
-import io.github.sitecorecdp.testsupport.TokenEndpoint;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,13 +23,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SitecoreCdpHealthIndicatorTests {
 
-	private TokenEndpoint tokenEndpoint;
+	private FakeTokenEndpoint tokenEndpoint;
 
 	private ApplicationContextRunner contextRunner;
 
 	@BeforeEach
 	void start() {
-		this.tokenEndpoint = TokenEndpoint.start().tokenValues((n) -> "health-token-" + n);
+		this.tokenEndpoint = FakeTokenEndpoint.start()
+			.credentials("key", "s3cr3t")
+			.tokenValues((n) -> "health-token-" + n);
 		this.contextRunner = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(SitecoreCdpAutoConfiguration.class,
 					SitecoreCdpActuatorAutoConfiguration.class))
@@ -65,7 +67,7 @@ class SitecoreCdpHealthIndicatorTests {
 
 	@Test
 	void whenCredentialsAreRejectedThenDownWithThatReason() {
-		this.tokenEndpoint.failWith(401, "{\"error\":\"access_denied\"}");
+		this.tokenEndpoint.failTokenRequests(401, "{\"error\":\"access_denied\"}");
 		this.contextRunner.run((context) -> {
 			HealthView health = health(context);
 			assertThat(health.status()).isEqualTo("DOWN");
@@ -78,7 +80,7 @@ class SitecoreCdpHealthIndicatorTests {
 
 	@Test
 	void whenTheTokenEndpointIsDownThenDownAndPollingStaysWithinTheBackoff() {
-		this.tokenEndpoint.failWith(503, "{}");
+		this.tokenEndpoint.failTokenRequests(503, "{}");
 		this.contextRunner.run((context) -> {
 			for (int i = 0; i < 20; i++) {
 				HealthView health = health(context);

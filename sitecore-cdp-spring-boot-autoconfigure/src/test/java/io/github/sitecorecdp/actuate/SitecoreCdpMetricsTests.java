@@ -2,13 +2,15 @@ package io.github.sitecorecdp.actuate;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpActuatorAutoConfiguration;
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
-import io.github.sitecorecdp.testsupport.ApiEndpoint;
+import io.github.sitecorecdp.fake.FakeCdpApi;
+import io.github.sitecorecdp.fake.FakeTokenEndpoint;
+import io.github.sitecorecdp.fake.MutableClock;
 import io.github.sitecorecdp.testsupport.BootLine;
-import io.github.sitecorecdp.testsupport.MutableClock;
-import io.github.sitecorecdp.testsupport.TokenEndpoint;
+import io.github.sitecorecdp.testsupport.EchoPath;
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
 import io.github.sitecorecdp.token.CdpTokenEndpointClient;
 import io.github.sitecorecdp.token.TokenPolicy;
@@ -33,16 +35,16 @@ class SitecoreCdpMetricsTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	private TokenEndpoint tokenEndpoint;
+	private FakeTokenEndpoint tokenEndpoint;
 
-	private ApiEndpoint api;
+	private FakeCdpApi api;
 
 	private ApplicationContextRunner contextRunner;
 
 	@BeforeEach
 	void start() {
-		this.tokenEndpoint = TokenEndpoint.start();
-		this.api = ApiEndpoint.start();
+		this.tokenEndpoint = FakeTokenEndpoint.start().credentials("key", "secret").tokenValues((n) -> "token-" + n);
+		this.api = FakeCdpApi.start(this.tokenEndpoint).stub("/**", EchoPath::json);
 		this.contextRunner = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(BootLine.metricsAutoConfigurations()))
 			.withConfiguration(AutoConfigurations.of(SitecoreCdpAutoConfiguration.class,
@@ -74,7 +76,7 @@ class SitecoreCdpMetricsTests {
 
 	@Test
 	void whenTheApiAnswers401ThenTheReplayIsCounted() {
-		this.api.thenRespond(401, 200);
+		this.api.answerNextWith(401, 200);
 		this.contextRunner.run((context) -> {
 			call(context.getBean("cdpWebClient", WebClient.class));
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
@@ -85,11 +87,11 @@ class SitecoreCdpMetricsTests {
 
 	@Test
 	void whenTheApiRefusesEveryTokenThenOnlyTheReplaysAreCountedNotEvery401() {
-		this.api.acceptOnly((token) -> false);
+		this.api.refuseTokens((token) -> true);
 		// A clock that stands still: all five calls fall within the first backoff step.
 		this.contextRunner
 			.withBean(SitecoreCdpAutoConfiguration.CLOCK_BEAN_NAME, Clock.class,
-					() -> MutableClock.startingAt("2026-11-29T10:00:00Z"))
+					() -> new MutableClock(Instant.parse("2026-11-29T10:00:00Z")))
 			.run((context) -> {
 				WebClient client = context.getBean("cdpWebClient", WebClient.class);
 				for (int i = 0; i < 5; i++) {
@@ -104,14 +106,14 @@ class SitecoreCdpMetricsTests {
 
 	@Test
 	void whenTheTokenEndpointFailsThenEachOutcomeIsCountedApart() {
-		this.tokenEndpoint.thenRespond(503, "{}");
+		this.tokenEndpoint.answerNextTokenRequest(503, "{}");
 		this.contextRunner.run((context) -> {
 			assertThatException().isThrownBy(() -> call(context.getBean("cdpWebClient", WebClient.class)));
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			assertThat(requests(registry, "retryable_failure")).isEqualTo(1);
 			assertThat(requests(registry, "success")).isZero();
 		});
-		this.tokenEndpoint.failWith(401, "{\"error\":\"access_denied\"}");
+		this.tokenEndpoint.failTokenRequests(401, "{\"error\":\"access_denied\"}");
 		this.contextRunner.run((context) -> {
 			assertThatException().isThrownBy(() -> call(context.getBean("cdpWebClient", WebClient.class)));
 			assertThat(requests(context.getBean(MeterRegistry.class), "rejected_credentials")).isEqualTo(1);
@@ -120,7 +122,7 @@ class SitecoreCdpMetricsTests {
 
 	@Test
 	void whenCallsEnterTheRefreshWindowThenTheOneBackgroundRefreshIsCountedOnce() {
-		MutableClock clock = MutableClock.startingAt("2026-11-29T10:00:00Z");
+		MutableClock clock = new MutableClock(Instant.parse("2026-11-29T10:00:00Z"));
 		CdpTokenEndpointClient endpoint = new CdpTokenEndpointClient("key", "secret", this.tokenEndpoint.uri(),
 				"https://api.sitecorecloud.io", WebClient.create(), TIMEOUT, clock);
 		SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -129,7 +131,7 @@ class SitecoreCdpMetricsTests {
 		manager[0] = new CdpAccessTokenManager(endpoint, TokenPolicy.DEFAULTS, clock, metrics);
 		metrics.bindTo(registry);
 		manager[0].getToken().block(TIMEOUT);
-		this.tokenEndpoint.delayMillis(300);
+		this.tokenEndpoint.delayTokenResponses(Duration.ofMillis(300));
 		clock.advance(Duration.ofHours(24).minusMinutes(2));
 		for (int i = 0; i < 50; i++) {
 			manager[0].getToken().block(TIMEOUT);

@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.List;
 
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
-import io.github.sitecorecdp.testsupport.ApiEndpoint;
-import io.github.sitecorecdp.testsupport.TokenEndpoint;
+import io.github.sitecorecdp.fake.FakeCdpApi;
+import io.github.sitecorecdp.fake.FakeTokenEndpoint;
+import io.github.sitecorecdp.testsupport.EchoPath;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,16 +25,16 @@ class AudienceExportDecodingTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	private TokenEndpoint tokenEndpoint;
+	private FakeTokenEndpoint tokenEndpoint;
 
-	private ApiEndpoint api;
+	private FakeCdpApi api;
 
 	private ApplicationContextRunner contextRunner;
 
 	@BeforeEach
 	void start() {
-		this.tokenEndpoint = TokenEndpoint.start();
-		this.api = ApiEndpoint.start();
+		this.tokenEndpoint = FakeTokenEndpoint.start().credentials("key", "secret").tokenValues((n) -> "token-" + n);
+		this.api = FakeCdpApi.start(this.tokenEndpoint).stub("/**", EchoPath::json);
 		this.contextRunner = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(SitecoreCdpAutoConfiguration.class))
 			.withPropertyValues("sitecore.cdp.api-key=key", "sitecore.cdp.api-secret=secret",
@@ -48,7 +49,8 @@ class AudienceExportDecodingTests {
 
 	@Test
 	void whenTheOutputHasUnknownFieldsAndValuesThenItIsStillRead() {
-		this.api.thenAnswer("{\"executionRef\":\"exec-9\",\"definitionRef\":\"aud\",\"expireAt\":\"2099-01-01T00:00:00Z\","
+		this.api.stub("/v2/audienceExports/definitions/aud/latestExport", "{\"executionRef\":\"exec-9\","
+				+ "\"definitionRef\":\"aud\",\"expireAt\":\"2099-01-01T00:00:00Z\","
 				+ "\"numberOfFiles\":2,\"totalSizeKB\":3,\"region\":\"eu-west-1\",\"tags\":{\"team\":\"crm\"},"
 				+ "\"exports\":[{\"url\":\"https://files.example/a\",\"sizeKB\":1,\"deltaAction\":\"add\","
 				+ "\"checksum\":\"abc\"},{\"url\":\"https://files.example/b\",\"sizeKB\":2,\"deltaAction\":\"update\"}]}");
@@ -65,7 +67,8 @@ class AudienceExportDecodingTests {
 
 	@Test
 	void whenReportsHaveNewStatusesOrLackCountersThenTheyAreStillRead() {
-		this.api.thenAnswer("[{\"executionRef\":\"e1\",\"status\":\"ARCHIVED\",\"definitionType\":\"DELTA\",\"total\":5,"
+		this.api.stub("/v2/audienceExports/definitions/aud/reports", "[{\"executionRef\":\"e1\","
+				+ "\"status\":\"ARCHIVED\",\"definitionType\":\"DELTA\",\"total\":5,"
 				+ "\"newCounter\":7},{\"executionRef\":\"e2\",\"status\":\"success\",\"definitionType\":\"FULL_SYNC\"}]");
 		this.contextRunner.run((context) -> {
 			List<AudienceExportReport> reports = context.getBean(AudienceExportClient.class)

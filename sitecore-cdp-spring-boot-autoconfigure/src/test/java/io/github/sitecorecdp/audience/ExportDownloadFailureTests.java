@@ -8,10 +8,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 
-import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import okio.Buffer;
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
+import io.github.sitecorecdp.fake.FakeCdpApi;
+import io.github.sitecorecdp.fake.FakeExportJob;
+import io.github.sitecorecdp.fake.FakeTokenEndpoint;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,15 +34,18 @@ class ExportDownloadFailureTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	private final MockWebServer fileHost = new MockWebServer();
+	private final FakeTokenEndpoint tokenEndpoint = FakeTokenEndpoint.start();
+
+	private final FakeCdpApi api = FakeCdpApi.start(this.tokenEndpoint);
+
+	private final FakeExportJob job = this.api.audienceExport("aud").addJob("exec-1");
 
 	private ConnectionProvider onlyOneConnection;
 
 	private AudienceExportClient client;
 
 	@BeforeEach
-	void start() throws IOException {
-		this.fileHost.start();
+	void start() {
 		this.onlyOneConnection = ConnectionProvider.builder("one")
 			.maxConnections(1)
 			.pendingAcquireTimeout(Duration.ofSeconds(2))
@@ -56,57 +59,53 @@ class ExportDownloadFailureTests {
 
 	@AfterEach
 	void stop() {
-		this.fileHost.close();
+		this.api.close();
+		this.tokenEndpoint.close();
 		this.onlyOneConnection.dispose();
 	}
 
 	@Test
 	void whenTheGzipHeaderIsMalformedThenTheDownloadFailsAndTheConnectionIsFreed() throws IOException {
 		byte[] broken = { 0x1f, (byte) 0x8b, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42 };
-		this.fileHost.enqueue(new MockResponse.Builder().body(new Buffer().write(largeTail(broken))).build());
-		assertThatExceptionOfType(CdpExportFormatException.class).isThrownBy(() -> download("/broken.gz?X-Sig=secret"))
+		this.job.addRawFile("add", largeTail(broken)).addFile("add", List.of("{\"a\":1}"));
+		assertThatExceptionOfType(CdpExportFormatException.class).isThrownBy(() -> download(0))
 			.withMessageContaining("File 1")
-			.withMessageContaining("/broken.gz")
+			.withMessageContaining("/exports/exec-1/0.jsonl.gz")
 			.withMessageContaining("could not be read")
-			.withMessageNotContaining("secret");
-		this.fileHost.enqueue(new MockResponse.Builder().body(new Buffer().write(gzip("{\"a\":1}\n"))).build());
-		assertThat(download("/good.gz")).extracting(ExportRecord::json).containsExactly("{\"a\":1}");
+			.withMessageNotContaining("X-Amz-Signature");
+		assertThat(download(1)).extracting(ExportRecord::json).containsExactly("{\"a\":1}");
 	}
 
 	@Test
 	void whenARecordIsLongerThanTheBoundThenTheDownloadFailsNamingFileAndLine() throws IOException {
 		String lines = "{\"a\":1}\n\n" + "{\"b\":\"" + "x".repeat(5000) + "\"}\n";
-		this.fileHost.enqueue(new MockResponse.Builder().body(new Buffer().write(gzip(lines))).build());
-		assertThatExceptionOfType(CdpExportFormatException.class).isThrownBy(() -> download("/huge.gz?X-Sig=secret"))
+		this.job.addRawFile("add", gzip(lines)).addRawFile("add", gzip("{\"c\":3}\r\n"));
+		assertThatExceptionOfType(CdpExportFormatException.class).isThrownBy(() -> download(0))
 			.withMessageContaining("Line 3 of file 1")
-			.withMessageContaining("/huge.gz")
+			.withMessageContaining("/exports/exec-1/0.jsonl.gz")
 			.withMessageContaining("longer than 1000 characters")
 			.withMessageContaining("sitecore.cdp.audience-export.max-record-size")
-			.withMessageNotContaining("secret");
-		this.fileHost.enqueue(new MockResponse.Builder().body(new Buffer().write(gzip("{\"c\":3}\r\n"))).build());
-		assertThat(download("/next.gz")).extracting(ExportRecord::json).containsExactly("{\"c\":3}");
+			.withMessageNotContaining("X-Amz-Signature");
+		assertThat(download(1)).extracting(ExportRecord::json).containsExactly("{\"c\":3}");
 	}
 
 	@Test
 	void whenLinesAreWithinTheBoundThenTheyAreReadWithTheirLineNumbers() throws IOException {
-		this.fileHost.enqueue(new MockResponse.Builder()
-			.body(new Buffer().write(gzip("{\"a\":1}\r\n\n{\"b\":\"" + "y".repeat(990) + "\"}")))
-			.build());
-		List<ExportRecord> records = download("/fine.gz");
+		this.job.addRawFile("add", gzip("{\"a\":1}\r\n\n{\"b\":\"" + "y".repeat(990) + "\"}"));
+		List<ExportRecord> records = download(0);
 		assertThat(records).extracting(ExportRecord::lineNumber).containsExactly(1L, 3L);
 		assertThat(records.get(1).json()).hasSize(998);
 	}
 
 	@Test
-	void whenTheFileHostAnswersAnErrorThenTheMessageNamesTheFileButNotItsSignature() throws IOException {
-		this.fileHost.enqueue(new MockResponse.Builder().code(500).body("oops").build());
-		assertThatExceptionOfType(CdpExportDownloadException.class)
-			.isThrownBy(() -> download("/down.gz?X-Amz-Signature=secret"))
-			.withMessageContaining("/down.gz")
+	void whenTheFileHostAnswersAnErrorThenTheMessageNamesTheFileButNotItsSignature() {
+		this.job.addFile("add", List.of("{\"d\":4}"));
+		this.api.fileHost().failNextFileRequests(1, 500);
+		assertThatExceptionOfType(CdpExportDownloadException.class).isThrownBy(() -> download(0))
+			.withMessageContaining("/exports/exec-1/0.jsonl.gz")
 			.withMessageContaining("answered 500")
-			.withMessageNotContaining("secret");
-		this.fileHost.enqueue(new MockResponse.Builder().body(new Buffer().write(gzip("{\"d\":4}\n"))).build());
-		assertThat(download("/after.gz")).extracting(ExportRecord::json).containsExactly("{\"d\":4}");
+			.withMessageNotContaining("X-Amz-Signature");
+		assertThat(download(0)).extracting(ExportRecord::json).containsExactly("{\"d\":4}");
 	}
 
 	@Test
@@ -117,30 +116,28 @@ class ExportDownloadFailureTests {
 	}
 
 	@Test
-	void whenTheRecordBoundIsConfiguredThenTheClientOfTheContextUsesIt() throws IOException {
-		this.fileHost.enqueue(new MockResponse.Builder().body(new Buffer().write(gzip("x".repeat(3000) + "\n"))).build());
+	void whenTheRecordBoundIsConfiguredThenTheClientOfTheContextUsesIt() {
+		this.job.addFile("add", List.of("x".repeat(3000)));
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SitecoreCdpAutoConfiguration.class))
 			.withPropertyValues("sitecore.cdp.api-key=key", "sitecore.cdp.api-secret=secret",
 					"sitecore.cdp.audience-export.max-record-size=2KB")
 			.run((context) -> {
 				AudienceExportClient configured = context.getBean(AudienceExportClient.class);
 				assertThatExceptionOfType(CdpExportFormatException.class)
-					.isThrownBy(() -> configured.download(output("/wide.gz")).collectList().block(TIMEOUT))
+					.isThrownBy(() -> configured.download(output(0)).collectList().block(TIMEOUT))
 					.withMessageContaining("longer than 2048 characters");
 			});
 	}
 
-	private AudienceExportOutput output(String path) {
-		String url = this.fileHost.url(path).toString();
+	/** The output of the job, as if it had only the file at this index. */
+	private AudienceExportOutput output(int index) {
+		String url = this.api.fileUrl(this.job, index).toString();
 		return new AudienceExportOutput("exec-1", "aud", "aud", "key", null, 1, 1L,
 				List.of(new ExportFile(url, 1L, "add")));
 	}
 
-	private List<ExportRecord> download(String path) {
-		String url = this.fileHost.url(path).toString();
-		AudienceExportOutput output = new AudienceExportOutput("exec-1", "aud", "aud", "key", null, 1, 1L,
-				List.of(new ExportFile(url, 1L, "add")));
-		return this.client.download(output).collectList().block(TIMEOUT);
+	private List<ExportRecord> download(int index) {
+		return this.client.download(output(index)).collectList().block(TIMEOUT);
 	}
 
 	/** Enough bytes that the file cannot be read in one go. */

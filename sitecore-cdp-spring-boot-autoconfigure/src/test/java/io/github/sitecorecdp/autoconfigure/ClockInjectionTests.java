@@ -4,10 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
-import io.github.sitecorecdp.testsupport.ApiEndpoint;
+import io.github.sitecorecdp.fake.FakeCdpApi;
+import io.github.sitecorecdp.fake.FakeTokenEndpoint;
+import io.github.sitecorecdp.fake.MutableClock;
 import io.github.sitecorecdp.testsupport.BootLine;
-import io.github.sitecorecdp.testsupport.MutableClock;
-import io.github.sitecorecdp.testsupport.TokenEndpoint;
+import io.github.sitecorecdp.testsupport.EchoPath;
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,18 +30,21 @@ class ClockInjectionTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	private final MutableClock clock = MutableClock.startingAt("2026-11-29T10:00:00Z");
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T10:00:00Z"));
 
-	private TokenEndpoint tokenEndpoint;
+	private FakeTokenEndpoint tokenEndpoint;
 
-	private ApiEndpoint api;
+	private FakeCdpApi api;
 
 	private ApplicationContextRunner contextRunner;
 
 	@BeforeEach
 	void startServers() {
-		this.tokenEndpoint = TokenEndpoint.start().lifetimeSeconds(Duration.ofDays(1).toSeconds());
-		this.api = ApiEndpoint.start();
+		this.tokenEndpoint = FakeTokenEndpoint.start()
+			.credentials("test-key", "test-secret")
+			.tokenValues((n) -> "token-" + n)
+			.tokenLifetime(Duration.ofDays(1));
+		this.api = FakeCdpApi.start(this.tokenEndpoint).stub("/**", EchoPath::json);
 		this.contextRunner = new ApplicationContextRunner()
 			.withConfiguration(
 					AutoConfigurations.of(BootLine.webClientAutoConfiguration(), SitecoreCdpAutoConfiguration.class))

@@ -2,7 +2,7 @@ package io.github.sitecorecdp.autoconfigure;
 
 import java.time.Duration;
 
-import io.github.sitecorecdp.testsupport.TokenEndpoint;
+import io.github.sitecorecdp.fake.FakeTokenEndpoint;
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,13 +27,13 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class TokenWarmUpTests {
 
-	private TokenEndpoint tokenEndpoint;
+	private FakeTokenEndpoint tokenEndpoint;
 
 	private ApplicationContextRunner contextRunner;
 
 	@BeforeEach
 	void start() {
-		this.tokenEndpoint = TokenEndpoint.start();
+		this.tokenEndpoint = FakeTokenEndpoint.start().credentials("key", "secret").tokenValues((n) -> "token-" + n);
 		this.contextRunner = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(SitecoreCdpAutoConfiguration.class))
 			.withPropertyValues("sitecore.cdp.api-key=key", "sitecore.cdp.api-secret=secret",
@@ -56,7 +56,7 @@ class TokenWarmUpTests {
 
 	@Test
 	void whenEnabledThenTheFirstTokenIsFetchedInTheBackground() {
-		this.tokenEndpoint.delayMillis(1000);
+		this.tokenEndpoint.delayTokenResponses(Duration.ofMillis(1000));
 		this.contextRunner.withPropertyValues("sitecore.cdp.token.warm-up-on-startup=true").run((context) -> {
 			CdpAccessTokenManager tokenManager = context.getBean(CdpAccessTokenManager.class);
 			ready(context);
@@ -69,7 +69,7 @@ class TokenWarmUpTests {
 
 	@Test
 	void whenEnabledAndTheEndpointFailsThenStartupGoesOnAndTheLogSaysWhy(CapturedOutput output) {
-		this.tokenEndpoint.failWith(503, "{}");
+		this.tokenEndpoint.failTokenRequests(503, "{}");
 		this.contextRunner.withPropertyValues("sitecore.cdp.token.warm-up-on-startup=true").run((context) -> {
 			ready(context);
 			assertThat(context).hasNotFailed();

@@ -9,8 +9,8 @@ import java.util.stream.IntStream;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
-import io.github.sitecorecdp.testsupport.MutableClock;
-import io.github.sitecorecdp.testsupport.TokenEndpoint;
+import io.github.sitecorecdp.fake.FakeTokenEndpoint;
+import io.github.sitecorecdp.fake.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,15 +32,18 @@ class CdpAccessTokenManagerTests {
 
 	private static final Duration HOUR = Duration.ofHours(1);
 
-	private final MutableClock clock = MutableClock.startingAt("2026-11-29T10:00:00Z");
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T10:00:00Z"));
 
-	private TokenEndpoint tokenEndpoint;
+	private FakeTokenEndpoint tokenEndpoint;
 
 	private CdpAccessTokenManager manager;
 
 	@BeforeEach
 	void start() {
-		this.tokenEndpoint = TokenEndpoint.start().lifetimeSeconds(HOUR.toSeconds());
+		this.tokenEndpoint = FakeTokenEndpoint.start()
+			.credentials("key", "s3cr3t")
+			.tokenValues((n) -> "token-" + n)
+			.tokenLifetime(HOUR);
 		CdpTokenEndpointClient client = new CdpTokenEndpointClient("key", "s3cr3t", this.tokenEndpoint.uri(),
 				"https://api.sitecorecloud.io", WebClient.create(), Duration.ofSeconds(5), this.clock);
 		// No jitter, so that the refresh point is exactly refresh-ahead before expiry.
@@ -70,7 +73,7 @@ class CdpAccessTokenManagerTests {
 	@Test
 	void whenInsideRefreshAheadWindowThenOneBackgroundRefreshAndNoCallerWaits() {
 		token();
-		this.tokenEndpoint.delayMillis(300);
+		this.tokenEndpoint.delayTokenResponses(Duration.ofMillis(300));
 		this.clock.advance(HOUR.minus(Duration.ofMinutes(4)));
 		List<CompletableFuture<OAuth2AccessToken>> calls = IntStream.range(0, 50)
 			.mapToObj((i) -> this.manager.getToken().toFuture())
@@ -92,7 +95,7 @@ class CdpAccessTokenManagerTests {
 	@Test
 	void whenWithinExpiryMarginThenCallersWaitOnOneSharedRequest() {
 		token();
-		this.tokenEndpoint.delayMillis(300);
+		this.tokenEndpoint.delayTokenResponses(Duration.ofMillis(300));
 		this.clock.advance(HOUR.minus(Duration.ofSeconds(30)));
 		List<CompletableFuture<OAuth2AccessToken>> calls = IntStream.range(0, 20)
 			.mapToObj((i) -> this.manager.getToken().toFuture())
@@ -115,7 +118,7 @@ class CdpAccessTokenManagerTests {
 	@Test
 	void whenStaleAndEndpointIsDownThenTheStaleTokenIsNeverServed() {
 		token();
-		this.tokenEndpoint.failWith(503, "{}");
+		this.tokenEndpoint.failTokenRequests(503, "{}");
 		this.clock.advance(HOUR.minus(Duration.ofSeconds(59)));
 		assertThatExceptionOfType(CdpTokenException.class).isThrownBy(this::token)
 			.withMessageContaining("503 Service Unavailable");
@@ -123,7 +126,7 @@ class CdpAccessTokenManagerTests {
 
 	@Test
 	void whenEndpointFailsThenConcurrentCallersShareOneFailedRequest() {
-		this.tokenEndpoint.failWith(503, "{\"error\":\"temporarily_unavailable\"}");
+		this.tokenEndpoint.failTokenRequests(503, "{\"error\":\"temporarily_unavailable\"}");
 		List<CompletableFuture<OAuth2AccessToken>> calls = IntStream.range(0, 100)
 			.mapToObj((i) -> this.manager.getToken().toFuture())
 			.toList();
@@ -140,7 +143,7 @@ class CdpAccessTokenManagerTests {
 
 	@Test
 	void whenBackingOffThenCallersFailFastWithTheLastErrorAndNoRequest() {
-		this.tokenEndpoint.failWith(503, "{}");
+		this.tokenEndpoint.failTokenRequests(503, "{}");
 		assertThatExceptionOfType(CdpTokenException.class).isThrownBy(this::token);
 		for (int i = 0; i < 100; i++) {
 			assertThatExceptionOfType(CdpTokenException.class).isThrownBy(this::token)
@@ -152,7 +155,7 @@ class CdpAccessTokenManagerTests {
 
 	@Test
 	void whenFailuresRepeatThenRequestsFollowTheDoublingBackoff() {
-		this.tokenEndpoint.failWith(503, "{}");
+		this.tokenEndpoint.failTokenRequests(503, "{}");
 		assertThatExceptionOfType(CdpTokenException.class).isThrownBy(this::token);
 		this.clock.advance(Duration.ofSeconds(1));
 		assertThatExceptionOfType(CdpTokenException.class).isThrownBy(this::token);
@@ -167,7 +170,7 @@ class CdpAccessTokenManagerTests {
 
 	@Test
 	void whenEndpointRecoversThenTheFirstAttemptAfterTheBackoffSucceeds() {
-		this.tokenEndpoint.failWith(502, "{}");
+		this.tokenEndpoint.failTokenRequests(502, "{}");
 		assertThatExceptionOfType(CdpTokenException.class).isThrownBy(this::token);
 		this.tokenEndpoint.recover();
 		this.clock.advance(Duration.ofSeconds(1));
@@ -177,7 +180,7 @@ class CdpAccessTokenManagerTests {
 
 	@Test
 	void whenEndpointAnswers429ThenTheFailureIsRetryable() {
-		this.tokenEndpoint.failWith(429, "{}");
+		this.tokenEndpoint.failTokenRequests(429, "{}");
 		assertThatExceptionOfType(CdpTokenException.class).isThrownBy(this::token)
 			.matches(CdpTokenException::isRetryable)
 			.withMessageContaining("429 Too Many Requests");
@@ -186,7 +189,7 @@ class CdpAccessTokenManagerTests {
 	@Test
 	void whenBackgroundRefreshFailsThenTheValidTokenStaysInServiceAndRetriesAfterBackoff() {
 		token();
-		this.tokenEndpoint.failWith(503, "{}");
+		this.tokenEndpoint.failTokenRequests(503, "{}");
 		this.clock.advance(HOUR.minus(Duration.ofMinutes(4)));
 		assertThat(token()).isEqualTo("token-1");
 		await().atMost(TIMEOUT).until(() -> this.tokenEndpoint.requestCount() == 2);
@@ -203,7 +206,7 @@ class CdpAccessTokenManagerTests {
 
 	@Test
 	void whenCredentialsAreRejectedThenErrorNamesThePropertiesButNotTheSecret() {
-		this.tokenEndpoint.failWith(401,
+		this.tokenEndpoint.failTokenRequests(401,
 				"{\"error\":\"access_denied\",\"error_description\":\"Unauthorized: s3cr3t is wrong\"}");
 		assertThatExceptionOfType(CdpCredentialsRejectedException.class).isThrownBy(this::token)
 			.matches((ex) -> !ex.isRetryable())
@@ -217,13 +220,13 @@ class CdpAccessTokenManagerTests {
 
 	@Test
 	void whenTokenEndpointAnswers400InvalidClientThenCredentialsAreRejected() {
-		this.tokenEndpoint.failWith(400, "{\"error\":\"invalid_client\"}");
+		this.tokenEndpoint.failTokenRequests(400, "{\"error\":\"invalid_client\"}");
 		assertThatExceptionOfType(CdpCredentialsRejectedException.class).isThrownBy(this::token);
 	}
 
 	@Test
 	void whenCredentialsAreRejectedThenRequestsAreRateLimited() {
-		this.tokenEndpoint.failWith(403, "{\"error\":\"access_denied\"}");
+		this.tokenEndpoint.failTokenRequests(403, "{\"error\":\"access_denied\"}");
 		for (int i = 0; i < 61; i++) {
 			assertThatExceptionOfType(CdpCredentialsRejectedException.class).isThrownBy(this::token);
 			this.clock.advance(Duration.ofMillis(2000 / 61));
@@ -233,7 +236,7 @@ class CdpAccessTokenManagerTests {
 
 	@Test
 	void whenTokenEndpointAnswers404ThenTheErrorPointsAtTheTokenUri() {
-		this.tokenEndpoint.failWith(404, "");
+		this.tokenEndpoint.failTokenRequests(404, "");
 		assertThatExceptionOfType(CdpTokenException.class).isThrownBy(this::token)
 			.matches((ex) -> !ex.isRetryable())
 			.withMessageContaining("404 Not Found")
@@ -243,14 +246,14 @@ class CdpAccessTokenManagerTests {
 	@Test
 	void whenExpiresInIsMissingThenTheJwtExpClaimSetsTheLifetime() {
 		Instant exp = this.clock.instant().plus(Duration.ofHours(2));
-		this.tokenEndpoint.withoutExpiresIn().tokenValues((n) -> jwt(exp));
+		this.tokenEndpoint.omitExpiresIn().tokenValues((n) -> jwt(exp));
 		OAuth2AccessToken token = this.manager.getToken().block(TIMEOUT);
 		assertThat(token.getExpiresAt()).isEqualTo(exp);
 	}
 
 	@Test
 	void whenExpiresInIsMissingAndTheTokenIsNoJwtThenTheConservativeDefaultApplies() {
-		this.tokenEndpoint.withoutExpiresIn();
+		this.tokenEndpoint.omitExpiresIn();
 		OAuth2AccessToken token = this.manager.getToken().block(TIMEOUT);
 		assertThat(Duration.between(token.getIssuedAt(), token.getExpiresAt()))
 			.isEqualTo(TokenPolicy.DEFAULT_LIFETIME)
@@ -261,7 +264,7 @@ class CdpAccessTokenManagerTests {
 	void whenResetThenTheNextCallRequestsANewTokenAtOnceEvenAfterAFailure() {
 		assertThat(token()).isEqualTo("token-1");
 		this.manager.reset();
-		this.tokenEndpoint.failWith(503, "{}");
+		this.tokenEndpoint.failTokenRequests(503, "{}");
 		assertThatExceptionOfType(CdpTokenException.class).isThrownBy(this::token);
 		this.tokenEndpoint.recover();
 		this.manager.reset();
@@ -301,7 +304,7 @@ class CdpAccessTokenManagerTests {
 
 	@Test
 	void whenTokenTypeIsNotBearerThenTheTokenIsRefused() {
-		this.tokenEndpoint.thenRespond(200, "{\"access_token\":\"abc\",\"token_type\":\"mac\",\"expires_in\":60}");
+		this.tokenEndpoint.answerNextTokenRequest(200, "{\"access_token\":\"abc\",\"token_type\":\"mac\",\"expires_in\":60}");
 		assertThatExceptionOfType(CdpTokenException.class).isThrownBy(this::token).withMessageContaining("mac");
 	}
 
@@ -317,7 +320,7 @@ class CdpAccessTokenManagerTests {
 	@Test
 	void whenTheEndpointAnswers401WithAHugeBodyThenTheStatusDecidesAndCredentialsAreRejected() {
 		// A body over 64 KiB was reported as "could not be reached" and retryable.
-		this.tokenEndpoint.failWith(401, "<html>" + "x".repeat(200_000) + "</html>");
+		this.tokenEndpoint.failTokenRequests(401, "<html>" + "x".repeat(200_000) + "</html>");
 		assertThatExceptionOfType(CdpCredentialsRejectedException.class).isThrownBy(this::token)
 			.withMessageContaining("401 Unauthorized")
 			.withMessageNotContaining("could not be reached");
@@ -325,7 +328,7 @@ class CdpAccessTokenManagerTests {
 
 	@Test
 	void whenTheEndpointAnswers503WithAHugeBodyThenTheFailureIsRetryableByItsStatus() {
-		this.tokenEndpoint.failWith(503, "x".repeat(200_000));
+		this.tokenEndpoint.failTokenRequests(503, "x".repeat(200_000));
 		assertThatExceptionOfType(CdpTokenException.class).isThrownBy(this::token)
 			.matches(CdpTokenException::isRetryable)
 			.withMessageContaining("503 Service Unavailable");
@@ -333,7 +336,7 @@ class CdpAccessTokenManagerTests {
 
 	@Test
 	void whenASuccessfulAnswerIsHugeThenTheErrorSaysSo() {
-		this.tokenEndpoint.thenRespond(200, "{\"access_token\":\"" + "a".repeat(100_000) + "\"}");
+		this.tokenEndpoint.answerNextTokenRequest(200, "{\"access_token\":\"" + "a".repeat(100_000) + "\"}");
 		assertThatExceptionOfType(CdpTokenException.class).isThrownBy(this::token)
 			.withMessageContaining("200 OK")
 			.withMessageContaining("over 64 KiB");
@@ -341,7 +344,7 @@ class CdpAccessTokenManagerTests {
 
 	@Test
 	void whenResponseIsNotJsonThenTheErrorSaysSo() {
-		this.tokenEndpoint.thenRespond(200, "<html>proxy login</html>");
+		this.tokenEndpoint.answerNextTokenRequest(200, "<html>proxy login</html>");
 		assertThatExceptionOfType(CdpTokenException.class).isThrownBy(this::token)
 			.withMessageContaining("not a JSON object");
 	}

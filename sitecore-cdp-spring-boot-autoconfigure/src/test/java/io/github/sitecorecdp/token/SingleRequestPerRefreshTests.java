@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.github.sitecorecdp.testsupport.MutableClock;
+import io.github.sitecorecdp.fake.MutableClock;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -35,7 +35,7 @@ class SingleRequestPerRefreshTests {
 
 	private static final Duration LIFETIME = Duration.ofHours(1);
 
-	private final MutableClock clock = MutableClock.startingAt("2026-11-29T10:00:00Z");
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T10:00:00Z"));
 
 	@Test
 	void whenSixteenThreadsCallThroughARefreshThenExactlyOneRequestIsMade() throws Exception {

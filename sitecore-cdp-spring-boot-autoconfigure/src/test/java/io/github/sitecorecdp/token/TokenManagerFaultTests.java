@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
-import io.github.sitecorecdp.testsupport.MutableClock;
+import io.github.sitecorecdp.fake.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Mono;
@@ -32,7 +32,7 @@ class TokenManagerFaultTests {
 
 	private static final Duration MAX_WAIT = Duration.ofMillis(300);
 
-	private final MutableClock clock = MutableClock.startingAt("2026-11-29T10:00:00Z");
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T10:00:00Z"));
 
 	private final AtomicInteger requests = new AtomicInteger();
 

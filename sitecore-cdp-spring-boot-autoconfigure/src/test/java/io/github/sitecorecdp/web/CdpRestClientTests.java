@@ -9,10 +9,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
-import io.github.sitecorecdp.testsupport.ApiEndpoint;
+import io.github.sitecorecdp.fake.FakeCdpApi;
+import io.github.sitecorecdp.fake.FakeFileHost;
+import io.github.sitecorecdp.fake.FakeTokenEndpoint;
+import io.github.sitecorecdp.fake.RecordedCdpRequest;
 import io.github.sitecorecdp.testsupport.BootLine;
-import io.github.sitecorecdp.testsupport.TokenEndpoint;
-import mockwebserver3.RecordedRequest;
+import io.github.sitecorecdp.testsupport.EchoPath;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,16 +37,18 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class CdpRestClientTests {
 
-	private TokenEndpoint tokenEndpoint;
+	private FakeTokenEndpoint tokenEndpoint;
 
-	private ApiEndpoint api;
+	private FakeCdpApi api;
 
 	private ApplicationContextRunner contextRunner;
 
 	@BeforeEach
 	void startServers() {
-		this.tokenEndpoint = TokenEndpoint.start();
-		this.api = ApiEndpoint.start();
+		this.tokenEndpoint = FakeTokenEndpoint.start()
+			.credentials("test-key", "test-secret")
+			.tokenValues((n) -> "token-" + n);
+		this.api = FakeCdpApi.start(this.tokenEndpoint).stub("/**", EchoPath::json);
 		this.contextRunner = new ApplicationContextRunner()
 			.withConfiguration(
 					AutoConfigurations.of(BootLine.restClientAutoConfiguration(), SitecoreCdpAutoConfiguration.class))
@@ -61,11 +65,11 @@ class CdpRestClientTests {
 	@Test
 	void whenCalledThenApiRequestCarriesBearerTokenAndAcceptsJson() {
 		run((client) -> get(client, "/v2/audienceExports/definitions/ref/latestExport"));
-		RecordedRequest request = this.api.requests().get(0);
-		assertThat(request.getUrl().encodedPath()).isEqualTo("/v2/audienceExports/definitions/ref/latestExport");
-		assertThat(ApiEndpoint.authorization(request)).isEqualTo("Bearer token-1");
-		assertThat(request.getHeaders().get("Accept")).isEqualTo("application/json");
-		assertThat(TokenEndpoint.form(this.tokenEndpoint.lastRequest())).containsEntry("audience",
+		RecordedCdpRequest request = this.api.requests().get(0);
+		assertThat(request.path()).isEqualTo("/v2/audienceExports/definitions/ref/latestExport");
+		assertThat(request.header("Authorization")).isEqualTo("Bearer token-1");
+		assertThat(request.header("Accept")).isEqualTo("application/json");
+		assertThat(this.tokenEndpoint.lastRequest().form()).containsEntry("audience",
 				"https://api.sitecorecloud.io");
 	}
 
@@ -82,7 +86,7 @@ class CdpRestClientTests {
 
 	@Test
 	void whenFiftyThreadsCallColdThenOneTokenRequest() {
-		this.tokenEndpoint.delayMillis(300);
+		this.tokenEndpoint.delayTokenResponses(Duration.ofMillis(300));
 		run((client) -> {
 			ExecutorService threads = Executors.newFixedThreadPool(50);
 			try {
@@ -105,16 +109,21 @@ class CdpRestClientTests {
 
 	@Test
 	void whenAbsoluteUrlToAnotherHostThenNoToken() {
-		try (ApiEndpoint otherHost = ApiEndpoint.start()) {
-			run((client) -> client.get().uri(otherHost.baseUrl() + "/file.gz").retrieve().body(String.class));
-			assertThat(ApiEndpoint.authorization(otherHost.requests().get(0))).isNull();
-			assertThat(this.tokenEndpoint.requestCount()).isZero();
-		}
+		FakeFileHost otherHost = this.api.fileHost();
+		run((client) -> client.get()
+			.uri(otherHost.baseUrl() + "/file.gz")
+			.retrieve()
+			.onStatus((status) -> true, (request, response) -> {
+			})
+			.toBodilessEntity());
+		assertThat(otherHost.requests()).singleElement()
+			.satisfies((request) -> assertThat(request.header("Authorization")).isNull());
+		assertThat(this.tokenEndpoint.requestCount()).isZero();
 	}
 
 	@Test
 	void whenApiAnswers401OnceThenReplaysWithNewTokenAndSameBody() {
-		this.api.thenRespond(401, 200);
+		this.api.answerNextWith(401, 200);
 		run((client) -> client.post()
 			.uri("/v2/things")
 			.contentType(MediaType.APPLICATION_JSON)
@@ -123,17 +132,17 @@ class CdpRestClientTests {
 			.body(String.class));
 		assertThat(this.tokenEndpoint.requestCount()).isEqualTo(2);
 		assertThat(this.api.requestCount()).isEqualTo(2);
-		RecordedRequest first = this.api.requests().get(0);
-		RecordedRequest replay = this.api.requests().get(1);
-		assertThat(ApiEndpoint.authorization(first)).isEqualTo("Bearer token-1");
-		assertThat(ApiEndpoint.authorization(replay)).isEqualTo("Bearer token-2");
-		assertThat(replay.getBody()).isEqualTo(first.getBody());
-		assertThat(replay.getBody().utf8()).isEqualTo("{\"name\":\"thing\"}");
+		RecordedCdpRequest first = this.api.requests().get(0);
+		RecordedCdpRequest replay = this.api.requests().get(1);
+		assertThat(first.header("Authorization")).isEqualTo("Bearer token-1");
+		assertThat(replay.header("Authorization")).isEqualTo("Bearer token-2");
+		assertThat(replay.body()).isEqualTo(first.body());
+		assertThat(replay.body()).isEqualTo("{\"name\":\"thing\"}");
 	}
 
 	@Test
 	void whenApiAnswers401TwiceThenCallerSees401AfterOneReplay() {
-		this.api.thenRespond(401, 401);
+		this.api.answerNextWith(401, 401);
 		run((client) -> assertThatExceptionOfType(HttpClientErrorException.Unauthorized.class)
 			.isThrownBy(() -> get(client, "/v2/forbidden")));
 		assertThat(this.api.requestCount()).isEqualTo(2);
@@ -152,7 +161,8 @@ class CdpRestClientTests {
 				.block(Duration.ofSeconds(10));
 		});
 		assertThat(this.tokenEndpoint.requestCount()).isEqualTo(1);
-		assertThat(this.api.requests()).extracting(ApiEndpoint::authorization).containsOnly("Bearer token-1");
+		assertThat(this.api.requests()).extracting((request) -> request.header("Authorization"))
+			.containsOnly("Bearer token-1");
 	}
 
 	@Test

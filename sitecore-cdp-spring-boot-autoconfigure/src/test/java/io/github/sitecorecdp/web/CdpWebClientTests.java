@@ -4,15 +4,17 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
-import io.github.sitecorecdp.testsupport.ApiEndpoint;
+import io.github.sitecorecdp.fake.FakeCdpApi;
+import io.github.sitecorecdp.fake.FakeFileHost;
+import io.github.sitecorecdp.fake.FakeTokenEndpoint;
+import io.github.sitecorecdp.fake.RecordedCdpRequest;
 import io.github.sitecorecdp.testsupport.BootLine;
-import io.github.sitecorecdp.testsupport.TokenEndpoint;
-import mockwebserver3.RecordedRequest;
+import io.github.sitecorecdp.testsupport.EchoPath;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,13 +27,14 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.InputStreamResource;
-import org.springframework.http.client.MultipartBodyBuilder;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.MultipartBodyBuilder;
 import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
@@ -47,16 +50,18 @@ class CdpWebClientTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	private TokenEndpoint tokenEndpoint;
+	private FakeTokenEndpoint tokenEndpoint;
 
-	private ApiEndpoint api;
+	private FakeCdpApi api;
 
 	private ApplicationContextRunner contextRunner;
 
 	@BeforeEach
 	void startServers() {
-		this.tokenEndpoint = TokenEndpoint.start();
-		this.api = ApiEndpoint.start();
+		this.tokenEndpoint = FakeTokenEndpoint.start()
+			.credentials("test-key", "test-secret")
+			.tokenValues((n) -> "token-" + n);
+		this.api = FakeCdpApi.start(this.tokenEndpoint).stub("/**", EchoPath::json);
 		this.contextRunner = new ApplicationContextRunner()
 			.withConfiguration(
 					AutoConfigurations.of(BootLine.webClientAutoConfiguration(), SitecoreCdpAutoConfiguration.class))
@@ -74,14 +79,14 @@ class CdpWebClientTests {
 	void whenCalledThenTokenRequestIsClientSecretPostFormWithAudience() {
 		run((client) -> get(client, "/v2/ping"));
 		assertThat(this.tokenEndpoint.requestCount()).isEqualTo(1);
-		RecordedRequest request = this.tokenEndpoint.lastRequest();
-		assertThat(request.getMethod()).isEqualTo("POST");
-		assertThat(request.getUrl().encodedPath()).isEqualTo(TokenEndpoint.PATH);
-		assertThat(MediaType.parseMediaType(request.getHeaders().get("Content-Type")).isCompatibleWith(
+		RecordedCdpRequest request = this.tokenEndpoint.lastRequest();
+		assertThat(request.method()).isEqualTo("POST");
+		assertThat(request.path()).isEqualTo(FakeTokenEndpoint.PATH);
+		assertThat(MediaType.parseMediaType(request.header("Content-Type")).isCompatibleWith(
 				MediaType.APPLICATION_FORM_URLENCODED))
 			.isTrue();
-		assertThat(request.getHeaders().get("Authorization")).isNull();
-		assertThat(TokenEndpoint.form(request)).containsExactlyInAnyOrderEntriesOf(java.util.Map.of("grant_type",
+		assertThat(request.header("Authorization")).isNull();
+		assertThat(request.form()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of("grant_type",
 				"client_credentials", "client_id", "test-key", "client_secret", "test-secret", "audience",
 				"https://api.sitecorecloud.io"));
 	}
@@ -89,10 +94,10 @@ class CdpWebClientTests {
 	@Test
 	void whenCalledThenApiRequestCarriesBearerTokenAndAcceptsJson() {
 		run((client) -> get(client, "/v2/audienceExports/definitions/ref/latestExport"));
-		RecordedRequest request = this.api.requests().get(0);
-		assertThat(request.getUrl().encodedPath()).isEqualTo("/v2/audienceExports/definitions/ref/latestExport");
-		assertThat(ApiEndpoint.authorization(request)).isEqualTo("Bearer token-1");
-		assertThat(request.getHeaders().get("Accept")).isEqualTo("application/json");
+		RecordedCdpRequest request = this.api.requests().get(0);
+		assertThat(request.path()).isEqualTo("/v2/audienceExports/definitions/ref/latestExport");
+		assertThat(request.header("Authorization")).isEqualTo("Bearer token-1");
+		assertThat(request.header("Accept")).isEqualTo("application/json");
 	}
 
 	@Test
@@ -104,12 +109,13 @@ class CdpWebClientTests {
 		});
 		assertThat(this.api.requestCount()).isEqualTo(20);
 		assertThat(this.tokenEndpoint.requestCount()).isEqualTo(1);
-		assertThat(this.api.requests()).extracting(ApiEndpoint::authorization).containsOnly("Bearer token-1");
+		assertThat(this.api.requests()).extracting((request) -> request.header("Authorization"))
+			.containsOnly("Bearer token-1");
 	}
 
 	@Test
 	void whenHundredConcurrentColdCallsThenOneTokenRequest() {
-		this.tokenEndpoint.delayMillis(300);
+		this.tokenEndpoint.delayTokenResponses(Duration.ofMillis(300));
 		run((client) -> {
 			List<String> bodies = Flux.range(0, 100)
 				.flatMap((i) -> client.get().uri("/v2/call/{i}", i).retrieve().bodyToMono(String.class), 100)
@@ -135,24 +141,24 @@ class CdpWebClientTests {
 			}
 		});
 		assertThat(this.tokenEndpoint.requestCount()).isEqualTo(1);
-		assertThat(this.api.requests()).extracting(ApiEndpoint::authorization).containsOnly("Bearer token-1");
+		assertThat(this.api.requests()).extracting((request) -> request.header("Authorization"))
+			.containsOnly("Bearer token-1");
 	}
 
 	@Test
 	void whenAbsoluteUrlToAnotherHostThenNoToken() {
-		try (ApiEndpoint otherHost = ApiEndpoint.start()) {
-			run((client) -> {
-				get(client, "/v2/first");
-				client.get().uri(otherHost.baseUrl() + "/file.gz").retrieve().bodyToMono(String.class).block(TIMEOUT);
-			});
-			assertThat(otherHost.requestCount()).isEqualTo(1);
-			assertThat(ApiEndpoint.authorization(otherHost.requests().get(0))).isNull();
-		}
+		FakeFileHost otherHost = this.api.fileHost();
+		run((client) -> {
+			get(client, "/v2/first");
+			client.get().uri(otherHost.baseUrl() + "/file.gz").exchangeToMono(ClientResponse::releaseBody).block(TIMEOUT);
+		});
+		assertThat(otherHost.requests()).singleElement()
+			.satisfies((request) -> assertThat(request.header("Authorization")).isNull());
 	}
 
 	@Test
 	void whenApiAnswers401OnceThenReplaysWithNewTokenAndSameBody() {
-		this.api.thenRespond(401, 200);
+		this.api.answerNextWith(401, 200);
 		run((client) -> {
 			String body = client.post()
 				.uri("/v2/things")
@@ -165,18 +171,18 @@ class CdpWebClientTests {
 		});
 		assertThat(this.tokenEndpoint.requestCount()).isEqualTo(2);
 		assertThat(this.api.requestCount()).isEqualTo(2);
-		RecordedRequest first = this.api.requests().get(0);
-		RecordedRequest replay = this.api.requests().get(1);
-		assertThat(ApiEndpoint.authorization(first)).isEqualTo("Bearer token-1");
-		assertThat(ApiEndpoint.authorization(replay)).isEqualTo("Bearer token-2");
-		assertThat(replay.getMethod()).isEqualTo("POST");
-		assertThat(replay.getBody()).isEqualTo(first.getBody());
-		assertThat(replay.getBody().utf8()).isEqualTo("{\"name\":\"thing\"}");
+		RecordedCdpRequest first = this.api.requests().get(0);
+		RecordedCdpRequest replay = this.api.requests().get(1);
+		assertThat(first.header("Authorization")).isEqualTo("Bearer token-1");
+		assertThat(replay.header("Authorization")).isEqualTo("Bearer token-2");
+		assertThat(replay.method()).isEqualTo("POST");
+		assertThat(replay.body()).isEqualTo(first.body());
+		assertThat(replay.body()).isEqualTo("{\"name\":\"thing\"}");
 	}
 
 	@Test
 	void whenFormBodyMeets401ThenReplayIsByteIdentical() {
-		this.api.thenRespond(401, 200);
+		this.api.answerNextWith(401, 200);
 		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
 		form.add("a", "1");
 		form.add("b", "two words");
@@ -187,13 +193,13 @@ class CdpWebClientTests {
 			.toBodilessEntity()
 			.block(TIMEOUT));
 		assertThat(this.api.requestCount()).isEqualTo(2);
-		assertThat(this.api.requests().get(1).getBody()).isEqualTo(this.api.requests().get(0).getBody());
-		assertThat(this.api.requests().get(1).getBody().utf8()).isEqualTo("a=1&b=two+words");
+		assertThat(this.api.requests().get(1).body()).isEqualTo(this.api.requests().get(0).body());
+		assertThat(this.api.requests().get(1).body()).isEqualTo("a=1&b=two+words");
 	}
 
 	@Test
 	void whenApiAnswers401TwiceThenCallerSees401AfterOneReplay() {
-		this.api.thenRespond(401, 401);
+		this.api.answerNextWith(401, 401);
 		run((client) -> assertThatExceptionOfType(WebClientResponseException.Unauthorized.class)
 			.isThrownBy(() -> get(client, "/v2/forbidden")));
 		assertThat(this.api.requestCount()).isEqualTo(2);
@@ -204,7 +210,9 @@ class CdpWebClientTests {
 	void whenConcurrentCallsMeet401WithTheSameTokenThenOneNewToken() {
 		run((client) -> {
 			get(client, "/v2/warm-up");
-			this.api.reject("token-1").delayRejections(Duration.ofMillis(200));
+			this.tokenEndpoint.revoke("token-1");
+			// All twenty calls are in flight with the revoked token before the first 401 comes back.
+			this.api.delayApiResponses(Duration.ofMillis(200));
 			List<String> bodies = Flux.range(0, 20)
 				.flatMap((i) -> client.get().uri("/v2/call/{i}", i).retrieve().bodyToMono(String.class), 20)
 				.collectList()
@@ -215,7 +223,7 @@ class CdpWebClientTests {
 		List<String> afterWarmUp = this.api.requests()
 			.subList(1, this.api.requestCount())
 			.stream()
-			.map(ApiEndpoint::authorization)
+			.map((request) -> request.header("Authorization"))
 			.toList();
 		assertThat(afterWarmUp).filteredOn("Bearer token-2"::equals).hasSize(20);
 		assertThat(afterWarmUp).filteredOn("Bearer token-1"::equals).hasSizeGreaterThan(1);
@@ -223,7 +231,7 @@ class CdpWebClientTests {
 
 	@Test
 	void whenSingleUsePublisherBodyMeets401ThenReplaySendsTheSameBytes() {
-		this.api.thenRespond(401, 200);
+		this.api.answerNextWith(401, 200);
 		run((client) -> {
 			Sinks.Many<String> sink = Sinks.many().unicast().onBackpressureBuffer();
 			sink.tryEmitNext("{\"once\":true}");
@@ -241,7 +249,7 @@ class CdpWebClientTests {
 
 	@Test
 	void whenASingleUseMonoBodyMeets401ThenReplaySendsTheSameBytesWithoutAskingItAgain() {
-		this.api.thenRespond(401, 200);
+		this.api.answerNextWith(401, 200);
 		AtomicInteger subscriptions = new AtomicInteger();
 		Sinks.Many<String> sink = Sinks.many().unicast().onBackpressureBuffer();
 		sink.tryEmitNext("{\"once\":1}");
@@ -260,7 +268,7 @@ class CdpWebClientTests {
 
 	@Test
 	void whenAStreamedBodyMeets401ThenReplayStaysChunkedWithTheSameBytes() {
-		this.api.thenRespond(401, 200);
+		this.api.answerNextWith(401, 200);
 		run((client) -> client.post()
 			.uri("/v2/lines")
 			.contentType(MediaType.APPLICATION_NDJSON)
@@ -269,16 +277,16 @@ class CdpWebClientTests {
 			.toBodilessEntity()
 			.block(TIMEOUT));
 		assertReplayIsByteIdentical("{\"a\":1}{\"b\":2}{\"c\":3}");
-		RecordedRequest first = this.api.requests().get(0);
-		RecordedRequest replay = this.api.requests().get(1);
-		assertThat(replay.getHeaders().get("Transfer-Encoding")).isEqualTo(first.getHeaders().get("Transfer-Encoding"));
-		assertThat(replay.getHeaders().get("Content-Length")).isEqualTo(first.getHeaders().get("Content-Length"));
-		assertThat(replay.getHeaders().get("Content-Type")).isEqualTo(first.getHeaders().get("Content-Type"));
+		RecordedCdpRequest first = this.api.requests().get(0);
+		RecordedCdpRequest replay = this.api.requests().get(1);
+		assertThat(replay.header("Transfer-Encoding")).isEqualTo(first.header("Transfer-Encoding"));
+		assertThat(replay.header("Content-Length")).isEqualTo(first.header("Content-Length"));
+		assertThat(replay.header("Content-Type")).isEqualTo(first.header("Content-Type"));
 	}
 
 	@Test
 	void whenInputStreamBodyMeets401ThenReplaySendsTheSameBytes() {
-		this.api.thenRespond(401, 200);
+		this.api.answerNextWith(401, 200);
 		byte[] content = "line one\nline two\n".getBytes(StandardCharsets.UTF_8);
 		run((client) -> client.put()
 			.uri("/v2/upload")
@@ -292,7 +300,7 @@ class CdpWebClientTests {
 
 	@Test
 	void whenMultipartBodyMeets401ThenReplayKeepsBoundaryAndBytes() {
-		this.api.thenRespond(401, 200);
+		this.api.answerNextWith(401, 200);
 		MultipartBodyBuilder parts = new MultipartBodyBuilder();
 		parts.part("name", "value");
 		parts.part("file", new ByteArrayResource("content".getBytes(StandardCharsets.UTF_8)) {
@@ -309,17 +317,17 @@ class CdpWebClientTests {
 			.retrieve()
 			.toBodilessEntity()
 			.block(TIMEOUT));
-		RecordedRequest first = this.api.requests().get(0);
-		RecordedRequest replay = this.api.requests().get(1);
-		assertThat(replay.getHeaders().get("Content-Type")).startsWith("multipart/form-data;boundary=")
-			.isEqualTo(first.getHeaders().get("Content-Type"));
-		assertThat(replay.getBody()).isEqualTo(first.getBody());
-		assertThat(replay.getBody().utf8()).contains("content").contains("file.txt");
+		RecordedCdpRequest first = this.api.requests().get(0);
+		RecordedCdpRequest replay = this.api.requests().get(1);
+		assertThat(replay.header("Content-Type")).startsWith("multipart/form-data;boundary=")
+			.isEqualTo(first.header("Content-Type"));
+		assertThat(replay.body()).isEqualTo(first.body());
+		assertThat(replay.body()).contains("content").contains("file.txt");
 	}
 
 	@Test
 	void whenBodyIsTooLargeToKeepThenReplayFailsWithAClearError() {
-		this.api.thenRespond(401, 200);
+		this.api.answerNextWith(401, 200);
 		byte[] large = new byte[RecordedBody.MAX_BYTES + 1];
 		run((client) -> {
 			assertThatExceptionOfType(WebClientRequestException.class)
@@ -336,18 +344,18 @@ class CdpWebClientTests {
 				.withCauseInstanceOf(IllegalStateException.class);
 			get(client, "/v2/again");
 		});
-		assertThat(this.api.requests()).extracting(ApiEndpoint::authorization)
+		assertThat(this.api.requests()).extracting((request) -> request.header("Authorization"))
 			.containsExactly("Bearer token-1", "Bearer token-2");
 	}
 
 	private void assertReplayIsByteIdentical(String expectedBody) {
 		assertThat(this.api.requestCount()).isEqualTo(2);
-		RecordedRequest first = this.api.requests().get(0);
-		RecordedRequest replay = this.api.requests().get(1);
-		assertThat(ApiEndpoint.authorization(first)).isEqualTo("Bearer token-1");
-		assertThat(ApiEndpoint.authorization(replay)).isEqualTo("Bearer token-2");
-		assertThat(first.getBody().utf8()).isEqualTo(expectedBody);
-		assertThat(replay.getBody()).isEqualTo(first.getBody());
+		RecordedCdpRequest first = this.api.requests().get(0);
+		RecordedCdpRequest replay = this.api.requests().get(1);
+		assertThat(first.header("Authorization")).isEqualTo("Bearer token-1");
+		assertThat(replay.header("Authorization")).isEqualTo("Bearer token-2");
+		assertThat(first.body()).isEqualTo(expectedBody);
+		assertThat(replay.body()).isEqualTo(first.body());
 	}
 
 	@Test
@@ -368,7 +376,7 @@ class CdpWebClientTests {
 
 	@Test
 	void whenTokenEndpointHangsThenCallFailsAfterResponseTimeout() {
-		this.tokenEndpoint.delayMillis(20_000);
+		this.tokenEndpoint.delayTokenResponses(Duration.ofMillis(20_000));
 		this.contextRunner.withPropertyValues("sitecore.cdp.token.response-timeout=300ms").run((context) -> {
 			WebClient client = context.getBean("cdpWebClient", WebClient.class);
 			CountDownLatch failed = new CountDownLatch(1);

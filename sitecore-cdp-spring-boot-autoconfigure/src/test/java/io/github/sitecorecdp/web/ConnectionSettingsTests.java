@@ -3,16 +3,18 @@ package io.github.sitecorecdp.web;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
-import io.github.sitecorecdp.testsupport.ApiEndpoint;
+import io.github.sitecorecdp.fake.FakeCdpApi;
+import io.github.sitecorecdp.fake.FakeTls;
+import io.github.sitecorecdp.fake.FakeTokenEndpoint;
+import io.github.sitecorecdp.testsupport.EchoPath;
 import io.github.sitecorecdp.testsupport.RecordingProxy;
-import io.github.sitecorecdp.testsupport.TokenEndpoint;
-import okhttp3.tls.HandshakeCertificates;
 import okhttp3.tls.HeldCertificate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +42,8 @@ class ConnectionSettingsTests {
 
 	@Test
 	void whenAProxyIsSetThenTokenCallAndApiCallsOfBothClientsGoThroughIt() {
-		try (TokenEndpoint tokenEndpoint = TokenEndpoint.start(); ApiEndpoint api = ApiEndpoint.start();
+		try (FakeTokenEndpoint tokenEndpoint = FakeTokenEndpoint.start().credentials("key", "secret");
+				FakeCdpApi api = FakeCdpApi.start(tokenEndpoint).stub("/**", EchoPath::json);
 				RecordingProxy proxy = RecordingProxy.start()) {
 			this.contextRunner.withPropertyValues(endpoints(tokenEndpoint, api))
 				.withPropertyValues("sitecore.cdp.proxy.host=127.0.0.1", "sitecore.cdp.proxy.port=" + proxy.port())
@@ -59,7 +62,8 @@ class ConnectionSettingsTests {
 	@Test
 	void whenNoProxyIsSetThenTheJvmProxySystemPropertiesApply() {
 		Map<String, String> previous = new HashMap<>();
-		try (TokenEndpoint tokenEndpoint = TokenEndpoint.start(); ApiEndpoint api = ApiEndpoint.start();
+		try (FakeTokenEndpoint tokenEndpoint = FakeTokenEndpoint.start().credentials("key", "secret");
+				FakeCdpApi api = FakeCdpApi.start(tokenEndpoint).stub("/**", EchoPath::json);
 				RecordingProxy proxy = RecordingProxy.start()) {
 			setSystemProperty(previous, "http.proxyHost", "127.0.0.1");
 			setSystemProperty(previous, "http.proxyPort", String.valueOf(proxy.port()));
@@ -86,7 +90,8 @@ class ConnectionSettingsTests {
 
 	@Test
 	void whenTheProxyNeedsCredentialsThenTheyAreSent() {
-		try (TokenEndpoint tokenEndpoint = TokenEndpoint.start(); ApiEndpoint api = ApiEndpoint.start();
+		try (FakeTokenEndpoint tokenEndpoint = FakeTokenEndpoint.start().credentials("key", "secret");
+				FakeCdpApi api = FakeCdpApi.start(tokenEndpoint).stub("/**", EchoPath::json);
 				RecordingProxy proxy = RecordingProxy.start()) {
 			this.contextRunner.withPropertyValues(endpoints(tokenEndpoint, api))
 				.withPropertyValues("sitecore.cdp.proxy.host=127.0.0.1", "sitecore.cdp.proxy.port=" + proxy.port(),
@@ -101,7 +106,8 @@ class ConnectionSettingsTests {
 
 	@Test
 	void whenHostsAreExemptFromTheProxyThenTheyAreReachedDirectly() {
-		try (TokenEndpoint tokenEndpoint = TokenEndpoint.start(); ApiEndpoint api = ApiEndpoint.start();
+		try (FakeTokenEndpoint tokenEndpoint = FakeTokenEndpoint.start().credentials("key", "secret");
+				FakeCdpApi api = FakeCdpApi.start(tokenEndpoint).stub("/**", EchoPath::json);
 				RecordingProxy proxy = RecordingProxy.start()) {
 			this.contextRunner.withPropertyValues(endpoints(tokenEndpoint, api))
 				.withPropertyValues("sitecore.cdp.proxy.host=127.0.0.1", "sitecore.cdp.proxy.port=" + proxy.port(),
@@ -116,12 +122,10 @@ class ConnectionSettingsTests {
 	@Test
 	void whenTheServersUseAPrivateCaThenTheSslBundleMakesBothCallsWork(@TempDir Path directory) throws Exception {
 		HeldCertificate certificate = new HeldCertificate.Builder().addSubjectAlternativeName("localhost").build();
-		HandshakeCertificates serverCertificates = new HandshakeCertificates.Builder()
-			.heldCertificate(certificate)
-			.build();
+		FakeTls tls = FakeTls.of(certificate.keyPair().getPrivate(), certificate.certificate());
 		Path pem = Files.writeString(directory.resolve("private-ca.pem"), certificate.certificatePem());
-		try (TokenEndpoint tokenEndpoint = TokenEndpoint.start(serverCertificates.sslSocketFactory());
-				ApiEndpoint api = ApiEndpoint.start(serverCertificates.sslSocketFactory())) {
+		try (FakeTokenEndpoint tokenEndpoint = FakeTokenEndpoint.start(Clock.systemUTC(), tls).credentials("key", "secret");
+				FakeCdpApi api = FakeCdpApi.start(tokenEndpoint, Clock.systemUTC(), tls).stub("/**", EchoPath::json)) {
 			assertThat(tokenEndpoint.uri().getScheme()).isEqualTo("https");
 			this.contextRunner.withPropertyValues(endpoints(tokenEndpoint, api))
 				.withPropertyValues("spring.ssl.bundle.pem.cdp.truststore.certificate=file:" + pem,
@@ -136,11 +140,9 @@ class ConnectionSettingsTests {
 	@Test
 	void whenTheServersUseAPrivateCaWithoutTheBundleThenTheTokenCallFails() {
 		HeldCertificate certificate = new HeldCertificate.Builder().addSubjectAlternativeName("localhost").build();
-		HandshakeCertificates serverCertificates = new HandshakeCertificates.Builder()
-			.heldCertificate(certificate)
-			.build();
-		try (TokenEndpoint tokenEndpoint = TokenEndpoint.start(serverCertificates.sslSocketFactory());
-				ApiEndpoint api = ApiEndpoint.start(serverCertificates.sslSocketFactory())) {
+		FakeTls tls = FakeTls.of(certificate.keyPair().getPrivate(), certificate.certificate());
+		try (FakeTokenEndpoint tokenEndpoint = FakeTokenEndpoint.start(Clock.systemUTC(), tls).credentials("key", "secret");
+				FakeCdpApi api = FakeCdpApi.start(tokenEndpoint, Clock.systemUTC(), tls).stub("/**", EchoPath::json)) {
 			this.contextRunner.withPropertyValues(endpoints(tokenEndpoint, api))
 				.run((context) -> assertThatException()
 					.isThrownBy(() -> get(context.getBean("cdpWebClient", WebClient.class)))
@@ -171,7 +173,7 @@ class ConnectionSettingsTests {
 		System.setProperty(name, value);
 	}
 
-	private static String[] endpoints(TokenEndpoint tokenEndpoint, ApiEndpoint api) {
+	private static String[] endpoints(FakeTokenEndpoint tokenEndpoint, FakeCdpApi api) {
 		return new String[] { "sitecore.cdp.token-uri=" + tokenEndpoint.uri(),
 				"sitecore.cdp.base-url=" + api.baseUrl() };
 	}

@@ -1,12 +1,14 @@
 package io.github.sitecorecdp.web;
 
 import java.time.Duration;
+import java.time.Instant;
 
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
-import io.github.sitecorecdp.testsupport.ApiEndpoint;
+import io.github.sitecorecdp.fake.FakeCdpApi;
+import io.github.sitecorecdp.fake.FakeTokenEndpoint;
+import io.github.sitecorecdp.fake.MutableClock;
 import io.github.sitecorecdp.testsupport.BootLine;
-import io.github.sitecorecdp.testsupport.MutableClock;
-import io.github.sitecorecdp.testsupport.TokenEndpoint;
+import io.github.sitecorecdp.testsupport.EchoPath;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,18 +33,20 @@ class RepeatedUnauthorizedTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	private final MutableClock clock = MutableClock.startingAt("2026-11-29T10:00:00Z");
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T10:00:00Z"));
 
-	private TokenEndpoint tokenEndpoint;
+	private FakeTokenEndpoint tokenEndpoint;
 
-	private ApiEndpoint api;
+	private FakeCdpApi api;
 
 	private ApplicationContextRunner contextRunner;
 
 	@BeforeEach
 	void startServers() {
-		this.tokenEndpoint = TokenEndpoint.start();
-		this.api = ApiEndpoint.start().acceptOnly((token) -> false);
+		this.tokenEndpoint = FakeTokenEndpoint.start()
+			.credentials("test-key", "test-secret")
+			.tokenValues((n) -> "token-" + n);
+		this.api = FakeCdpApi.start(this.tokenEndpoint).stub("/**", EchoPath::json).refuseTokens((token) -> true);
 		this.contextRunner = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(BootLine.webClientAutoConfiguration(),
 					BootLine.restClientAutoConfiguration(), SitecoreCdpAutoConfiguration.class))
@@ -110,7 +114,7 @@ class RepeatedUnauthorizedTests {
 		this.contextRunner.run((context) -> {
 			WebClient client = context.getBean("cdpWebClient", WebClient.class);
 			call(client);
-			this.api.acceptOnly((token) -> true);
+			this.api.refuseTokens((token) -> false);
 			assertThat(client.get().uri("/v2/ok").retrieve().bodyToMono(String.class).block(TIMEOUT))
 				.contains("/v2/ok");
 		});

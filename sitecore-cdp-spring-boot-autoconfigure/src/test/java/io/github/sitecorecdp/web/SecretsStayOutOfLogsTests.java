@@ -11,9 +11,10 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
-import io.github.sitecorecdp.testsupport.ApiEndpoint;
+import io.github.sitecorecdp.fake.FakeCdpApi;
+import io.github.sitecorecdp.fake.FakeTokenEndpoint;
 import io.github.sitecorecdp.testsupport.BootLine;
-import io.github.sitecorecdp.testsupport.TokenEndpoint;
+import io.github.sitecorecdp.testsupport.EchoPath;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,9 +43,9 @@ class SecretsStayOutOfLogsTests {
 
 	private Level previousLevel;
 
-	private TokenEndpoint tokenEndpoint;
+	private FakeTokenEndpoint tokenEndpoint;
 
-	private ApiEndpoint api;
+	private FakeCdpApi api;
 
 	private ApplicationContextRunner contextRunner;
 
@@ -55,8 +56,10 @@ class SecretsStayOutOfLogsTests {
 		root.setLevel(Level.TRACE);
 		this.appender.start();
 		root.addAppender(this.appender);
-		this.tokenEndpoint = TokenEndpoint.start().tokenValues((n) -> "issued-access-token-" + n);
-		this.api = ApiEndpoint.start();
+		this.tokenEndpoint = FakeTokenEndpoint.start()
+			.credentials("the-key", SECRET)
+			.tokenValues((n) -> "issued-access-token-" + n);
+		this.api = FakeCdpApi.start(this.tokenEndpoint).stub("/**", EchoPath::json);
 		this.contextRunner = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(BootLine.codecsAutoConfiguration(), BootLine.webClientAutoConfiguration(),
 					SitecoreCdpAutoConfiguration.class))
@@ -77,7 +80,7 @@ class SecretsStayOutOfLogsTests {
 
 	@Test
 	void whenTokensAreFetchedUsedAndReplacedAtTraceThenNoSecretOrTokenIsLogged() {
-		this.api.thenRespond(200, 401, 200);
+		this.api.answerNextWith(200, 401, 200);
 		this.contextRunner.run((context) -> {
 			WebClient client = context.getBean("cdpWebClient", WebClient.class);
 			client.get().uri("/v2/first").retrieve().bodyToMono(String.class).block(TIMEOUT);
@@ -97,7 +100,7 @@ class SecretsStayOutOfLogsTests {
 
 	@Test
 	void whenCredentialsAreRejectedAtTraceThenNeitherTheLogsNorTheErrorShowTheSecret() {
-		this.tokenEndpoint.failWith(401,
+		this.tokenEndpoint.failTokenRequests(401,
 				"{\"error\":\"access_denied\",\"error_description\":\"client secret " + SECRET + " is invalid\"}");
 		this.contextRunner.run((context) -> {
 			WebClient client = context.getBean("cdpWebClient", WebClient.class);

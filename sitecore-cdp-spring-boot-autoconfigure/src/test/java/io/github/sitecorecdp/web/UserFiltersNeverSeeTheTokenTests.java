@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
-import io.github.sitecorecdp.testsupport.ApiEndpoint;
-import io.github.sitecorecdp.testsupport.TokenEndpoint;
+import io.github.sitecorecdp.fake.FakeCdpApi;
+import io.github.sitecorecdp.fake.FakeTokenEndpoint;
+import io.github.sitecorecdp.fake.RecordedCdpRequest;
+import io.github.sitecorecdp.testsupport.EchoPath;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -28,7 +30,8 @@ class UserFiltersNeverSeeTheTokenTests {
 
 	@Test
 	void whenTheAppsBuildersCarryAFilterAndAnInterceptorThenTheyRunButSeeNoToken() {
-		try (TokenEndpoint tokenEndpoint = TokenEndpoint.start(); ApiEndpoint api = ApiEndpoint.start()) {
+		try (FakeTokenEndpoint tokenEndpoint = FakeTokenEndpoint.start().credentials("key", "secret");
+				FakeCdpApi api = FakeCdpApi.start(tokenEndpoint).stub("/**", EchoPath::json)) {
 			new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SitecoreCdpAutoConfiguration.class))
 				.withUserConfiguration(UserBuilders.class)
 				.withPropertyValues("sitecore.cdp.api-key=key", "sitecore.cdp.api-secret=secret",
@@ -45,7 +48,9 @@ class UserFiltersNeverSeeTheTokenTests {
 					assertThat(builders.seenByFilter).containsExactly("no token", "no token after the exchange");
 					assertThat(builders.seenByInterceptor).containsExactly("no token", "no token after the exchange");
 				});
-			assertThat(api.requests()).extracting(ApiEndpoint::authorization).containsOnly("Bearer token-1");
+			assertThat(tokenEndpoint.issuedTokens()).hasSize(1);
+			assertThat(api.requests()).extracting(RecordedCdpRequest::bearerToken)
+				.containsOnly(tokenEndpoint.issuedTokens().get(0));
 		}
 	}
 

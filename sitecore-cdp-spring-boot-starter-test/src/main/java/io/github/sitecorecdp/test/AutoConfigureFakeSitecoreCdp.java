@@ -7,6 +7,9 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import io.github.sitecorecdp.fake.FakeSitecoreCdp;
+import io.github.sitecorecdp.fake.MutableClock;
+
 /**
  * Starts a {@link FakeSitecoreCdp} for a Spring test's application context and points
  * {@code sitecore.cdp.*} (API key and secret, token URI, base URL) at it. The fake is a

@@ -4,6 +4,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
 
+import io.github.sitecorecdp.fake.FakeSitecoreCdp;
+import io.github.sitecorecdp.fake.MutableClock;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;

@@ -1,5 +1,7 @@
 package io.github.sitecorecdp.test;
 
+import io.github.sitecorecdp.fake.FakeSitecoreCdp;
+
 import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.TestContext;
 import org.springframework.test.context.TestContextAnnotationUtils;

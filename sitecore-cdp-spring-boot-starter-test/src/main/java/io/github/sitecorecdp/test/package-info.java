@@ -1,5 +1,7 @@
 /**
- * Test support: a fake Sitecore CDP on loopback and {@code @AutoConfigureFakeSitecoreCdp}.
+ * {@code @AutoConfigureFakeSitecoreCdp}: the fake Sitecore CDP of
+ * {@code io.github.sitecorecdp.fake} started for a Spring test context and wired into the
+ * starter's properties.
  */
 @NullMarked
 package io.github.sitecorecdp.test;

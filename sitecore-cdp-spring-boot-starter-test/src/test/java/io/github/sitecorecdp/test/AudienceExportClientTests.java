@@ -16,7 +16,10 @@ import io.github.sitecorecdp.audience.DeltaAction;
 import io.github.sitecorecdp.audience.ExportRecord;
 import io.github.sitecorecdp.audience.ReportStatus;
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
-import io.github.sitecorecdp.test.RecordedCdpRequest.Kind;
+import io.github.sitecorecdp.fake.FakeExportJob;
+import io.github.sitecorecdp.fake.FakeSitecoreCdp;
+import io.github.sitecorecdp.fake.RecordedCdpRequest;
+import io.github.sitecorecdp.fake.RecordedCdpRequest.Kind;
 import io.github.sitecorecdp.token.CdpCredentialsRejectedException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -153,11 +156,11 @@ class AudienceExportClientTests {
 
 	@Test
 	void whenTheFileHostRefusesTheUrlThenDownloadFailsAsExpired() {
-		this.cdp.audienceExport("my-audience").addJob("exec-1").addFile("add", lines(1, 2));
+		FakeExportJob job = this.cdp.audienceExport("my-audience").addJob("exec-1").addFile("add", lines(1, 2));
 		assertThatExceptionOfType(CdpExportExpiredException.class).isThrownBy(() -> call((client) -> {
 			AudienceExportOutput output = client.latestExport("my-audience").block(TIMEOUT);
 			// The URL expires between fetching the export and downloading it.
-			this.cdp.audienceExport("my-audience").jobs().get(0).expireAt(Instant.now().minusSeconds(1));
+			job.expireAt(Instant.now().minusSeconds(1));
 			AudienceExportOutput stillValidLocally = new AudienceExportOutput(output.executionRef(),
 					output.definitionRef(), output.friendlyId(), output.clientKey(), Instant.now().plusSeconds(60),
 					output.numberOfFiles(), output.totalSizeKB(), output.exports());

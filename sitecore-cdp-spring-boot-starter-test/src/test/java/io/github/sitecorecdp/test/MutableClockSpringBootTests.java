@@ -3,6 +3,8 @@ package io.github.sitecorecdp.test;
 import java.time.Duration;
 
 import io.github.sitecorecdp.audience.AudienceExportClient;
+import io.github.sitecorecdp.fake.FakeSitecoreCdp;
+import io.github.sitecorecdp.fake.MutableClock;
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
 import org.junit.jupiter.api.Test;
 

@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.github.sitecorecdp.audience.AudienceExportClient;
 import io.github.sitecorecdp.audience.ExportRecord;
+import io.github.sitecorecdp.fake.FakeSitecoreCdp;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;

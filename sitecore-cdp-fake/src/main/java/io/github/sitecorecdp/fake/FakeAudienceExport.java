@@ -1,4 +1,4 @@
-package io.github.sitecorecdp.test;
+package io.github.sitecorecdp.fake;
 
 import java.time.Clock;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.github.sitecorecdp.test;
+package io.github.sitecorecdp.fake;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -54,6 +54,20 @@ public final class FakeExportJob {
 	}
 
 	/**
+	 * Add a file served exactly as given, for files Sitecore would never write: a broken
+	 * gzip stream, a record longer than any reader should accept.
+	 * @param deltaAction {@code add} or {@code remove}
+	 * @param content the file's bytes, as served
+	 * @return this job
+	 */
+	public FakeExportJob addRawFile(String deltaAction, byte[] content) {
+		synchronized (this.files) {
+			this.files.add(new ExportFileContent(deltaAction, List.of(), content.clone()));
+		}
+		return this;
+	}
+
+	/**
 	 * Set when the presigned file URLs expire (default: a day after the job was created).
 	 * @param expireAt the expiry
 	 * @return this job
@@ -90,6 +104,10 @@ public final class FakeExportJob {
 	 */
 	public String executionRef() {
 		return this.executionRef;
+	}
+
+	String definitionRef() {
+		return this.definitionRef;
 	}
 
 	String status() {

@@ -1,33 +1,28 @@
-package io.github.sitecorecdp.test;
+package io.github.sitecorecdp.fake;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import io.github.sitecorecdp.test.RecordedCdpRequest.Kind;
+import io.github.sitecorecdp.fake.RecordedCdpRequest.Kind;
+import io.github.sitecorecdp.fake.TestHttp.Answer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.http.MediaType;
-import org.springframework.util.LinkedMultiValueMap;
-import org.springframework.util.MultiValueMap;
-import org.springframework.web.reactive.function.BodyInserters;
-import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The fake's own behaviour, seen through a plain WebClient.
+ * The fake's own behaviour, seen through the JDK's HTTP client.
  */
 class FakeSitecoreCdpTests {
-
-	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
 	private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T10:00:00Z"));
 
 	private final FakeSitecoreCdp cdp = FakeSitecoreCdp.start(this.clock);
 
-	private final WebClient http = WebClient.create();
+	private final TestHttp http = new TestHttp();
 
 	@AfterEach
 	void stop() {
@@ -120,23 +115,23 @@ class FakeSitecoreCdpTests {
 	@Test
 	void whenAFileIsRequestedWithABearerTokenThenTheFileHostRefuses() {
 		String url = fileUrl();
-		Answer answer = exchange(this.http.get().uri(java.net.URI.create(url)).headers((h) -> h.setBearerAuth("x")));
+		Answer answer = exchange(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer x"));
 		assertThat(answer.status()).isEqualTo(400);
 		assertThat(answer.body()).contains("Only one auth mechanism allowed");
-		assertThat(exchange(this.http.get().uri(java.net.URI.create(url))).status()).isEqualTo(200);
+		assertThat(exchange(HttpRequest.newBuilder(URI.create(url))).status()).isEqualTo(200);
 	}
 
 	@Test
 	void whenAFileUrlIsReencodedThenItsSignatureNoLongerMatches() {
 		String reencoded = fileUrl().replace("%2F", "%252F");
-		assertThat(exchange(this.http.get().uri(java.net.URI.create(reencoded))).status()).isEqualTo(403);
+		assertThat(exchange(HttpRequest.newBuilder(URI.create(reencoded))).status()).isEqualTo(403);
 	}
 
 	@Test
 	void whenAFileUrlHasExpiredThenTheFileHostRefuses() {
 		String url = fileUrl();
 		this.clock.advance(Duration.ofHours(25));
-		Answer answer = exchange(this.http.get().uri(java.net.URI.create(url)));
+		Answer answer = exchange(HttpRequest.newBuilder(URI.create(url)));
 		assertThat(answer.status()).isEqualTo(403);
 		assertThat(answer.body()).contains("Request has expired");
 	}
@@ -177,43 +172,20 @@ class FakeSitecoreCdpTests {
 	}
 
 	private String token() {
-		String body = requestToken(FakeSitecoreCdp.API_KEY, FakeSitecoreCdp.API_SECRET, FakeSitecoreCdp.AUDIENCE)
-			.body();
-		String start = body.substring(body.indexOf("\"access_token\":\"") + 16);
-		return start.substring(0, start.indexOf('"'));
+		return this.http.token(this.cdp.tokenUri());
 	}
 
 	private Answer requestToken(String key, String secret, String audience) {
-		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
-		form.add("grant_type", "client_credentials");
-		form.add("client_id", key);
-		form.add("client_secret", secret);
-		if (audience != null) {
-			form.add("audience", audience);
-		}
-		return exchange(this.http.post()
-			.uri(this.cdp.tokenUri())
-			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.body(BodyInserters.fromFormData(form)));
+		return this.http.requestToken(this.cdp.tokenUri(), key, secret, audience);
 	}
 
 	private Answer get(String path, String token) {
-		return exchange(this.http.get().uri(this.cdp.baseUrl() + path).headers((headers) -> {
-			if (token != null) {
-				headers.setBearerAuth(token);
-			}
-		}));
+		return this.http.get(URI.create(this.cdp.baseUrl() + path), token);
 	}
 
-	private static Answer exchange(WebClient.RequestHeadersSpec<?> request) {
-		return request
-			.exchangeToMono((response) -> response.bodyToMono(String.class)
-				.defaultIfEmpty("")
-				.map((body) -> new Answer(response.statusCode().value(), body)))
-			.block(TIMEOUT);
+	private Answer exchange(HttpRequest.Builder request) {
+		return this.http.exchange(request);
 	}
 
-	record Answer(int status, String body) {
-	}
 
 }

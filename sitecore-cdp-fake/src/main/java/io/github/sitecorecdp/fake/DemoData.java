@@ -1,4 +1,4 @@
-package io.github.sitecorecdp.test;
+package io.github.sitecorecdp.fake;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +23,7 @@ final class DemoData {
 	private DemoData() {
 	}
 
-	static void addTo(FakeSitecoreCdp fake) {
+	static void addTo(FakeCdpApi fake) {
 		fake.audienceExport(AUDIENCE_EXPORT_REF)
 			.addJob("demo-execution-0001")
 			.addFile("add", guests(1, 1200))

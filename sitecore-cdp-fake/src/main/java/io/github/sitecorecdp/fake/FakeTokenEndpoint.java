@@ -1,0 +1,434 @@
+package io.github.sitecorecdp.fake;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+import org.jspecify.annotations.Nullable;
+
+import io.github.sitecorecdp.fake.LoopbackServer.Answer;
+import io.github.sitecorecdp.fake.RecordedCdpRequest.Kind;
+
+/**
+ * A fake of Sitecore Cloud's OAuth2 token endpoint ({@code POST /oauth/token}) on
+ * loopback, behaving like Sitecore's: form fields checked, {@code audience} required and
+ * checked, a wrong key or secret gets {@code 401 {"error":"access_denied"}}; tokens are
+ * unsigned JWTs whose {@code exp} matches {@code expires_in}.
+ * <p>
+ * It remembers the tokens it issued, so that a {@link FakeCdpApi} accepts only those, and
+ * only until they expire by its clock or are revoked. Controls script failures and delays;
+ * a journal of requests serves assertions.
+ *
+ * @author sitecore-cdp-spring-boot
+ */
+public final class FakeTokenEndpoint implements AutoCloseable {
+
+	/** API key the endpoint accepts unless {@link #credentials} says otherwise. */
+	public static final String API_KEY = "fake-api-key";
+
+	/** API secret the endpoint accepts unless {@link #credentials} says otherwise. */
+	public static final String API_SECRET = "fake-api-secret";
+
+	/** The audience the endpoint requires, Sitecore's. */
+	public static final String AUDIENCE = "https://api.sitecorecloud.io";
+
+	/** Path of the token endpoint. */
+	public static final String PATH = "/oauth/token";
+
+	private static final Duration DEFAULT_LIFETIME = Duration.ofHours(24);
+
+	private static final String SCOPE = "cdp.audience_exports:r";
+
+	private final Clock clock;
+
+	private final Journal journal;
+
+	private final LoopbackServer server;
+
+	private final Map<String, Instant> issuedTokens = new ConcurrentHashMap<>();
+
+	private final List<String> issuedInOrder = new ArrayList<>();
+
+	private final Queue<Answer> scriptedAnswers = new ConcurrentLinkedQueue<>();
+
+	private final AtomicInteger issued = new AtomicInteger();
+
+	private volatile @Nullable Answer failure;
+
+	private volatile String apiKey = API_KEY;
+
+	private volatile String apiSecret = API_SECRET;
+
+	private volatile Duration lifetime = DEFAULT_LIFETIME;
+
+	private volatile boolean sendExpiresIn = true;
+
+	private volatile @Nullable IntFunction<String> tokenValues;
+
+	private volatile Duration delay = Duration.ZERO;
+
+	FakeTokenEndpoint(Clock clock, @Nullable FakeTls tls, Journal journal) {
+		this.clock = clock;
+		this.journal = journal;
+		this.server = new LoopbackServer(Kind.TOKEN, journal, tls, this::answer);
+	}
+
+	/**
+	 * Start a token endpoint on a free loopback port, with the system clock.
+	 * @return the running endpoint
+	 */
+	public static FakeTokenEndpoint start() {
+		return start(Clock.systemUTC());
+	}
+
+	/**
+	 * Start a token endpoint that judges token expiry by the given clock.
+	 * @param clock the clock
+	 * @return the running endpoint
+	 */
+	public static FakeTokenEndpoint start(Clock clock) {
+		return start(clock, null);
+	}
+
+	/**
+	 * Start a token endpoint that serves HTTPS with the given certificate.
+	 * @param clock the clock
+	 * @param tls the server certificate, or {@code null} for plain HTTP
+	 * @return the running endpoint
+	 */
+	public static FakeTokenEndpoint start(Clock clock, @Nullable FakeTls tls) {
+		return new FakeTokenEndpoint(clock, tls, new Journal());
+	}
+
+	/**
+	 * Return the endpoint's address, for {@code sitecore.cdp.token-uri}.
+	 * @return the token URI
+	 */
+	public URI uri() {
+		return URI.create(this.server.baseUrl() + PATH);
+	}
+
+	// Settings
+
+	/**
+	 * Set the API key and secret the endpoint accepts.
+	 * @param apiKey the API key
+	 * @param apiSecret the API secret
+	 * @return this endpoint
+	 */
+	public FakeTokenEndpoint credentials(String apiKey, String apiSecret) {
+		this.apiKey = apiKey;
+		this.apiSecret = apiSecret;
+		return this;
+	}
+
+	/**
+	 * Return the API key the endpoint accepts.
+	 * @return the API key
+	 */
+	public String apiKey() {
+		return this.apiKey;
+	}
+
+	/**
+	 * Return the API secret the endpoint accepts.
+	 * @return the API secret
+	 */
+	public String apiSecret() {
+		return this.apiSecret;
+	}
+
+	/**
+	 * Set the lifetime of tokens issued from now on (default 24 hours, as Sitecore's).
+	 * @param lifetime the lifetime
+	 * @return this endpoint
+	 */
+	public FakeTokenEndpoint tokenLifetime(Duration lifetime) {
+		this.lifetime = lifetime;
+		return this;
+	}
+
+	/**
+	 * Leave {@code expires_in} out of token responses; a JWT's {@code exp} claim still
+	 * tells the lifetime.
+	 * @return this endpoint
+	 */
+	public FakeTokenEndpoint omitExpiresIn() {
+		this.sendExpiresIn = false;
+		return this;
+	}
+
+	/**
+	 * Issue opaque tokens with these values instead of JWTs: the first token issued gets
+	 * {@code values.apply(1)}, the next {@code values.apply(2)}, and so on.
+	 * @param values the token value for each issue number
+	 * @return this endpoint
+	 */
+	public FakeTokenEndpoint tokenValues(IntFunction<String> values) {
+		this.tokenValues = values;
+		return this;
+	}
+
+	// Controls
+
+	/**
+	 * Answer the next token requests with this status and an OAuth2 error body.
+	 * @param count how many requests
+	 * @param status the HTTP status, for example 503, 429 or 401
+	 * @return this endpoint
+	 */
+	public FakeTokenEndpoint failNextTokenRequests(int count, int status) {
+		for (int i = 0; i < count; i++) {
+			this.scriptedAnswers.add(Answer.json(status, errorBody(status), Duration.ZERO));
+		}
+		return this;
+	}
+
+	/**
+	 * Answer the next token request with exactly this status and body, for answers
+	 * Sitecore would never give (an HTML page from a proxy, a malformed token).
+	 * @param status the HTTP status
+	 * @param body the body, sent as {@code application/json}
+	 * @return this endpoint
+	 */
+	public FakeTokenEndpoint answerNextTokenRequest(int status, String body) {
+		this.scriptedAnswers.add(Answer.json(status, body, Duration.ZERO));
+		return this;
+	}
+
+	/**
+	 * Answer every token request with this status and body until {@link #recover()}: an
+	 * outage, or credentials that stay refused.
+	 * @param status the HTTP status
+	 * @param body the body, sent as {@code application/json}
+	 * @return this endpoint
+	 */
+	public FakeTokenEndpoint failTokenRequests(int status, String body) {
+		this.failure = Answer.json(status, body, Duration.ZERO);
+		return this;
+	}
+
+	/**
+	 * End what {@link #failTokenRequests} started.
+	 * @return this endpoint
+	 */
+	public FakeTokenEndpoint recover() {
+		this.failure = null;
+		return this;
+	}
+
+	/**
+	 * Answer token requests this much later.
+	 * @param delay the delay
+	 * @return this endpoint
+	 */
+	public FakeTokenEndpoint delayTokenResponses(Duration delay) {
+		this.delay = delay;
+		return this;
+	}
+
+	/**
+	 * Revoke every token issued so far: API calls with them get {@code 401}.
+	 */
+	public void revokeTokens() {
+		this.issuedTokens.clear();
+	}
+
+	/**
+	 * Revoke one token: API calls with it get {@code 401}.
+	 * @param token the token
+	 */
+	public void revoke(String token) {
+		this.issuedTokens.remove(token);
+	}
+
+	/**
+	 * Let every token issued so far expire now: API calls with them get {@code 401}.
+	 */
+	public void expireTokens() {
+		Instant now = this.clock.instant();
+		this.issuedTokens.replaceAll((token, expiry) -> now);
+	}
+
+	/**
+	 * Undo what a test changes in the endpoint's behaviour: forget its journal, scripted
+	 * answers, failure and delay, and put the settings back (credentials, a 24-hour
+	 * lifetime, {@code expires_in} sent, JWTs issued). Issued tokens are kept, so that an
+	 * application's cached token stays valid across tests.
+	 */
+	public void reset() {
+		this.journal.clear(Kind.TOKEN);
+		this.scriptedAnswers.clear();
+		this.failure = null;
+		this.delay = Duration.ZERO;
+		this.apiKey = API_KEY;
+		this.apiSecret = API_SECRET;
+		this.lifetime = DEFAULT_LIFETIME;
+		this.sendExpiresIn = true;
+		this.tokenValues = null;
+	}
+
+	// Journal
+
+	/**
+	 * Return the token requests received, oldest first.
+	 * @return the requests
+	 */
+	public List<RecordedCdpRequest> requests() {
+		return this.journal.of(Kind.TOKEN);
+	}
+
+	/**
+	 * Return how many token requests were received.
+	 * @return the count
+	 */
+	public int requestCount() {
+		return requests().size();
+	}
+
+	/**
+	 * Return the last token request received.
+	 * @return the request
+	 * @throws IllegalStateException if none was received
+	 */
+	public RecordedCdpRequest lastRequest() {
+		List<RecordedCdpRequest> requests = requests();
+		if (requests.isEmpty()) {
+			throw new IllegalStateException("The token endpoint received no request");
+		}
+		return requests.get(requests.size() - 1);
+	}
+
+	/**
+	 * Return how many tokens the endpoint has issued.
+	 * @return the count
+	 */
+	public int issuedTokenCount() {
+		return this.issued.get();
+	}
+
+	/**
+	 * Return the tokens issued, oldest first.
+	 * @return the tokens
+	 */
+	public List<String> issuedTokens() {
+		synchronized (this.issuedInOrder) {
+			return List.copyOf(this.issuedInOrder);
+		}
+	}
+
+	/**
+	 * Return whether a token was issued here, is not revoked and, by the endpoint's clock,
+	 * has not expired.
+	 * @param token the token
+	 * @return whether an API would accept it
+	 */
+	public boolean isValid(String token) {
+		return rejectionOf(token) == null;
+	}
+
+	@Override
+	public void close() {
+		this.server.close();
+	}
+
+	/** Why an API refuses the token, or {@code null} if it accepts it. */
+	@Nullable String rejectionOf(String token) {
+		Instant expiry = this.issuedTokens.get(token);
+		if (expiry == null) {
+			return "Invalid or revoked token";
+		}
+		return this.clock.instant().isBefore(expiry) ? null : "Token has expired";
+	}
+
+	private Answer answer(RecordedCdpRequest request) {
+		if (!request.method().equals("POST") || !request.path().equals(PATH)) {
+			return Answer.json(404, oauthError("not_found", "No endpoint at " + request.path()), this.delay);
+		}
+		Answer scripted = this.scriptedAnswers.poll();
+		if (scripted == null) {
+			scripted = this.failure;
+		}
+		if (scripted != null) {
+			return new Answer(scripted.status(), scripted.contentType(), scripted.body(), this.delay);
+		}
+		Map<String, String> form = request.form();
+		if (!"client_credentials".equals(form.get("grant_type"))) {
+			return Answer.json(400, oauthError("unsupported_grant_type", "Unsupported grant type"), this.delay);
+		}
+		if (!this.apiKey.equals(form.get("client_id")) || !this.apiSecret.equals(form.get("client_secret"))) {
+			return Answer.json(401, oauthError("access_denied", "Unauthorized"), this.delay);
+		}
+		String audience = form.get("audience");
+		if (audience == null) {
+			return Answer.json(400, oauthError("invalid_request", "audience is required"), this.delay);
+		}
+		if (!AUDIENCE.equals(audience)) {
+			return Answer.json(403, oauthError("access_denied", "Service not found: " + audience), this.delay);
+		}
+		return Answer.json(200, issueToken(), this.delay);
+	}
+
+	private String issueToken() {
+		Instant now = this.clock.instant();
+		Duration lifetime = this.lifetime;
+		Instant expiry = now.plus(lifetime);
+		int number = this.issued.incrementAndGet();
+		IntFunction<String> values = this.tokenValues;
+		String token = (values != null) ? values.apply(number) : jwt(now, expiry);
+		this.issuedTokens.put(token, expiry);
+		synchronized (this.issuedInOrder) {
+			this.issuedInOrder.add(token);
+		}
+		Map<String, Object> answer = new LinkedHashMap<>();
+		answer.put("access_token", token);
+		answer.put("scope", SCOPE);
+		if (this.sendExpiresIn) {
+			answer.put("expires_in", lifetime.toSeconds());
+		}
+		answer.put("token_type", "Bearer");
+		return Json.write(answer);
+	}
+
+	/** An unsigned JWT ({@code alg: none}): the starter reads {@code exp}, nothing checks a signature. */
+	private String jwt(Instant now, Instant expiry) {
+		Map<String, Object> claims = new LinkedHashMap<>();
+		claims.put("sub", this.apiKey + "@clients");
+		claims.put("aud", AUDIENCE);
+		claims.put("iat", now.getEpochSecond());
+		claims.put("exp", expiry.getEpochSecond());
+		claims.put("jti", UUID.randomUUID().toString());
+		claims.put("scope", SCOPE);
+		Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+		return base64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
+				+ base64.encodeToString(Json.write(claims).getBytes(StandardCharsets.UTF_8)) + ".";
+	}
+
+	private static String errorBody(int status) {
+		if (status == 401 || status == 403) {
+			return oauthError("access_denied", "Unauthorized");
+		}
+		return oauthError((status == 429) ? "too_many_requests" : "server_error", "Injected failure");
+	}
+
+	private static String oauthError(String error, String description) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("error", error);
+		body.put("error_description", description);
+		return Json.write(body);
+	}
+
+}

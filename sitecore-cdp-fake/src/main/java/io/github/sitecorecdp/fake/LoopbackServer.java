@@ -1,0 +1,99 @@
+package io.github.sitecorecdp.fake;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.Http11SslContextSpec;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+import io.github.sitecorecdp.fake.RecordedCdpRequest.Kind;
+
+/**
+ * One of the fake's servers: a Reactor Netty HTTP server on a free loopback port that
+ * reads each request whole, hands it to the fake's logic, records it with the answer's
+ * status and sends the answer.
+ */
+final class LoopbackServer implements AutoCloseable {
+
+	private final DisposableServer server;
+
+	private final boolean https;
+
+	LoopbackServer(Kind kind, Journal journal, @Nullable FakeTls tls, Function<RecordedCdpRequest, Answer> handler) {
+		HttpServer http = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.handle((request, response) -> serve(kind, journal, handler, request, response));
+		if (tls != null) {
+			http = http.secure((spec) -> spec.sslContext(Http11SslContextSpec.forServer(tls.privateKey(), tls.chain())));
+		}
+		this.server = http.bindNow();
+		this.https = tls != null;
+	}
+
+	URI baseUrl() {
+		// "localhost" for HTTPS, so that a certificate for localhost matches.
+		return URI.create(this.https ? "https://localhost:" + this.server.port() : "http://127.0.0.1:" + this.server.port());
+	}
+
+	@Override
+	public void close() {
+		this.server.disposeNow();
+	}
+
+	private static Publisher<Void> serve(Kind kind, Journal journal, Function<RecordedCdpRequest, Answer> handler,
+			HttpServerRequest request, HttpServerResponse response) {
+		Map<String, List<String>> headers = new LinkedHashMap<>();
+		request.requestHeaders()
+			.forEach((header) -> headers.computeIfAbsent(header.getKey().toLowerCase(Locale.ROOT), (k) -> new ArrayList<>())
+				.add(header.getValue()));
+		return request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("").flatMap((body) -> {
+			RecordedCdpRequest received = new RecordedCdpRequest(kind, request.method().name(), request.uri(),
+					Map.copyOf(headers), body, 0);
+			Answer answer = handler.apply(received);
+			journal.add(received.withStatus(answer.status()));
+			Mono<Void> send = response.status(answer.status())
+				.header("Content-Type", answer.contentType())
+				.header("Content-Length", String.valueOf(answer.body().length))
+				.sendByteArray(Mono.just(answer.body()))
+				.then();
+			return answer.delay().isZero() ? send : Mono.delay(answer.delay()).then(send);
+		});
+	}
+
+	/**
+	 * What a server sends back.
+	 *
+	 * @param status the HTTP status
+	 * @param contentType the content type
+	 * @param body the body
+	 * @param delay how long to wait before answering
+	 */
+	record Answer(int status, String contentType, byte[] body, Duration delay) {
+
+		static Answer json(int status, String json, Duration delay) {
+			return new Answer(status, "application/json", json.getBytes(StandardCharsets.UTF_8), delay);
+		}
+
+		static Answer xml(int status, String code, String message) {
+			String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>"
+					+ message + "</Message></Error>";
+			return new Answer(status, "application/xml", body.getBytes(StandardCharsets.UTF_8), Duration.ZERO);
+		}
+
+	}
+
+}
