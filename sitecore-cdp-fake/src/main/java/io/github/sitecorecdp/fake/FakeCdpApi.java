@@ -57,6 +57,8 @@ public final class FakeCdpApi implements AutoCloseable {
 
 	private volatile Duration delay = Duration.ZERO;
 
+	private volatile String audience = FakeTokenEndpoint.AUDIENCE;
+
 	FakeCdpApi(FakeTokenEndpoint tokens, Clock clock, @Nullable FakeTls tls, Journal journal) {
 		this.tokens = tokens;
 		this.clock = clock;
@@ -146,6 +148,17 @@ public final class FakeCdpApi implements AutoCloseable {
 	 */
 	public URI fileUrl(FakeExportJob job, int index) {
 		return URI.create(this.fileHost.baseUrl() + job.presignedPath(index));
+	}
+
+	/**
+	 * Set the audience this API serves (default {@code https://api.sitecorecloud.io}, as
+	 * Sitecore CDP's): tokens issued for another audience get {@code 401}.
+	 * @param audience the audience
+	 * @return this API
+	 */
+	public FakeCdpApi servesAudience(String audience) {
+		this.audience = audience;
+		return this;
 	}
 
 	// Controls
@@ -256,7 +269,7 @@ public final class FakeCdpApi implements AutoCloseable {
 		if (token == null) {
 			return "Missing bearer token";
 		}
-		String rejection = this.tokens.rejectionOf(token);
+		String rejection = this.tokens.rejectionOf(token, this.audience);
 		if (rejection == null && this.refusedTokens.test(token)) {
 			return "Token not accepted by this API";
 		}

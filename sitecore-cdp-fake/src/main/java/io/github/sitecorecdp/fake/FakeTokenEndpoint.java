@@ -50,7 +50,7 @@ public final class FakeTokenEndpoint implements AutoCloseable {
 
 	private static final Duration DEFAULT_LIFETIME = Duration.ofHours(24);
 
-	private static final String SCOPE = "cdp.audience_exports:r";
+	private static final String DEFAULT_SCOPE = "cdp.audience_exports:r";
 
 	private final Clock clock;
 
@@ -58,7 +58,10 @@ public final class FakeTokenEndpoint implements AutoCloseable {
 
 	private final LoopbackServer server;
 
-	private final Map<String, Instant> issuedTokens = new ConcurrentHashMap<>();
+	private final Map<String, IssuedToken> issuedTokens = new ConcurrentHashMap<>();
+
+	/** Further API keys, besides the default one of {@link #credentials}. */
+	private final Map<String, Client> clients = new ConcurrentHashMap<>();
 
 	private final List<String> issuedInOrder = new ArrayList<>();
 
@@ -68,9 +71,7 @@ public final class FakeTokenEndpoint implements AutoCloseable {
 
 	private volatile @Nullable Answer failure;
 
-	private volatile String apiKey = API_KEY;
-
-	private volatile String apiSecret = API_SECRET;
+	private volatile Client defaultClient = Client.DEFAULT;
 
 	private volatile Duration lifetime = DEFAULT_LIFETIME;
 
@@ -130,25 +131,41 @@ public final class FakeTokenEndpoint implements AutoCloseable {
 	 * @return this endpoint
 	 */
 	public FakeTokenEndpoint credentials(String apiKey, String apiSecret) {
-		this.apiKey = apiKey;
-		this.apiSecret = apiSecret;
+		this.defaultClient = new Client(apiKey, apiSecret, AUDIENCE, DEFAULT_SCOPE);
 		return this;
 	}
 
 	/**
-	 * Return the API key the endpoint accepts.
-	 * @return the API key
+	 * Accept one more API key, as Sitecore issues one per feature (Audience export,
+	 * Personalize, XM Cloud, Experience Edge): a token requested with this key and
+	 * audience is issued for that audience and scope, and an API that serves another
+	 * audience refuses it.
+	 * @param apiKey the API key
+	 * @param apiSecret its secret
+	 * @param audience the audience it must ask for, such as {@code https://api.sitecorecloud.io}
+	 * or {@code https://delivery.sitecore.cloud/<tenant-id>}
+	 * @param scope the scope of its tokens
+	 * @return this endpoint
 	 */
-	public String apiKey() {
-		return this.apiKey;
+	public FakeTokenEndpoint addClient(String apiKey, String apiSecret, String audience, String scope) {
+		this.clients.put(apiKey, new Client(apiKey, apiSecret, audience, scope));
+		return this;
 	}
 
 	/**
-	 * Return the API secret the endpoint accepts.
+	 * Return the API key the endpoint accepts by default.
+	 * @return the API key
+	 */
+	public String apiKey() {
+		return this.defaultClient.apiKey();
+	}
+
+	/**
+	 * Return the API secret of the default API key.
 	 * @return the API secret
 	 */
 	public String apiSecret() {
-		return this.apiSecret;
+		return this.defaultClient.apiSecret();
 	}
 
 	/**
@@ -260,22 +277,22 @@ public final class FakeTokenEndpoint implements AutoCloseable {
 	 */
 	public void expireTokens() {
 		Instant now = this.clock.instant();
-		this.issuedTokens.replaceAll((token, expiry) -> now);
+		this.issuedTokens.replaceAll((token, issued) -> new IssuedToken(now, issued.audience()));
 	}
 
 	/**
 	 * Undo what a test changes in the endpoint's behaviour: forget its journal, scripted
 	 * answers, failure and delay, and put the settings back (credentials, a 24-hour
-	 * lifetime, {@code expires_in} sent, JWTs issued). Issued tokens are kept, so that an
-	 * application's cached token stays valid across tests.
+	 * lifetime, {@code expires_in} sent, JWTs issued). Issued tokens and the keys of
+	 * {@link #addClient} are kept, so that an application's cached tokens stay valid across
+	 * tests.
 	 */
 	public void reset() {
 		this.journal.clear(Kind.TOKEN);
 		this.scriptedAnswers.clear();
 		this.failure = null;
 		this.delay = Duration.ZERO;
-		this.apiKey = API_KEY;
-		this.apiSecret = API_SECRET;
+		this.defaultClient = Client.DEFAULT;
 		this.lifetime = DEFAULT_LIFETIME;
 		this.sendExpiresIn = true;
 		this.tokenValues = null;
@@ -337,7 +354,8 @@ public final class FakeTokenEndpoint implements AutoCloseable {
 	 * @return whether an API would accept it
 	 */
 	public boolean isValid(String token) {
-		return rejectionOf(token) == null;
+		IssuedToken issued = this.issuedTokens.get(token);
+		return issued != null && rejectionOf(token, issued.audience()) == null;
 	}
 
 	@Override
@@ -345,13 +363,16 @@ public final class FakeTokenEndpoint implements AutoCloseable {
 		this.server.close();
 	}
 
-	/** Why an API refuses the token, or {@code null} if it accepts it. */
-	@Nullable String rejectionOf(String token) {
-		Instant expiry = this.issuedTokens.get(token);
-		if (expiry == null) {
+	/** Why an API that serves the audience refuses the token, or {@code null} if it accepts it. */
+	@Nullable String rejectionOf(String token, String audience) {
+		IssuedToken issued = this.issuedTokens.get(token);
+		if (issued == null) {
 			return "Invalid or revoked token";
 		}
-		return this.clock.instant().isBefore(expiry) ? null : "Token has expired";
+		if (!issued.audience().equals(audience)) {
+			return "Token was not issued for this API (audience " + issued.audience() + ")";
+		}
+		return this.clock.instant().isBefore(issued.expiry()) ? null : "Token has expired";
 	}
 
 	private Answer answer(RecordedCdpRequest request) {
@@ -369,33 +390,42 @@ public final class FakeTokenEndpoint implements AutoCloseable {
 		if (!"client_credentials".equals(form.get("grant_type"))) {
 			return Answer.json(400, oauthError("unsupported_grant_type", "Unsupported grant type"), this.delay);
 		}
-		if (!this.apiKey.equals(form.get("client_id")) || !this.apiSecret.equals(form.get("client_secret"))) {
+		Client client = clientOf(form.get("client_id"));
+		if (client == null || !client.apiSecret().equals(form.get("client_secret"))) {
 			return Answer.json(401, oauthError("access_denied", "Unauthorized"), this.delay);
 		}
 		String audience = form.get("audience");
 		if (audience == null) {
 			return Answer.json(400, oauthError("invalid_request", "audience is required"), this.delay);
 		}
-		if (!AUDIENCE.equals(audience)) {
+		if (!client.audience().equals(audience)) {
 			return Answer.json(403, oauthError("access_denied", "Service not found: " + audience), this.delay);
 		}
-		return Answer.json(200, issueToken(), this.delay);
+		return Answer.json(200, issueToken(client), this.delay);
 	}
 
-	private String issueToken() {
+	private @Nullable Client clientOf(@Nullable String apiKey) {
+		Client client = this.defaultClient;
+		if (client.apiKey().equals(apiKey)) {
+			return client;
+		}
+		return (apiKey != null) ? this.clients.get(apiKey) : null;
+	}
+
+	private String issueToken(Client client) {
 		Instant now = this.clock.instant();
 		Duration lifetime = this.lifetime;
 		Instant expiry = now.plus(lifetime);
 		int number = this.issued.incrementAndGet();
 		IntFunction<String> values = this.tokenValues;
-		String token = (values != null) ? values.apply(number) : jwt(now, expiry);
-		this.issuedTokens.put(token, expiry);
+		String token = (values != null) ? values.apply(number) : jwt(client, now, expiry);
+		this.issuedTokens.put(token, new IssuedToken(expiry, client.audience()));
 		synchronized (this.issuedInOrder) {
 			this.issuedInOrder.add(token);
 		}
 		Map<String, Object> answer = new LinkedHashMap<>();
 		answer.put("access_token", token);
-		answer.put("scope", SCOPE);
+		answer.put("scope", client.scope());
 		if (this.sendExpiresIn) {
 			answer.put("expires_in", lifetime.toSeconds());
 		}
@@ -404,14 +434,14 @@ public final class FakeTokenEndpoint implements AutoCloseable {
 	}
 
 	/** An unsigned JWT ({@code alg: none}): the starter reads {@code exp}, nothing checks a signature. */
-	private String jwt(Instant now, Instant expiry) {
+	private static String jwt(Client client, Instant now, Instant expiry) {
 		Map<String, Object> claims = new LinkedHashMap<>();
-		claims.put("sub", this.apiKey + "@clients");
-		claims.put("aud", AUDIENCE);
+		claims.put("sub", client.apiKey() + "@clients");
+		claims.put("aud", client.audience());
 		claims.put("iat", now.getEpochSecond());
 		claims.put("exp", expiry.getEpochSecond());
 		claims.put("jti", UUID.randomUUID().toString());
-		claims.put("scope", SCOPE);
+		claims.put("scope", client.scope());
 		Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
 		return base64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
 				+ base64.encodeToString(Json.write(claims).getBytes(StandardCharsets.UTF_8)) + ".";
@@ -429,6 +459,20 @@ public final class FakeTokenEndpoint implements AutoCloseable {
 		body.put("error", error);
 		body.put("error_description", description);
 		return Json.write(body);
+	}
+
+	private record Client(String apiKey, String apiSecret, String audience, String scope) {
+
+		static final Client DEFAULT = new Client(API_KEY, API_SECRET, AUDIENCE, DEFAULT_SCOPE);
+
+		@Override
+		public String toString() {
+			return "Client[" + this.apiKey + ", " + this.audience + "]";
+		}
+
+	}
+
+	private record IssuedToken(Instant expiry, String audience) {
 	}
 
 }

@@ -151,6 +151,46 @@ class FakeServersTests {
 	}
 
 	@Test
+	void whenSeveralKeysAreAcceptedThenEachGetsTokensForItsOwnAudienceAndScope() {
+		String edge = "https://delivery.sitecore.cloud/tenant-1";
+		this.tokens.addClient("edge-key", "edge-secret", edge, "edge.admin")
+			.addClient("personalize-key", "personalize-secret", FakeTokenEndpoint.AUDIENCE, "personalize.flows:r");
+		Answer personalize = this.http.requestToken(this.tokens.uri(), "personalize-key", "personalize-secret",
+				FakeTokenEndpoint.AUDIENCE);
+		assertThat(personalize.status()).isEqualTo(200);
+		assertThat(personalize.body()).contains("\"scope\":\"personalize.flows:r\"");
+		assertThat(this.http.requestToken(this.tokens.uri(), "edge-key", "edge-secret", edge).status()).isEqualTo(200);
+		assertThat(this.http.requestToken(this.tokens.uri(), "edge-key", "edge-secret", FakeTokenEndpoint.AUDIENCE)
+			.status()).isEqualTo(403);
+		assertThat(this.http.requestToken(this.tokens.uri(), "edge-key", "personalize-secret", edge).status())
+			.isEqualTo(401);
+		assertThat(this.http.token(this.tokens.uri())).isNotBlank();
+	}
+
+	@Test
+	void whenATokenWasIssuedForAnotherAudienceThenTheApiRefusesIt() {
+		String edge = "https://delivery.sitecore.cloud/tenant-1";
+		this.tokens.addClient("edge-key", "edge-secret", edge, "edge.admin");
+		this.api.stub("/v2/ping", "{}");
+		String body = this.http.requestToken(this.tokens.uri(), "edge-key", "edge-secret", edge).body();
+		String edgeToken = body.substring(body.indexOf("\"access_token\":\"") + 16).split("\"")[0];
+		Answer refused = this.http.get(api("/v2/ping"), edgeToken);
+		assertThat(refused.status()).isEqualTo(401);
+		assertThat(refused.body()).contains("not issued for this API");
+		this.api.servesAudience(edge);
+		assertThat(this.http.get(api("/v2/ping"), edgeToken).status()).isEqualTo(200);
+		assertThat(this.http.get(api("/v2/ping"), this.http.token(this.tokens.uri())).status()).isEqualTo(401);
+	}
+
+	@Test
+	void whenResetThenAddedKeysStayAccepted() {
+		this.tokens.addClient("second-key", "second-secret", FakeTokenEndpoint.AUDIENCE, "s");
+		this.tokens.reset();
+		assertThat(this.http.requestToken(this.tokens.uri(), "second-key", "second-secret", FakeTokenEndpoint.AUDIENCE)
+			.status()).isEqualTo(200);
+	}
+
+	@Test
 	void whenTheFakeIsCombinedThenItsJournalSpansTheThreeServersInOrder() {
 		try (FakeSitecoreCdp cdp = FakeSitecoreCdp.start(this.clock)) {
 			cdp.audienceExport("a").addJob("e").addFile("add", List.of("{}"));
