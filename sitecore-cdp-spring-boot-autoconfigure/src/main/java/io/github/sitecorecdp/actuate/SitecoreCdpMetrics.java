@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
@@ -74,7 +75,8 @@ public final class SitecoreCdpMetrics implements CdpTokenListener, MeterBinder {
 	public void tokenRequested(TokenRequestOutcome outcome, Duration duration) {
 		Meters current = this.meters;
 		if (current != null) {
-			current.requests().get(outcome).record(duration);
+			// bindTo registered a timer for every outcome.
+			Objects.requireNonNull(current.requests().get(outcome)).record(duration);
 		}
 	}
 

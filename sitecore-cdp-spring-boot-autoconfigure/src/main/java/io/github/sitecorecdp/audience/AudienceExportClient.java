@@ -102,7 +102,7 @@ public final class AudienceExportClient {
 	public Flux<AudienceExportReport> reports(String audienceExportRef) {
 		return get("/v2/audienceExports/definitions/{ref}/reports", audienceExportRef)
 			.bodyToFlux(AudienceExportReport.class)
-			.onErrorMap(AudienceExportClient::isTokenFailure, Throwable::getCause);
+			.onErrorMap(AudienceExportClient::isTokenFailure, AudienceExportClient::tokenFailure);
 	}
 
 	/**
@@ -133,7 +133,8 @@ public final class AudienceExportClient {
 	}
 
 	private <T> Mono<T> getOne(String path, String ref, Class<T> type) {
-		return get(path, ref).bodyToMono(type).onErrorMap(AudienceExportClient::isTokenFailure, Throwable::getCause);
+		return get(path, ref).bodyToMono(type)
+			.onErrorMap(AudienceExportClient::isTokenFailure, AudienceExportClient::tokenFailure);
 	}
 
 	private WebClient.ResponseSpec get(String path, String ref) {
@@ -150,6 +151,11 @@ public final class AudienceExportClient {
 	 */
 	private static boolean isTokenFailure(Throwable ex) {
 		return ex instanceof WebClientRequestException && ex.getCause() instanceof CdpTokenException;
+	}
+
+	private static Throwable tokenFailure(Throwable ex) {
+		Throwable cause = ex.getCause();
+		return (cause != null) ? cause : ex;
 	}
 
 	private Flux<ExportRecord> download(AudienceExportOutput output, ExportFile file, int index) {

@@ -85,13 +85,22 @@ final class CdpHttpClients {
 			return client.proxyWithSystemProperties();
 		}
 		Integer port = this.proxy.getPort();
+		if (port == null) {
+			// Not reached: SitecoreCdpPropertiesValidator rejects a proxy host without a port.
+			throw new IllegalStateException("sitecore.cdp.proxy.host is set, but sitecore.cdp.proxy.port is not");
+		}
 		String username = this.proxy.getUsername();
 		String password = this.proxy.getPassword();
 		String nonProxyHosts = nonProxyHostsPattern(this.proxy.getNonProxyHosts());
 		return client.proxy((spec) -> {
 			ProxyProvider.Builder builder = spec.type(ProxyProvider.Proxy.HTTP).host(host).port(port);
 			if (StringUtils.hasText(username)) {
-				builder.username(username).password((user) -> password);
+				builder.username(username);
+				// Without a password Reactor Netty sends no credentials, as it did when the password
+				// function answered null.
+				if (password != null) {
+					builder.password((user) -> password);
+				}
 			}
 			if (nonProxyHosts != null) {
 				builder.nonProxyHosts(nonProxyHosts);

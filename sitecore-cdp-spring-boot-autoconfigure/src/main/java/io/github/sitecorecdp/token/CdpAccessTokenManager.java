@@ -222,9 +222,10 @@ public final class CdpAccessTokenManager {
 	public CdpTokenStatus status() {
 		State current = this.state.get();
 		CachedToken token = current.token;
-		boolean valid = token != null && this.clock.millis() < token.staleAtMillis();
+		CachedToken valid = (token != null && this.clock.millis() < token.staleAtMillis()) ? token : null;
 		Failures failures = current.endpointFailures;
-		return new CdpTokenStatus(valid ? token.token().getExpiresAt() : null, valid ? token.fingerprint() : null,
+		return new CdpTokenStatus((valid != null) ? valid.token().getExpiresAt() : null,
+				(valid != null) ? valid.fingerprint() : null,
 				(failures != null) ? failures.count : 0, (failures != null) ? failures.lastError : null,
 				(failures != null) ? Instant.ofEpochMilli(failures.retryAtMillis) : null);
 	}
