@@ -2,6 +2,7 @@ package io.github.sitecorecdp.actuate;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
 import io.github.sitecorecdp.token.CdpCredentialsRejectedException;
@@ -24,14 +25,23 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SitecoreCdpHealthCheck {
 
-	private final CdpAccessTokenManager tokenManager;
+	private final Map<String, CdpAccessTokenManager> tokenManagers;
 
 	/**
-	 * Create a new instance.
+	 * Create a check of one token manager.
 	 * @param tokenManager the token manager
 	 */
 	public SitecoreCdpHealthCheck(CdpAccessTokenManager tokenManager) {
-		this.tokenManager = tokenManager;
+		this(Map.of("default", tokenManager));
+	}
+
+	/**
+	 * Create a check of several registrations: up when every one is, with the details of
+	 * each under its name.
+	 * @param tokenManagers the token manager of each registration, by name
+	 */
+	public SitecoreCdpHealthCheck(Map<String, CdpAccessTokenManager> tokenManagers) {
+		this.tokenManagers = Map.copyOf(tokenManagers);
 	}
 
 	/**
@@ -39,16 +49,35 @@ public final class SitecoreCdpHealthCheck {
 	 * @return whether the client is up, and the details
 	 */
 	public Result check() {
+		if (this.tokenManagers.size() == 1) {
+			return check(this.tokenManagers.values().iterator().next());
+		}
+		boolean up = true;
+		Map<String, Object> details = new TreeMap<>();
+		for (Map.Entry<String, CdpAccessTokenManager> registration : this.tokenManagers.entrySet()) {
+			// One at a time, each bounded by its own token timeouts; a registration that is
+			// down does not hide the others.
+			Result result = check(registration.getValue());
+			Map<String, Object> own = new LinkedHashMap<>();
+			own.put("status", result.up() ? "UP" : "DOWN");
+			own.putAll(result.details());
+			details.put(registration.getKey(), own);
+			up &= result.up();
+		}
+		return new Result(up, details);
+	}
+
+	private static Result check(CdpAccessTokenManager tokenManager) {
 		RuntimeException failure = null;
-		if (!this.tokenManager.status().hasValidToken()) {
+		if (!tokenManager.status().hasValidToken()) {
 			try {
-				this.tokenManager.getToken().block();
+				tokenManager.getToken().block();
 			}
 			catch (RuntimeException ex) {
 				failure = ex;
 			}
 		}
-		CdpTokenStatus status = this.tokenManager.status();
+		CdpTokenStatus status = tokenManager.status();
 		Map<String, Object> details = new LinkedHashMap<>();
 		if (status.hasValidToken()) {
 			details.put("token", status.tokenFingerprint());

@@ -20,7 +20,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Micrometer metrics of the Sitecore CDP token: token requests by outcome and their
  * latency, background refreshes, 401 replays, and the time until the current token
- * expires. Tags carry no secrets.
+ * expires, of one registration: every meter has the tag {@code registration}
+ * ({@code default} or the name under {@code sitecore.cdp.clients}). Tags carry no
+ * secrets.
  *
  * <ul>
  * <li>{@code sitecore.cdp.token.requests} (timer), tag {@code outcome}: {@code success},
@@ -35,6 +37,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SitecoreCdpMetrics implements CdpTokenListener, MeterBinder {
 
+	private final String registration;
+
 	private final Supplier<CdpAccessTokenManager> tokenManager;
 
 	private volatile @Nullable Meters meters;
@@ -45,6 +49,16 @@ public final class SitecoreCdpMetrics implements CdpTokenListener, MeterBinder {
 	 * for lazily, since the manager reports to this listener
 	 */
 	public SitecoreCdpMetrics(Supplier<CdpAccessTokenManager> tokenManager) {
+		this("default", tokenManager);
+	}
+
+	/**
+	 * Create the metrics of one registration.
+	 * @param registration the value of the {@code registration} tag
+	 * @param tokenManager the registration's token manager, asked for lazily
+	 */
+	public SitecoreCdpMetrics(String registration, Supplier<CdpAccessTokenManager> tokenManager) {
+		this.registration = registration;
 		this.tokenManager = tokenManager;
 	}
 
@@ -56,16 +70,20 @@ public final class SitecoreCdpMetrics implements CdpTokenListener, MeterBinder {
 					Timer.builder("sitecore.cdp.token.requests")
 						.description("Token requests to Sitecore's token endpoint")
 						.tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+						.tag("registration", this.registration)
 						.register(registry));
 		}
 		Counter refreshes = Counter.builder("sitecore.cdp.token.refreshes")
 			.description("Background token refreshes started ahead of expiry")
+			.tag("registration", this.registration)
 			.register(registry);
 		Counter replays = Counter.builder("sitecore.cdp.api.replays")
 			.description("Sitecore CDP API calls answered 401 and replayed with a new token")
+			.tag("registration", this.registration)
 			.register(registry);
 		Gauge.builder("sitecore.cdp.token.expiry", this, SitecoreCdpMetrics::secondsUntilExpiry)
 			.description("Time until the current access token expires, 0 without one")
+			.tag("registration", this.registration)
 			.baseUnit("seconds")
 			.register(registry);
 		this.meters = new Meters(requests, refreshes, replays);

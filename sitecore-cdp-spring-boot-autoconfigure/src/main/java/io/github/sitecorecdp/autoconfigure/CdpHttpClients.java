@@ -67,6 +67,26 @@ final class CdpHttpClients {
 		return this.apiClient;
 	}
 
+	/**
+	 * Return a client of one registration's token calls: the shared proxy and TLS
+	 * settings, the registration's token timeouts.
+	 * @param registration the registration
+	 * @return the client
+	 */
+	HttpClient tokenClient(CdpRegistration registration) {
+		return create(registration.tokenConnectTimeout(), registration.tokenResponseTimeout());
+	}
+
+	/**
+	 * Return a client of one registration's API calls: the shared proxy and TLS settings,
+	 * the registration's API timeouts.
+	 * @param registration the registration
+	 * @return the client
+	 */
+	HttpClient apiClient(CdpRegistration registration) {
+		return create(registration.connectTimeout(), registration.responseTimeout());
+	}
+
 	private HttpClient create(Duration connectTimeout, Duration responseTimeout) {
 		HttpClient client = HttpClient.create()
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(connectTimeout.toMillis()))

@@ -1,15 +1,16 @@
 package io.github.sitecorecdp.autoconfigure;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 import io.github.sitecorecdp.actuate.SitecoreCdpBoot3HealthIndicator;
 import io.github.sitecorecdp.actuate.SitecoreCdpHealthCheck;
 import io.github.sitecorecdp.actuate.SitecoreCdpHealthIndicator;
-import io.github.sitecorecdp.actuate.SitecoreCdpMetrics;
+import io.github.sitecorecdp.actuate.SitecoreCdpMeters;
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -48,7 +49,9 @@ public final class SitecoreCdpActuatorAutoConfiguration {
 		private static boolean isSecret(String key) {
 			String normalized = key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
 			return SECRET_KEYS.contains(normalized) || normalized.endsWith("sitecorecdpapisecret")
-					|| normalized.endsWith("sitecorecdpproxypassword");
+					|| normalized.endsWith("sitecorecdpproxypassword")
+					// sitecore.cdp.clients.<name>.api-secret
+					|| (normalized.contains("sitecorecdpclients") && normalized.endsWith("apisecret"));
 		}
 
 	}
@@ -60,8 +63,8 @@ public final class SitecoreCdpActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		SitecoreCdpMetrics sitecoreCdpMetrics(ObjectProvider<CdpAccessTokenManager> cdpAccessTokenManager) {
-			return new SitecoreCdpMetrics(cdpAccessTokenManager::getObject);
+		SitecoreCdpMeters sitecoreCdpMetrics() {
+			return new SitecoreCdpMeters();
 		}
 
 	}
@@ -72,14 +75,14 @@ public final class SitecoreCdpActuatorAutoConfiguration {
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthContributor")
-	@ConditionalOnBean(CdpAccessTokenManager.class)
+	@ConditionalOnBean(CdpClients.class)
 	@org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator("sitecore-cdp")
 	static class HealthConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "sitecoreCdpHealthIndicator")
-		SitecoreCdpHealthIndicator sitecoreCdpHealthIndicator(CdpAccessTokenManager cdpAccessTokenManager) {
-			return new SitecoreCdpHealthIndicator(new SitecoreCdpHealthCheck(cdpAccessTokenManager));
+		SitecoreCdpHealthIndicator sitecoreCdpHealthIndicator(CdpClients sitecoreCdpClients) {
+			return new SitecoreCdpHealthIndicator(healthCheck(sitecoreCdpClients));
 		}
 
 	}
@@ -89,16 +92,23 @@ public final class SitecoreCdpActuatorAutoConfiguration {
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthContributor")
-	@ConditionalOnBean(CdpAccessTokenManager.class)
+	@ConditionalOnBean(CdpClients.class)
 	@org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator("sitecore-cdp")
 	static class Boot3HealthConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "sitecoreCdpHealthIndicator")
-		SitecoreCdpBoot3HealthIndicator sitecoreCdpHealthIndicator(CdpAccessTokenManager cdpAccessTokenManager) {
-			return new SitecoreCdpBoot3HealthIndicator(new SitecoreCdpHealthCheck(cdpAccessTokenManager));
+		SitecoreCdpBoot3HealthIndicator sitecoreCdpHealthIndicator(CdpClients sitecoreCdpClients) {
+			return new SitecoreCdpBoot3HealthIndicator(healthCheck(sitecoreCdpClients));
 		}
 
+	}
+
+	/** Every registration, each checked through its own token manager. */
+	static SitecoreCdpHealthCheck healthCheck(CdpClients clients) {
+		Map<String, CdpAccessTokenManager> managers = new LinkedHashMap<>();
+		clients.names().forEach((name) -> managers.put(name, clients.tokenManager(name)));
+		return new SitecoreCdpHealthCheck(managers);
 	}
 
 }

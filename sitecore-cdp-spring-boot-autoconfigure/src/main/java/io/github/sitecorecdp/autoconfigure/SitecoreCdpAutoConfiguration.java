@@ -1,17 +1,13 @@
 package io.github.sitecorecdp.autoconfigure;
 
-import java.net.URI;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.github.sitecorecdp.audience.AudienceExportClient;
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
-import io.github.sitecorecdp.token.CdpTokenEndpointClient;
 import io.github.sitecorecdp.token.CdpTokenListener;
-import io.github.sitecorecdp.token.TokenPolicy;
-import io.github.sitecorecdp.web.CdpBearerClientHttpConnector;
-import io.github.sitecorecdp.web.CdpBearerClientHttpRequestFactory;
-import io.github.sitecorecdp.web.CdpBearerProtocol;
-import io.github.sitecorecdp.web.CdpHost;
+import io.github.sitecorecdp.token.CdpTokenListenerFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -26,13 +22,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.ImportRuntimeHints;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
-import org.springframework.http.client.ReactorClientHttpRequestFactory;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
-import org.springframework.util.Assert;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -80,79 +72,81 @@ public final class SitecoreCdpAutoConfiguration {
 	}
 
 	@Bean
+	CdpRegistrationClients sitecoreCdpRegistrationClients(CdpHttpClients httpClients,
+			ObjectProvider<CdpTokenListener> listeners, ObjectProvider<CdpTokenListenerFactory> listenerFactories,
+			@Qualifier(CLOCK_BEAN_NAME) ObjectProvider<Clock> cdpClock, ObjectProvider<WebClient.Builder> webClientBuilder,
+			ObjectProvider<RestClient.Builder> restClientBuilder) {
+		return new CdpRegistrationClients(httpClients, listeners, listenerFactories,
+				cdpClock.getIfAvailable(Clock::systemUTC), webClientBuilder, restClientBuilder);
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
-	CdpAccessTokenManager cdpAccessTokenManager(SitecoreCdpProperties properties, CdpHttpClients httpClients,
-			ObjectProvider<CdpTokenListener> listeners, @Qualifier(CLOCK_BEAN_NAME) ObjectProvider<Clock> cdpClock) {
-		SitecoreCdpProperties.Token token = properties.getToken();
-		String apiKey = properties.getApiKey();
-		String apiSecret = properties.getApiSecret();
-		Assert.state(apiKey != null && apiSecret != null, "API key and secret are validated on binding");
-		// A plain WebClient: never Boot's builder, whose customizers and filters are the
-		// application's, and never with the bearer filter.
-		WebClient tokenWebClient = WebClient.builder()
-			.clientConnector(new ReactorClientHttpConnector(httpClients.tokenClient()))
-			.build();
-		Clock clock = cdpClock.getIfAvailable(Clock::systemUTC);
-		CdpTokenEndpointClient endpoint = new CdpTokenEndpointClient(apiKey, apiSecret, properties.getTokenUri(),
-				properties.getAudience(), tokenWebClient, token.getConnectTimeout().plus(token.getResponseTimeout()),
-				clock);
-		TokenPolicy policy = new TokenPolicy(token.getRefreshAhead(), token.getExpiryMargin(),
-				token.getInitialBackoff(), token.getMaxBackoff());
-		logger.info("Sitecore CDP client for " + properties.determineBaseUrl() + ", access tokens from "
-				+ properties.getTokenUri());
-		return new CdpAccessTokenManager(endpoint, policy, clock,
-				new CompositeCdpTokenListener(listeners.orderedStream().toList()));
+	@Conditional(OnDefaultRegistrationCondition.class)
+	CdpAccessTokenManager cdpAccessTokenManager(SitecoreCdpProperties properties,
+			CdpRegistrationClients registrationClients) {
+		return registrationClients.tokenManager(CdpRegistration.defaultOf(properties));
 	}
 
 	// Not a default candidate: injected by name only, so that an application's own
 	// WebClient bean stays the one injected by type.
 	@Bean(defaultCandidate = false)
 	@ConditionalOnMissingBean(name = "cdpWebClient")
+	@Conditional(OnDefaultRegistrationCondition.class)
 	WebClient cdpWebClient(SitecoreCdpProperties properties, CdpAccessTokenManager cdpAccessTokenManager,
-			CdpHttpClients httpClients, ObjectProvider<WebClient.Builder> webClientBuilder) {
-		URI baseUrl = properties.determineBaseUrl();
-		CdpBearerProtocol protocol = new CdpBearerProtocol(cdpAccessTokenManager, CdpHost.of(baseUrl));
-		// The token goes on at the connector, below the builder's filters and observations.
-		return apiClientBuilder(httpClients, webClientBuilder)
-			.clientConnector(new CdpBearerClientHttpConnector(new ReactorClientHttpConnector(httpClients.apiClient()),
-					protocol))
-			.baseUrl(baseUrl.toString())
-			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
-			.build();
+			CdpRegistrationClients registrationClients) {
+		return registrationClients.webClient(CdpRegistration.defaultOf(properties), cdpAccessTokenManager);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
+	@Conditional(OnDefaultRegistrationCondition.class)
 	AudienceExportClient audienceExportClient(SitecoreCdpProperties properties,
-			@Qualifier("cdpWebClient") WebClient cdpWebClient, CdpHttpClients httpClients,
-			ObjectProvider<WebClient.Builder> webClientBuilder, @Qualifier(CLOCK_BEAN_NAME) ObjectProvider<Clock> cdpClock) {
+			@Qualifier("cdpWebClient") WebClient cdpWebClient, CdpRegistrationClients registrationClients) {
 		// Export files sit behind presigned URLs on a storage host: fetched by a client
 		// that never sends a token, whatever host the URLs name.
-		WebClient fileWebClient = apiClientBuilder(httpClients, webClientBuilder).build();
-		return new AudienceExportClient(cdpWebClient, fileWebClient, cdpClock.getIfAvailable(Clock::systemUTC),
+		WebClient fileWebClient = registrationClients.apiWebClientBuilder(CdpRegistration.defaultOf(properties))
+			.build();
+		return new AudienceExportClient(cdpWebClient, fileWebClient, registrationClients.clock(),
 				Math.toIntExact(properties.getAudienceExport().getMaxRecordSize().toBytes()));
 	}
 
 	@Bean
-	@ConditionalOnBooleanProperty("sitecore.cdp.token.warm-up-on-startup")
-	ApplicationListener<ApplicationReadyEvent> sitecoreCdpTokenWarmUp(CdpAccessTokenManager cdpAccessTokenManager) {
-		// In the background: startup never waits for Sitecore or fails because of it.
-		return (event) -> cdpAccessTokenManager.getToken()
-			.subscribe((token) -> logger.debug("Warm-up obtained the first Sitecore CDP access token"),
-					(ex) -> logger.warn("Warm-up could not get a Sitecore CDP access token: " + ex.getMessage()));
+	@ConditionalOnMissingBean
+	CdpClients sitecoreCdpClients(SitecoreCdpProperties properties, CdpRegistrationClients registrationClients,
+			ObjectProvider<CdpAccessTokenManager> cdpAccessTokenManager,
+			@Qualifier("cdpWebClient") ObjectProvider<WebClient> cdpWebClient,
+			@Qualifier("cdpRestClient") ObjectProvider<RestClient> cdpRestClient) {
+		List<CdpClients.Entry> entries = new ArrayList<>();
+		for (CdpRegistration registration : CdpRegistration.all(properties)) {
+			if (registration.isDefault()) {
+				// The very beans, so that both ways lead to one token.
+				entries.add(CdpClients.Entry.of(registration, cdpAccessTokenManager::getObject, cdpWebClient::getObject,
+						cdpRestClient::getObject));
+			}
+			else {
+				// Made now, so that health and metrics show the registration before its first call.
+				CdpAccessTokenManager manager = registrationClients.tokenManager(registration);
+				entries.add(CdpClients.Entry.of(registration, () -> manager,
+						() -> registrationClients.webClient(registration, manager),
+						() -> registrationClients.restClient(registration, manager)));
+			}
+		}
+		return new CdpClients(entries);
 	}
 
-	private static WebClient.Builder apiClientBuilder(CdpHttpClients httpClients,
-			ObjectProvider<WebClient.Builder> webClientBuilder) {
-		// Boot's builder is a prototype, but a user's may be a singleton: clone either way.
-		// Without Boot's WebClient auto-configuration (Boot 4 without spring-boot-webclient)
-		// there is no builder bean, and a default one does the job.
-		return webClientBuilder.getIfAvailable(WebClient::builder)
-			.clone()
-			.clientConnector(new ReactorClientHttpConnector(httpClients.apiClient()))
-			// spring.codec.log-request-details=true would log the Authorization header at
-			// TRACE; the bearer token must never be logged, so it stays off here.
-			.codecs((codecs) -> codecs.defaultCodecs().enableLoggingRequestDetails(false));
+	@Bean
+	@ConditionalOnBooleanProperty("sitecore.cdp.token.warm-up-on-startup")
+	ApplicationListener<ApplicationReadyEvent> sitecoreCdpTokenWarmUp(CdpClients sitecoreCdpClients) {
+		// In the background: startup never waits for Sitecore or fails because of it.
+		return (event) -> sitecoreCdpClients.names()
+			.forEach((name) -> sitecoreCdpClients.tokenManager(name)
+				.getToken()
+				.subscribe(
+						(token) -> logger
+							.debug("Warm-up obtained the first " + CdpRegistration.labelOf(name) + " access token"),
+						(ex) -> logger.warn("Warm-up could not get a " + CdpRegistration.labelOf(name) + " access token: "
+								+ ex.getMessage())));
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -161,19 +155,10 @@ public final class SitecoreCdpAutoConfiguration {
 
 		@Bean(defaultCandidate = false)
 		@ConditionalOnMissingBean(name = "cdpRestClient")
+		@Conditional(OnDefaultRegistrationCondition.class)
 		RestClient cdpRestClient(SitecoreCdpProperties properties, CdpAccessTokenManager cdpAccessTokenManager,
-				CdpHttpClients httpClients, ObjectProvider<RestClient.Builder> restClientBuilder) {
-			URI baseUrl = properties.determineBaseUrl();
-			CdpBearerProtocol protocol = new CdpBearerProtocol(cdpAccessTokenManager, CdpHost.of(baseUrl));
-			// The token goes on at the request factory, below the builder's interceptors
-			// and observations.
-			return restClientBuilder.getIfAvailable(RestClient::builder)
-				.clone()
-				.baseUrl(baseUrl.toString())
-				.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
-				.requestFactory(new CdpBearerClientHttpRequestFactory(
-						new ReactorClientHttpRequestFactory(httpClients.apiClient()), protocol))
-				.build();
+				CdpRegistrationClients registrationClients) {
+			return registrationClients.restClient(CdpRegistration.defaultOf(properties), cdpAccessTokenManager);
 		}
 
 	}

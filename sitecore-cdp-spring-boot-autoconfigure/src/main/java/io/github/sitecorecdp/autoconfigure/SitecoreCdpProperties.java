@@ -3,7 +3,9 @@ package io.github.sitecorecdp.autoconfigure;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -28,7 +30,9 @@ public class SitecoreCdpProperties implements InitializingBean {
 	private boolean enabled = true;
 
 	/**
-	 * API key of a Sitecore Cloud Portal API key, sent as the OAuth2 client_id. Required.
+	 * API key of a Sitecore Cloud Portal API key, sent as the OAuth2 client_id: the
+	 * default registration, behind cdpWebClient, cdpRestClient and AudienceExportClient.
+	 * Required unless named registrations (clients) are configured.
 	 */
 	private @Nullable String apiKey;
 
@@ -78,6 +82,13 @@ public class SitecoreCdpProperties implements InitializingBean {
 	private final Ssl ssl = new Ssl();
 
 	private final AudienceExport audienceExport = new AudienceExport();
+
+	/**
+	 * Named registrations: further API keys (Personalize, XM Cloud, Experience Edge), each
+	 * with its own token. A value a registration leaves out is taken from sitecore.cdp.*,
+	 * except the API key and secret.
+	 */
+	private final Map<String, Client> clients = new LinkedHashMap<>();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -165,6 +176,10 @@ public class SitecoreCdpProperties implements InitializingBean {
 
 	public AudienceExport getAudienceExport() {
 		return this.audienceExport;
+	}
+
+	public Map<String, Client> getClients() {
+		return this.clients;
 	}
 
 	@Override
@@ -397,6 +412,217 @@ public class SitecoreCdpProperties implements InitializingBean {
 
 		public void setMaxRecordSize(DataSize maxRecordSize) {
 			this.maxRecordSize = maxRecordSize;
+		}
+
+	}
+
+	/**
+	 * A named registration: one more API key, with its own token. Values left out are
+	 * taken from {@code sitecore.cdp.*}, except the API key and secret.
+	 */
+	public static class Client {
+
+		/**
+		 * API key, sent as the OAuth2 client_id. Required.
+		 */
+		private @Nullable String apiKey;
+
+		/**
+		 * API secret, sent as the OAuth2 client_secret. Required. Never logged.
+		 */
+		private @Nullable String apiSecret;
+
+		/**
+		 * Value of the audience parameter of the token request, such as
+		 * https://delivery.sitecore.cloud/{tenant-id} for Experience Edge. Default:
+		 * sitecore.cdp.audience.
+		 */
+		private @Nullable String audience;
+
+		/**
+		 * OAuth2 token endpoint. Default: sitecore.cdp.token-uri.
+		 */
+		private @Nullable URI tokenUri;
+
+		/**
+		 * Region of the API host. Default: sitecore.cdp.region, unless base-url is set.
+		 */
+		private @Nullable Region region;
+
+		/**
+		 * Base URL of the API this key calls; only requests to this host get its token.
+		 * Default: the region's host, else sitecore.cdp.base-url.
+		 */
+		private @Nullable URI baseUrl;
+
+		/**
+		 * Connect timeout of API calls. Default: sitecore.cdp.connect-timeout.
+		 */
+		private @Nullable Duration connectTimeout;
+
+		/**
+		 * Response timeout of API calls. Default: sitecore.cdp.response-timeout.
+		 */
+		private @Nullable Duration responseTimeout;
+
+		private final ClientToken token = new ClientToken();
+
+		public @Nullable String getApiKey() {
+			return this.apiKey;
+		}
+
+		public void setApiKey(@Nullable String apiKey) {
+			this.apiKey = apiKey;
+		}
+
+		public @Nullable String getApiSecret() {
+			return this.apiSecret;
+		}
+
+		public void setApiSecret(@Nullable String apiSecret) {
+			this.apiSecret = apiSecret;
+		}
+
+		public @Nullable String getAudience() {
+			return this.audience;
+		}
+
+		public void setAudience(@Nullable String audience) {
+			this.audience = audience;
+		}
+
+		public @Nullable URI getTokenUri() {
+			return this.tokenUri;
+		}
+
+		public void setTokenUri(@Nullable URI tokenUri) {
+			this.tokenUri = tokenUri;
+		}
+
+		public @Nullable Region getRegion() {
+			return this.region;
+		}
+
+		public void setRegion(@Nullable Region region) {
+			this.region = region;
+		}
+
+		public @Nullable URI getBaseUrl() {
+			return this.baseUrl;
+		}
+
+		public void setBaseUrl(@Nullable URI baseUrl) {
+			this.baseUrl = baseUrl;
+		}
+
+		public @Nullable Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(@Nullable Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public @Nullable Duration getResponseTimeout() {
+			return this.responseTimeout;
+		}
+
+		public void setResponseTimeout(@Nullable Duration responseTimeout) {
+			this.responseTimeout = responseTimeout;
+		}
+
+		public ClientToken getToken() {
+			return this.token;
+		}
+
+	}
+
+	/**
+	 * Access token settings of a named registration; each left out is taken from
+	 * {@code sitecore.cdp.token.*}.
+	 */
+	public static class ClientToken {
+
+		/**
+		 * Connect timeout of token requests. Default: sitecore.cdp.token.connect-timeout.
+		 */
+		private @Nullable Duration connectTimeout;
+
+		/**
+		 * Response timeout of token requests. Default: sitecore.cdp.token.response-timeout.
+		 */
+		private @Nullable Duration responseTimeout;
+
+		/**
+		 * How long before a token expires a background refresh starts. Default:
+		 * sitecore.cdp.token.refresh-ahead.
+		 */
+		private @Nullable Duration refreshAhead;
+
+		/**
+		 * How long before a token expires it is no longer sent. Default:
+		 * sitecore.cdp.token.expiry-margin.
+		 */
+		private @Nullable Duration expiryMargin;
+
+		/**
+		 * Wait before the first retry after a failed token request. Default:
+		 * sitecore.cdp.token.initial-backoff.
+		 */
+		private @Nullable Duration initialBackoff;
+
+		/**
+		 * Longest wait between two token requests after failures. Default:
+		 * sitecore.cdp.token.max-backoff.
+		 */
+		private @Nullable Duration maxBackoff;
+
+		public @Nullable Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(@Nullable Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public @Nullable Duration getResponseTimeout() {
+			return this.responseTimeout;
+		}
+
+		public void setResponseTimeout(@Nullable Duration responseTimeout) {
+			this.responseTimeout = responseTimeout;
+		}
+
+		public @Nullable Duration getRefreshAhead() {
+			return this.refreshAhead;
+		}
+
+		public void setRefreshAhead(@Nullable Duration refreshAhead) {
+			this.refreshAhead = refreshAhead;
+		}
+
+		public @Nullable Duration getExpiryMargin() {
+			return this.expiryMargin;
+		}
+
+		public void setExpiryMargin(@Nullable Duration expiryMargin) {
+			this.expiryMargin = expiryMargin;
+		}
+
+		public @Nullable Duration getInitialBackoff() {
+			return this.initialBackoff;
+		}
+
+		public void setInitialBackoff(@Nullable Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
+		}
+
+		public @Nullable Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(@Nullable Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
 		}
 
 	}

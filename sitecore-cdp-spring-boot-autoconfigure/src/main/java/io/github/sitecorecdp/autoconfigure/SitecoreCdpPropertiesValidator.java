@@ -48,6 +48,8 @@ final class SitecoreCdpPropertiesValidator {
 
 	private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}:]+)(:[^}]*)?}");
 
+	private static final Pattern VALID_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
+
 	private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.\\d{1,3}){3}");
 
 	private static final String WHERE_TO_GET_KEYS = "API keys are created in the Sitecore Cloud Portal, for the "
@@ -58,34 +60,26 @@ final class SitecoreCdpPropertiesValidator {
 	}
 
 	static void validate(SitecoreCdpProperties properties) {
-		requireText("api-key", properties.getApiKey(), "the API key (the OAuth2 client_id)");
-		requireText("api-secret", properties.getApiSecret(), "the API secret (the OAuth2 client_secret)");
-		requireSafeUrl("token-uri", properties.getTokenUri());
+		if (CdpRegistration.hasDefault(properties)) {
+			requireText(PREFIX + "api-key", properties.getApiKey(), "the API key (the OAuth2 client_id)");
+			requireText(PREFIX + "api-secret", properties.getApiSecret(), "the API secret (the OAuth2 client_secret)");
+		}
+		requireSafeUrl(PREFIX + "token-uri", properties.getTokenUri());
 		if (properties.getBaseUrl() != null) {
-			requireSafeUrl("base-url", properties.getBaseUrl());
+			requireSafeUrl(PREFIX + "base-url", properties.getBaseUrl());
 		}
-		if (!StringUtils.hasText(properties.getAudience())) {
-			throw new InvalidSitecoreCdpPropertyException(PREFIX + "audience", "sitecore.cdp.audience is empty.",
-					"Remove sitecore.cdp.audience to use https://api.sitecorecloud.io, or set the audience Sitecore "
-							+ "told you to use.");
-		}
-		requireInRange("connect-timeout", properties.getConnectTimeout());
-		requireInRange("response-timeout", properties.getResponseTimeout());
+		requireAudience(PREFIX, properties.getAudience());
+		requireInRange(PREFIX + "connect-timeout", properties.getConnectTimeout());
+		requireInRange(PREFIX + "response-timeout", properties.getResponseTimeout());
 		SitecoreCdpProperties.Token token = properties.getToken();
-		requireInRange("token.connect-timeout", token.getConnectTimeout());
-		requireInRange("token.response-timeout", token.getResponseTimeout());
-		requireInRange("token.refresh-ahead", token.getRefreshAhead());
-		requireInRange("token.expiry-margin", token.getExpiryMargin());
-		requireInRange("token.initial-backoff", token.getInitialBackoff());
-		requireInRange("token.max-backoff", token.getMaxBackoff());
-		if (token.getExpiryMargin().compareTo(token.getRefreshAhead()) >= 0) {
-			throw new InvalidSitecoreCdpPropertyException(PREFIX + "token.expiry-margin",
-					"sitecore.cdp.token.expiry-margin (" + print(token.getExpiryMargin())
-							+ ") is not shorter than sitecore.cdp.token.refresh-ahead (" + print(token.getRefreshAhead())
-							+ "), so there would be no time to refresh a token before calls must wait for it.",
-					"Make sitecore.cdp.token.expiry-margin shorter than sitecore.cdp.token.refresh-ahead "
-							+ "(defaults: 60s and 5m).");
-		}
+		requireInRange(PREFIX + "token.connect-timeout", token.getConnectTimeout());
+		requireInRange(PREFIX + "token.response-timeout", token.getResponseTimeout());
+		requireInRange(PREFIX + "token.refresh-ahead", token.getRefreshAhead());
+		requireInRange(PREFIX + "token.expiry-margin", token.getExpiryMargin());
+		requireInRange(PREFIX + "token.initial-backoff", token.getInitialBackoff());
+		requireInRange(PREFIX + "token.max-backoff", token.getMaxBackoff());
+		requireConsistentToken(PREFIX, token.getRefreshAhead(), token.getExpiryMargin(), token.getInitialBackoff(),
+				token.getMaxBackoff());
 		DataSize maxRecordSize = properties.getAudienceExport().getMaxRecordSize();
 		if (maxRecordSize.toBytes() < MIN_RECORD_SIZE.toBytes() || maxRecordSize.toBytes() > MAX_RECORD_SIZE.toBytes()) {
 			throw new InvalidSitecoreCdpPropertyException(PREFIX + "audience-export.max-record-size",
@@ -104,17 +98,87 @@ final class SitecoreCdpPropertiesValidator {
 						"Set sitecore.cdp.proxy.port to the proxy's port (1 to 65535).");
 			}
 		}
-		if (token.getInitialBackoff().compareTo(token.getMaxBackoff()) > 0) {
-			throw new InvalidSitecoreCdpPropertyException(PREFIX + "token.initial-backoff",
-					"sitecore.cdp.token.initial-backoff (" + print(token.getInitialBackoff())
-							+ ") is longer than sitecore.cdp.token.max-backoff (" + print(token.getMaxBackoff()) + ").",
-					"Make sitecore.cdp.token.initial-backoff at most sitecore.cdp.token.max-backoff "
-							+ "(defaults: 1s and 30s).");
+		properties.getClients().forEach((name, client) -> validateClient(name, client, properties));
+	}
+
+	/**
+	 * Checks what a named registration sets itself, naming its own properties, then the
+	 * token settings it ends up with after taking the rest from {@code sitecore.cdp.*}.
+	 */
+	private static void validateClient(String name, SitecoreCdpProperties.Client client,
+			SitecoreCdpProperties defaults) {
+		String prefix = CdpRegistration.prefixOf(name);
+		if (!VALID_NAME.matcher(name).matches() || name.equals(CdpRegistration.DEFAULT_NAME)) {
+			throw new InvalidSitecoreCdpPropertyException(prefix.substring(0, prefix.length() - 1),
+					"sitecore.cdp.clients has a registration named '" + name + "'.",
+					"Name registrations with lower-case letters, digits and hyphens, such as personalize or "
+							+ "xm-cloud; 'default' is the name of the registration of sitecore.cdp.api-key.");
+		}
+		requireText(prefix + "api-key", client.getApiKey(), "the API key (the OAuth2 client_id)");
+		requireText(prefix + "api-secret", client.getApiSecret(), "the API secret (the OAuth2 client_secret)");
+		if (client.getTokenUri() != null) {
+			requireSafeUrl(prefix + "token-uri", client.getTokenUri());
+		}
+		if (client.getBaseUrl() != null) {
+			requireSafeUrl(prefix + "base-url", client.getBaseUrl());
+		}
+		if (client.getAudience() != null) {
+			requireAudience(prefix, client.getAudience());
+		}
+		requireInRangeIfSet(prefix + "connect-timeout", client.getConnectTimeout());
+		requireInRangeIfSet(prefix + "response-timeout", client.getResponseTimeout());
+		SitecoreCdpProperties.ClientToken token = client.getToken();
+		requireInRangeIfSet(prefix + "token.connect-timeout", token.getConnectTimeout());
+		requireInRangeIfSet(prefix + "token.response-timeout", token.getResponseTimeout());
+		requireInRangeIfSet(prefix + "token.refresh-ahead", token.getRefreshAhead());
+		requireInRangeIfSet(prefix + "token.expiry-margin", token.getExpiryMargin());
+		requireInRangeIfSet(prefix + "token.initial-backoff", token.getInitialBackoff());
+		requireInRangeIfSet(prefix + "token.max-backoff", token.getMaxBackoff());
+		SitecoreCdpProperties.Token inherited = defaults.getToken();
+		requireConsistentToken(prefix, or(token.getRefreshAhead(), inherited.getRefreshAhead()),
+				or(token.getExpiryMargin(), inherited.getExpiryMargin()),
+				or(token.getInitialBackoff(), inherited.getInitialBackoff()),
+				or(token.getMaxBackoff(), inherited.getMaxBackoff()));
+	}
+
+	private static Duration or(@Nullable Duration value, Duration fallback) {
+		return (value != null) ? value : fallback;
+	}
+
+	private static void requireAudience(String prefix, String audience) {
+		if (!StringUtils.hasText(audience)) {
+			throw new InvalidSitecoreCdpPropertyException(prefix + "audience", prefix + "audience is empty.",
+					"Remove " + prefix + "audience to use " + (prefix.equals(PREFIX) ? "https://api.sitecorecloud.io"
+							: "sitecore.cdp.audience") + ", or set the audience Sitecore told you to use.");
 		}
 	}
 
-	private static void requireText(String name, @Nullable String value, String what) {
-		String property = PREFIX + name;
+	private static void requireConsistentToken(String prefix, Duration refreshAhead, Duration expiryMargin,
+			Duration initialBackoff, Duration maxBackoff) {
+		if (expiryMargin.compareTo(refreshAhead) >= 0) {
+			throw new InvalidSitecoreCdpPropertyException(prefix + "token.expiry-margin",
+					prefix + "token.expiry-margin (" + print(expiryMargin) + ") is not shorter than " + prefix
+							+ "token.refresh-ahead (" + print(refreshAhead)
+							+ "), so there would be no time to refresh a token before calls must wait for it.",
+					"Make " + prefix + "token.expiry-margin shorter than " + prefix
+							+ "token.refresh-ahead (defaults: 60s and 5m).");
+		}
+		if (initialBackoff.compareTo(maxBackoff) > 0) {
+			throw new InvalidSitecoreCdpPropertyException(prefix + "token.initial-backoff",
+					prefix + "token.initial-backoff (" + print(initialBackoff) + ") is longer than " + prefix
+							+ "token.max-backoff (" + print(maxBackoff) + ").",
+					"Make " + prefix + "token.initial-backoff at most " + prefix
+							+ "token.max-backoff (defaults: 1s and 30s).");
+		}
+	}
+
+	private static void requireInRangeIfSet(String property, @Nullable Duration value) {
+		if (value != null) {
+			requireInRange(property, value);
+		}
+	}
+
+	private static void requireText(String property, @Nullable String value, String what) {
 		String variable = property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
 		if (!StringUtils.hasText(value)) {
 			throw new InvalidSitecoreCdpPropertyException(property,
@@ -136,8 +200,7 @@ final class SitecoreCdpPropertiesValidator {
 		}
 	}
 
-	private static void requireSafeUrl(String name, URI url) {
-		String property = PREFIX + name;
+	private static void requireSafeUrl(String property, URI url) {
 		if (!url.isAbsolute() || url.getHost() == null) {
 			throw new InvalidSitecoreCdpPropertyException(property,
 					property + " (" + printable(url) + ") is not an absolute URL with a host.",
@@ -147,7 +210,7 @@ final class SitecoreCdpPropertiesValidator {
 			throw new InvalidSitecoreCdpPropertyException(property,
 					property + " (" + printable(url) + ") contains user information.",
 					"Remove the user information from " + property
-							+ "; credentials belong in sitecore.cdp.api-key and sitecore.cdp.api-secret.");
+							+ "; credentials belong in the api-key and api-secret properties.");
 		}
 		String scheme = url.getScheme().toLowerCase(Locale.ROOT);
 		if (scheme.equals("https") || (scheme.equals("http") && isLoopback(url.getHost()))) {
@@ -160,12 +223,12 @@ final class SitecoreCdpPropertiesValidator {
 						+ ". Plain http is accepted only for loopback hosts (localhost, 127.0.0.0/8, [::1]) in tests.");
 	}
 
-	private static void requireInRange(String name, Duration value) {
+	private static void requireInRange(String property, Duration value) {
 		if (value.compareTo(MIN_DURATION) < 0 || value.compareTo(MAX_DURATION) > 0) {
 			String what = (value.isNegative() || value.isZero()) ? "must be longer than zero"
 					: "must be between " + RANGE;
-			throw new InvalidSitecoreCdpPropertyException(PREFIX + name,
-					PREFIX + name + " is " + printExactly(value) + ", but " + what + ".", "Set " + PREFIX + name
+			throw new InvalidSitecoreCdpPropertyException(property,
+					property + " is " + printExactly(value) + ", but " + what + ".", "Set " + property
 							+ " to a duration between " + RANGE + ", such as 10s, or remove it to use the default.");
 		}
 	}

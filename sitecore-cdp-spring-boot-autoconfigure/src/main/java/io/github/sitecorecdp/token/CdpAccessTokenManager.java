@@ -72,7 +72,7 @@ public final class CdpAccessTokenManager {
 
 	private static final Log logger = LogFactory.getLog(CdpAccessTokenManager.class);
 
-	private static final String NAME = "Sitecore CDP";
+	private static final String DEFAULT_LABEL = "Sitecore CDP";
 
 	/** Added to the token request's own timeout before the watchdog ends it. */
 	private static final Duration WATCHDOG_SLACK = Duration.ofSeconds(1);
@@ -93,6 +93,9 @@ public final class CdpAccessTokenManager {
 
 	private final AtomicBoolean listenerFailureLogged = new AtomicBoolean();
 
+	/** What logs and exceptions call this manager's registration. */
+	private final String label;
+
 	/**
 	 * Create a new instance.
 	 * @param endpoint the token endpoint
@@ -112,7 +115,21 @@ public final class CdpAccessTokenManager {
 	 */
 	public CdpAccessTokenManager(CdpTokenEndpointClient endpoint, TokenPolicy policy, Clock clock,
 			CdpTokenListener listener) {
-		this(endpoint::requestToken, policy, clock, () -> ThreadLocalRandom.current().nextDouble(), listener,
+		this(DEFAULT_LABEL, endpoint, policy, clock, listener);
+	}
+
+	/**
+	 * Create a manager for the token of one registration among several.
+	 * @param label what logs and exceptions call the registration, such as
+	 * {@code Sitecore CDP (personalize)}
+	 * @param endpoint the token endpoint client of the registration's API key
+	 * @param policy the token lifecycle
+	 * @param clock the clock
+	 * @param listener told about token requests, refreshes and rejected tokens
+	 */
+	public CdpAccessTokenManager(String label, CdpTokenEndpointClient endpoint, TokenPolicy policy, Clock clock,
+			CdpTokenListener listener) {
+		this(label, endpoint::requestToken, policy, clock, () -> ThreadLocalRandom.current().nextDouble(), listener,
 				endpoint.timeout().plus(WATCHDOG_SLACK));
 	}
 
@@ -123,6 +140,12 @@ public final class CdpAccessTokenManager {
 
 	CdpAccessTokenManager(Supplier<Mono<OAuth2AccessToken>> tokenRequests, TokenPolicy policy, Clock clock,
 			DoubleSupplier random, CdpTokenListener listener, Duration maxWait) {
+		this(DEFAULT_LABEL, tokenRequests, policy, clock, random, listener, maxWait);
+	}
+
+	private CdpAccessTokenManager(String label, Supplier<Mono<OAuth2AccessToken>> tokenRequests, TokenPolicy policy,
+			Clock clock, DoubleSupplier random, CdpTokenListener listener, Duration maxWait) {
+		this.label = label;
 		this.tokenRequests = tokenRequests;
 		this.policy = policy;
 		this.clock = clock;
@@ -173,7 +196,7 @@ public final class CdpAccessTokenManager {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new CdpTokenException("Interrupted while waiting for a " + NAME + " access token", ex, true);
+			throw new CdpTokenException("Interrupted while waiting for a " + this.label + " access token", ex, true);
 		}
 	}
 
@@ -298,7 +321,7 @@ public final class CdpAccessTokenManager {
 			Failures next = new Failures(count, null, retryAt);
 			if (this.state.compareAndSet(current,
 					new State(null, current.request, current.endpointFailures, next))) {
-				logger.debug(NAME + " API refused access token " + token.fingerprint() + "; dropping it ("
+				logger.debug(this.label + " API refused access token " + token.fingerprint() + "; dropping it ("
 						+ count + " refused in a row)");
 				return true;
 			}
@@ -350,7 +373,7 @@ public final class CdpAccessTokenManager {
 			}
 		}
 		catch (Throwable ex) {
-			failure = new CdpTokenException("Could not use the " + NAME + " token endpoint's answer: " + ex, ex,
+			failure = new CdpTokenException("Could not use the " + this.label + " token endpoint's answer: " + ex, ex,
 					true);
 		}
 		try {
@@ -405,8 +428,8 @@ public final class CdpAccessTokenManager {
 		if (issued != null) {
 			if (logger.isDebugEnabled()) {
 				boolean same = before.token != null && before.token.isSameToken(issued.token());
-				logger.debug((same ? "Token endpoint returned the current access token " : "Obtained access token ")
-						+ issued.fingerprint() + ", expires at " + issued.token().getExpiresAt() + ", refresh from "
+				logger.debug(this.label + ": " + (same ? "token endpoint returned the current access token "
+						: "obtained access token ") + issued.fingerprint() + ", expires at " + issued.token().getExpiresAt() + ", refresh from "
 						+ issued.refreshAt() + ", sent until " + issued.staleAt());
 			}
 			return;
@@ -418,7 +441,7 @@ public final class CdpAccessTokenManager {
 					+ ((failures.count > 1) ? "s" : "") + " in a row; next attempt not before "
 					+ Instant.ofEpochMilli(failures.retryAtMillis) + ")");
 			if (logger.isDebugEnabled()) {
-				logger.debug("Token request failure", failures.lastError);
+				logger.debug(this.label + " token request failure", failures.lastError);
 			}
 		}
 	}
@@ -428,10 +451,10 @@ public final class CdpAccessTokenManager {
 			return tokenException;
 		}
 		if (ex instanceof TimeoutException) {
-			return new CdpTokenException("No answer from the " + NAME + " token endpoint within " + this.maxWait,
+			return new CdpTokenException("No answer from the " + this.label + " token endpoint within " + this.maxWait,
 					ex, true);
 		}
-		return new CdpTokenException("Could not get a " + NAME + " access token: " + ex, ex, true);
+		return new CdpTokenException("Could not get a " + this.label + " access token: " + ex, ex, true);
 	}
 
 	private void notifyListener(Runnable call) {

@@ -40,6 +40,8 @@ public final class CdpTokenEndpointClient {
 
 	private final WebClientReactiveClientCredentialsTokenResponseClient responseClient;
 
+	private final String propertyPrefix;
+
 	private final URI tokenUri;
 
 	private final Duration timeout;
@@ -59,6 +61,25 @@ public final class CdpTokenEndpointClient {
 	 */
 	public CdpTokenEndpointClient(String apiKey, String apiSecret, URI tokenUri, String audience, WebClient webClient,
 			Duration timeout, Clock clock) {
+		this("sitecore.cdp.", apiKey, apiSecret, tokenUri, audience, webClient, timeout, clock);
+	}
+
+	/**
+	 * Create a client for one registration among several, whose errors name its own
+	 * properties.
+	 * @param propertyPrefix the prefix of the registration's properties, such as
+	 * {@code sitecore.cdp.clients.personalize.}
+	 * @param apiKey the API key, sent as {@code client_id}
+	 * @param apiSecret the API secret, sent as {@code client_secret}
+	 * @param tokenUri the token endpoint
+	 * @param audience the value of the {@code audience} parameter
+	 * @param webClient a plain WebClient for the token call, with connection timeouts and
+	 * no authentication filter
+	 * @param timeout the longest a token request may take in all
+	 * @param clock the clock that stamps tokens with their issue and expiry times
+	 */
+	public CdpTokenEndpointClient(String propertyPrefix, String apiKey, String apiSecret, URI tokenUri,
+			String audience, WebClient webClient, Duration timeout, Clock clock) {
 		ClientRegistration registration = ClientRegistration.withRegistrationId(REGISTRATION_ID)
 			.clientId(apiKey)
 			.clientSecret(apiSecret)
@@ -70,7 +91,8 @@ public final class CdpTokenEndpointClient {
 		this.responseClient = new WebClientReactiveClientCredentialsTokenResponseClient();
 		this.responseClient.setWebClient(webClient);
 		this.responseClient.addParametersConverter((request) -> audienceParameter(audience));
-		this.responseClient.setBodyExtractor(new TokenResponseBodyExtractor(tokenUri, apiSecret, clock));
+		this.responseClient.setBodyExtractor(new TokenResponseBodyExtractor(propertyPrefix, tokenUri, apiSecret, clock));
+		this.propertyPrefix = propertyPrefix;
 		this.tokenUri = tokenUri;
 		this.timeout = timeout;
 		this.clock = clock;
@@ -113,7 +135,8 @@ public final class CdpTokenEndpointClient {
 		String what = (ex instanceof TimeoutException) ? "did not answer within " + this.timeout
 				: "could not be reached: " + NestedExceptionUtils.getMostSpecificCause(ex);
 		return new CdpTokenException("Sitecore token endpoint " + this.tokenUri + " " + what
-				+ ". Check sitecore.cdp.token-uri, the network, and the proxy (sitecore.cdp.proxy.*)", ex, true);
+				+ ". Check " + this.propertyPrefix + "token-uri, the network, and the proxy (sitecore.cdp.proxy.*)", ex,
+				true);
 	}
 
 	private static MultiValueMap<String, String> audienceParameter(String audience) {

@@ -55,13 +55,16 @@ final class TokenResponseBodyExtractor
 
 	private static final Log logger = LogFactory.getLog(TokenResponseBodyExtractor.class);
 
+	private final String propertyPrefix;
+
 	private final URI tokenUri;
 
 	private final String clientSecret;
 
 	private final Clock clock;
 
-	TokenResponseBodyExtractor(URI tokenUri, String clientSecret, Clock clock) {
+	TokenResponseBodyExtractor(String propertyPrefix, URI tokenUri, String clientSecret, Clock clock) {
+		this.propertyPrefix = propertyPrefix;
 		this.tokenUri = tokenUri;
 		this.clientSecret = clientSecret;
 		this.clock = clock;
@@ -93,12 +96,12 @@ final class TokenResponseBodyExtractor
 		Map<String, Object> json = parseJson(body);
 		if (json == null) {
 			throw new CdpTokenException(endpoint() + " answered with a body that is not a JSON object. Check "
-					+ "sitecore.cdp.token-uri (a proxy or a wrong URL answers with HTML)", null, true);
+					+ this.propertyPrefix + "token-uri (a proxy or a wrong URL answers with HTML)", null, true);
 		}
 		Object accessToken = json.get("access_token");
 		if (!(accessToken instanceof String tokenValue) || tokenValue.isBlank()) {
-			throw new CdpTokenException(endpoint() + " answered without an access_token. Check sitecore.cdp.token-uri "
-					+ "and sitecore.cdp.audience", null, true);
+			throw new CdpTokenException(endpoint() + " answered without an access_token. Check "
+					+ this.propertyPrefix + "token-uri and " + this.propertyPrefix + "audience", null, true);
 		}
 		Object tokenType = json.get("token_type");
 		if (tokenType != null && !OAuth2AccessToken.TokenType.BEARER.getValue().equalsIgnoreCase(tokenType.toString())) {
@@ -141,13 +144,15 @@ final class TokenResponseBodyExtractor
 		int code = status.value();
 		if (code == 401 || code == 403 || (code == 400 && REJECTED_CREDENTIALS_ERRORS.contains(error))) {
 			return new CdpCredentialsRejectedException("Sitecore rejected the API key or secret: " + answer
-					+ ". Check sitecore.cdp.api-key and sitecore.cdp.api-secret: the key may be wrong, revoked, "
-					+ "rotated, or not issued for the audience in sitecore.cdp.audience.", null);
+					+ ". Check " + this.propertyPrefix + "api-key and " + this.propertyPrefix
+					+ "api-secret: the key may be wrong, revoked, rotated, or not issued for the audience in "
+					+ this.propertyPrefix + "audience.", null);
 		}
 		if (code == 429 || status.is5xxServerError()) {
 			return new CdpTokenException(answer, null, true);
 		}
-		return new CdpTokenException(answer + ". Check sitecore.cdp.token-uri and sitecore.cdp.audience.", null,
+		return new CdpTokenException(
+				answer + ". Check " + this.propertyPrefix + "token-uri and " + this.propertyPrefix + "audience.", null,
 				false);
 	}
 

@@ -56,6 +56,27 @@ class SitecoreCdpHealthIndicatorTests {
 	}
 
 	@Test
+	@SuppressWarnings("unchecked")
+	void whenThereAreSeveralRegistrationsThenEachShowsAndOneDownMakesTheWholeDown() {
+		this.tokenEndpoint.addClient("edge-key", "edge-secret", FakeTokenEndpoint.AUDIENCE, "e");
+		this.contextRunner
+			.withPropertyValues("sitecore.cdp.clients.edge.api-key=edge-key",
+					"sitecore.cdp.clients.edge.api-secret=edge-secret", "sitecore.cdp.clients.xm.api-key=xm-key",
+					"sitecore.cdp.clients.xm.api-secret=wrong")
+			.run((context) -> {
+				HealthView health = health(context);
+				assertThat(health.status()).isEqualTo("DOWN");
+				assertThat(health.details()).containsOnlyKeys("default", "edge", "xm");
+				assertThat((Map<String, Object>) health.details().get("edge")).containsEntry("status", "UP")
+					.containsKey("token");
+				assertThat((Map<String, Object>) health.details().get("xm")).containsEntry("status", "DOWN")
+					.containsEntry("reason", "credentials rejected");
+				assertThat((Map<String, Object>) health.details().get("default")).containsEntry("status", "UP");
+				assertNoSecrets(health.details());
+			});
+	}
+
+	@Test
 	void whenPolledRepeatedlyWithAValidTokenThenNoFurtherTokenRequests() {
 		this.contextRunner.run((context) -> {
 			for (int i = 0; i < 20; i++) {
@@ -104,7 +125,7 @@ class SitecoreCdpHealthIndicatorTests {
 	}
 
 	private static void assertNoSecrets(Map<String, Object> details) {
-		assertThat(details.toString()).doesNotContain("s3cr3t").doesNotContain("health-token-");
+		assertThat(details.toString()).doesNotContain("s3cr3t").doesNotContain("edge-secret").doesNotContain("health-token-");
 	}
 
 }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
+import io.github.sitecorecdp.autoconfigure.CdpClients;
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpActuatorAutoConfiguration;
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
 import io.github.sitecorecdp.fake.FakeCdpApi;
@@ -72,6 +73,34 @@ class SitecoreCdpMetricsTests {
 			assertThat(registry.get("sitecore.cdp.token.expiry").gauge().value()).isBetween(86_000.0, 86_400.0);
 			assertThat(registry.get("sitecore.cdp.api.replays").counter().count()).isZero();
 		});
+	}
+
+	@Test
+	void whenThereAreNamedRegistrationsThenEachHasItsOwnMetersTaggedWithItsName() {
+		this.tokenEndpoint.addClient("personalize-key", "personalize-secret", FakeTokenEndpoint.AUDIENCE, "p");
+		this.contextRunner
+			.withPropertyValues("sitecore.cdp.clients.personalize.api-key=personalize-key",
+					"sitecore.cdp.clients.personalize.api-secret=personalize-secret",
+					"sitecore.cdp.clients.personalize.base-url=" + this.api.baseUrl())
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				call(context.getBean(CdpClients.class).webClient("personalize"));
+				call(context.getBean(CdpClients.class).webClient("personalize"));
+				assertThat(registry.get("sitecore.cdp.token.requests")
+					.tag("registration", "personalize")
+					.tag("outcome", "success")
+					.timer()
+					.count()).isEqualTo(1);
+				assertThat(registry.get("sitecore.cdp.token.requests")
+					.tag("registration", "default")
+					.tag("outcome", "success")
+					.timer()
+					.count()).isZero();
+				assertThat(registry.get("sitecore.cdp.token.expiry").tag("registration", "personalize").gauge().value())
+					.isPositive();
+				assertThat(registry.get("sitecore.cdp.token.expiry").tag("registration", "default").gauge().value())
+					.isZero();
+			});
 	}
 
 	@Test

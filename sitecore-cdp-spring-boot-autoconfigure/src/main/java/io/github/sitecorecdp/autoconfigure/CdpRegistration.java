@@ -1,0 +1,143 @@
+package io.github.sitecorecdp.autoconfigure;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.github.sitecorecdp.token.TokenPolicy;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.StringUtils;
+
+/**
+ * The settings of one API key, resolved: the default registration from
+ * {@code sitecore.cdp.*}, or a named one from {@code sitecore.cdp.clients.<name>.*} with
+ * what it leaves out taken from {@code sitecore.cdp.*}. Built only from validated
+ * properties.
+ *
+ * @param name {@value #DEFAULT_NAME} or the registration's name
+ * @param prefix the prefix of its properties, for messages
+ * @param apiKey the API key
+ * @param apiSecret the API secret, never printed
+ * @param audience the audience of its token requests
+ * @param tokenUri the token endpoint
+ * @param baseUrl the API its token goes to
+ * @param connectTimeout connect timeout of API calls
+ * @param responseTimeout response timeout of API calls
+ * @param tokenConnectTimeout connect timeout of token requests
+ * @param tokenResponseTimeout response timeout of token requests
+ * @param policy its token lifecycle
+ * @author sitecore-cdp-spring-boot
+ */
+record CdpRegistration(String name, String prefix, String apiKey, String apiSecret, String audience, URI tokenUri,
+		URI baseUrl, Duration connectTimeout, Duration responseTimeout, Duration tokenConnectTimeout,
+		Duration tokenResponseTimeout, TokenPolicy policy) {
+
+	/** Name of the registration configured by {@code sitecore.cdp.api-key} and its siblings. */
+	static final String DEFAULT_NAME = "default";
+
+	/**
+	 * Return every registration the properties configure: the default one first (when it
+	 * has a key), then the named ones in the order they were configured.
+	 * @param properties validated properties
+	 * @return the registrations
+	 */
+	static List<CdpRegistration> all(SitecoreCdpProperties properties) {
+		List<CdpRegistration> registrations = new ArrayList<>();
+		if (hasDefault(properties)) {
+			registrations.add(defaultOf(properties));
+		}
+		for (Map.Entry<String, SitecoreCdpProperties.Client> client : properties.getClients().entrySet()) {
+			registrations.add(named(client.getKey(), client.getValue(), properties));
+		}
+		return registrations;
+	}
+
+	/**
+	 * Return whether the default registration exists: it has a key, or nothing else is
+	 * configured (then validation asks for the key).
+	 * @param properties the properties
+	 * @return whether {@code cdpWebClient} and its siblings exist
+	 */
+	static boolean hasDefault(SitecoreCdpProperties properties) {
+		return properties.getClients().isEmpty() || StringUtils.hasText(properties.getApiKey())
+				|| StringUtils.hasText(properties.getApiSecret());
+	}
+
+	static CdpRegistration defaultOf(SitecoreCdpProperties properties) {
+		SitecoreCdpProperties.Token token = properties.getToken();
+		return new CdpRegistration(DEFAULT_NAME, "sitecore.cdp.", required(properties.getApiKey()),
+				required(properties.getApiSecret()), properties.getAudience(), properties.getTokenUri(),
+				properties.determineBaseUrl(), properties.getConnectTimeout(), properties.getResponseTimeout(),
+				token.getConnectTimeout(), token.getResponseTimeout(), new TokenPolicy(token.getRefreshAhead(),
+						token.getExpiryMargin(), token.getInitialBackoff(), token.getMaxBackoff()));
+	}
+
+	static CdpRegistration named(String name, SitecoreCdpProperties.Client client, SitecoreCdpProperties defaults) {
+		SitecoreCdpProperties.Token token = defaults.getToken();
+		SitecoreCdpProperties.ClientToken own = client.getToken();
+		return new CdpRegistration(name, prefixOf(name), required(client.getApiKey()), required(client.getApiSecret()),
+				or(client.getAudience(), defaults.getAudience()), or(client.getTokenUri(), defaults.getTokenUri()),
+				baseUrl(client, defaults), or(client.getConnectTimeout(), defaults.getConnectTimeout()),
+				or(client.getResponseTimeout(), defaults.getResponseTimeout()),
+				or(own.getConnectTimeout(), token.getConnectTimeout()),
+				or(own.getResponseTimeout(), token.getResponseTimeout()),
+				new TokenPolicy(or(own.getRefreshAhead(), token.getRefreshAhead()),
+						or(own.getExpiryMargin(), token.getExpiryMargin()),
+						or(own.getInitialBackoff(), token.getInitialBackoff()),
+						or(own.getMaxBackoff(), token.getMaxBackoff())));
+	}
+
+	static String prefixOf(String name) {
+		return "sitecore.cdp.clients." + name + ".";
+	}
+
+	/** Its own base URL, else its own region, else the default's base URL or region. */
+	private static URI baseUrl(SitecoreCdpProperties.Client client, SitecoreCdpProperties defaults) {
+		if (client.getBaseUrl() != null) {
+			return client.getBaseUrl();
+		}
+		Region region = client.getRegion();
+		return (region != null) ? region.getBaseUrl() : defaults.determineBaseUrl();
+	}
+
+	/**
+	 * Return whether this is the default registration.
+	 * @return whether its name is {@value #DEFAULT_NAME}
+	 */
+	boolean isDefault() {
+		return DEFAULT_NAME.equals(this.name);
+	}
+
+	/**
+	 * Return what logs and exceptions call the registration.
+	 * @return {@code Sitecore CDP}, or {@code Sitecore CDP (name)} for a named one
+	 */
+	String label() {
+		return labelOf(this.name);
+	}
+
+	static String labelOf(String name) {
+		return DEFAULT_NAME.equals(name) ? "Sitecore CDP" : "Sitecore CDP (" + name + ")";
+	}
+
+	@Override
+	public String toString() {
+		// Never the secret.
+		return "CdpRegistration[" + this.name + ", " + this.baseUrl + ", tokens from " + this.tokenUri + "]";
+	}
+
+	private static String required(@Nullable String value) {
+		if (value == null) {
+			throw new IllegalStateException("API key and secret are validated on binding");
+		}
+		return value;
+	}
+
+	private static <T> T or(@Nullable T value, T fallback) {
+		return (value != null) ? value : fallback;
+	}
+
+}

@@ -1,0 +1,144 @@
+package io.github.sitecorecdp.autoconfigure;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.github.sitecorecdp.token.CdpAccessTokenManager;
+import io.github.sitecorecdp.token.CdpTokenEndpointClient;
+import io.github.sitecorecdp.token.CdpTokenListener;
+import io.github.sitecorecdp.token.CdpTokenListenerFactory;
+import io.github.sitecorecdp.web.CdpBearerClientHttpConnector;
+import io.github.sitecorecdp.web.CdpBearerClientHttpRequestFactory;
+import io.github.sitecorecdp.web.CdpBearerProtocol;
+import io.github.sitecorecdp.web.CdpHost;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.ReactorClientHttpRequestFactory;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Builds what each registration gets: its token manager, and the {@code WebClient} and
+ * {@code RestClient} that send its token to its API, from Boot's builders. The default
+ * registration's beans and every named registration are built the same way.
+ *
+ * @author sitecore-cdp-spring-boot
+ */
+final class CdpRegistrationClients {
+
+	private static final Log logger = LogFactory.getLog(CdpRegistrationClients.class);
+
+	private final CdpHttpClients httpClients;
+
+	private final ObjectProvider<CdpTokenListener> listeners;
+
+	private final ObjectProvider<CdpTokenListenerFactory> listenerFactories;
+
+	private final Clock clock;
+
+	private final ObjectProvider<WebClient.Builder> webClientBuilder;
+
+	private final ObjectProvider<RestClient.Builder> restClientBuilder;
+
+	CdpRegistrationClients(CdpHttpClients httpClients, ObjectProvider<CdpTokenListener> listeners,
+			ObjectProvider<CdpTokenListenerFactory> listenerFactories, Clock clock,
+			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<RestClient.Builder> restClientBuilder) {
+		this.httpClients = httpClients;
+		this.listeners = listeners;
+		this.listenerFactories = listenerFactories;
+		this.clock = clock;
+		this.webClientBuilder = webClientBuilder;
+		this.restClientBuilder = restClientBuilder;
+	}
+
+	Clock clock() {
+		return this.clock;
+	}
+
+	CdpAccessTokenManager tokenManager(CdpRegistration registration) {
+		// A plain WebClient: never Boot's builder, whose customizers and filters are the
+		// application's, and never with the bearer connector.
+		WebClient tokenWebClient = WebClient.builder()
+			.clientConnector(new ReactorClientHttpConnector(this.httpClients.tokenClient(registration)))
+			.build();
+		CdpTokenEndpointClient endpoint = new CdpTokenEndpointClient(registration.prefix(), registration.apiKey(),
+				registration.apiSecret(), registration.tokenUri(), registration.audience(), tokenWebClient,
+				registration.tokenConnectTimeout().plus(registration.tokenResponseTimeout()), this.clock);
+		// The manager reports to listeners made before it exists: they reach it through this.
+		AtomicReference<CdpAccessTokenManager> self = new AtomicReference<>();
+		List<CdpTokenListener> all = new ArrayList<>(this.listeners.orderedStream().toList());
+		this.listenerFactories.orderedStream()
+			.forEach((factory) -> all.add(factory.listenerFor(registration.name(), self::get)));
+		logger.info(registration.label() + " client for " + registration.baseUrl() + ", access tokens from "
+				+ registration.tokenUri());
+		CdpAccessTokenManager manager = new CdpAccessTokenManager(registration.label(), endpoint,
+				registration.policy(), this.clock, new CompositeCdpTokenListener(all));
+		self.set(manager);
+		return manager;
+	}
+
+	WebClient webClient(CdpRegistration registration, CdpAccessTokenManager tokenManager) {
+		WebClient.Builder builder = apiWebClientBuilder(registration);
+		configure(builder, registration, tokenManager);
+		return builder.build();
+	}
+
+	/**
+	 * Return a builder of Boot's (with the application's customizations) that sends no
+	 * token, on the registration's connection settings.
+	 * @param registration the registration
+	 * @return a builder of its own
+	 */
+	WebClient.Builder apiWebClientBuilder(CdpRegistration registration) {
+		// Boot's builder is a prototype, but a user's may be a singleton: clone either way.
+		// Without Boot's WebClient auto-configuration (Boot 4 without spring-boot-webclient)
+		// there is no builder bean, and a default one does the job.
+		return this.webClientBuilder.getIfAvailable(WebClient::builder)
+			.clone()
+			.clientConnector(new ReactorClientHttpConnector(this.httpClients.apiClient(registration)))
+			// spring.codec.log-request-details=true would log the Authorization header at
+			// TRACE; the bearer token must never be logged, so it stays off here.
+			.codecs((codecs) -> codecs.defaultCodecs().enableLoggingRequestDetails(false));
+	}
+
+	RestClient restClient(CdpRegistration registration, CdpAccessTokenManager tokenManager) {
+		RestClient.Builder builder = this.restClientBuilder.getIfAvailable(RestClient::builder).clone();
+		configure(builder, registration, tokenManager);
+		return builder.build();
+	}
+
+	/**
+	 * Point a {@code RestClient} builder at the registration's API with its token, for the
+	 * default client and for HTTP service groups named like the registration.
+	 */
+	void configure(RestClient.Builder builder, CdpRegistration registration, CdpAccessTokenManager tokenManager) {
+		CdpBearerProtocol protocol = new CdpBearerProtocol(tokenManager, CdpHost.of(registration.baseUrl()));
+		// The token goes on at the request factory, below the builder's interceptors and
+		// observations.
+		builder.baseUrl(registration.baseUrl().toString())
+			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+			.requestFactory(new CdpBearerClientHttpRequestFactory(
+					new ReactorClientHttpRequestFactory(this.httpClients.apiClient(registration)), protocol));
+	}
+
+	/**
+	 * Point a {@code WebClient} builder at the registration's API with its token.
+	 */
+	void configure(WebClient.Builder builder, CdpRegistration registration, CdpAccessTokenManager tokenManager) {
+		CdpBearerProtocol protocol = new CdpBearerProtocol(tokenManager, CdpHost.of(registration.baseUrl()));
+		// The token goes on at the connector, below the builder's filters and observations.
+		builder.baseUrl(registration.baseUrl().toString())
+			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+			.clientConnector(new CdpBearerClientHttpConnector(
+					new ReactorClientHttpConnector(this.httpClients.apiClient(registration)), protocol))
+			.codecs((codecs) -> codecs.defaultCodecs().enableLoggingRequestDetails(false));
+	}
+
+}

@@ -1,0 +1,233 @@
+package io.github.sitecorecdp.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.github.sitecorecdp.audience.AudienceExportClient;
+import io.github.sitecorecdp.fake.FakeCdpApi;
+import io.github.sitecorecdp.fake.FakeTokenEndpoint;
+import io.github.sitecorecdp.fake.RecordedCdpRequest;
+import io.github.sitecorecdp.testsupport.BootLine;
+import io.github.sitecorecdp.testsupport.EchoPath;
+import io.github.sitecorecdp.token.CdpAccessTokenManager;
+import io.github.sitecorecdp.token.CdpCredentialsRejectedException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+import org.springframework.web.service.annotation.GetExchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Several API keys in one application: the default registration of
+ * {@code sitecore.cdp.api-key} and named ones under {@code sitecore.cdp.clients}, against
+ * one token endpoint and an API per registration.
+ */
+class NamedRegistrationsTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private static final String EDGE_AUDIENCE = "https://delivery.sitecore.cloud/tenant-1";
+
+	private final FakeTokenEndpoint tokens = FakeTokenEndpoint.start()
+		.credentials("cdp-key", "cdp-secret")
+		.addClient("personalize-key", "personalize-secret", FakeTokenEndpoint.AUDIENCE, "personalize.flows:r")
+		.addClient("edge-key", "edge-secret", EDGE_AUDIENCE, "edge.admin");
+
+	private final FakeCdpApi cdpApi = FakeCdpApi.start(this.tokens).stub("/**", EchoPath::json);
+
+	private final FakeCdpApi personalizeApi = FakeCdpApi.start(this.tokens).stub("/**", EchoPath::json);
+
+	private final FakeCdpApi edgeApi = FakeCdpApi.start(this.tokens).servesAudience(EDGE_AUDIENCE)
+		.stub("/**", EchoPath::json);
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(BootLine.webClientAutoConfiguration(),
+				BootLine.restClientAutoConfiguration(), SitecoreCdpAutoConfiguration.class))
+		.withPropertyValues("sitecore.cdp.token-uri=" + this.tokens.uri(),
+				"sitecore.cdp.clients.personalize.api-key=personalize-key",
+				"sitecore.cdp.clients.personalize.api-secret=personalize-secret",
+				"sitecore.cdp.clients.personalize.base-url=" + this.personalizeApi.baseUrl(),
+				"sitecore.cdp.clients.edge.api-key=edge-key", "sitecore.cdp.clients.edge.api-secret=edge-secret",
+				"sitecore.cdp.clients.edge.audience=" + EDGE_AUDIENCE,
+				"sitecore.cdp.clients.edge.base-url=" + this.edgeApi.baseUrl());
+
+	private final ApplicationContextRunner withDefault = this.contextRunner.withPropertyValues(
+			"sitecore.cdp.api-key=cdp-key", "sitecore.cdp.api-secret=cdp-secret",
+			"sitecore.cdp.base-url=" + this.cdpApi.baseUrl());
+
+	@AfterEach
+	void stop() {
+		this.cdpApi.close();
+		this.personalizeApi.close();
+		this.edgeApi.close();
+		this.tokens.close();
+	}
+
+	@Test
+	void whenThreeKeysAreConfiguredThenEachCallCarriesItsOwnRegistrationsToken() {
+		this.withDefault.run((context) -> {
+			CdpClients clients = context.getBean(CdpClients.class);
+			assertThat(clients.names()).containsExactly("default", "personalize", "edge");
+			get(context.getBean("cdpWebClient", WebClient.class), "/v2/cdp");
+			get(clients.webClient("personalize"), "/v3/flowDefinitions");
+			clients.restClient("edge").get().uri("/v1/webhooks").retrieve().body(String.class);
+			get(clients.webClient("default"), "/v2/cdp-again");
+		});
+		assertThat(this.tokens.requests()).extracting((request) -> request.form().get("client_id"))
+			.containsExactlyInAnyOrder("cdp-key", "personalize-key", "edge-key");
+		assertThat(this.tokens.issuedTokens()).hasSize(3).doesNotHaveDuplicates();
+		assertThat(this.cdpApi.requests()).extracting(RecordedCdpRequest::status).containsExactly(200, 200);
+		assertThat(this.personalizeApi.requests()).extracting(RecordedCdpRequest::status).containsExactly(200);
+		assertThat(this.edgeApi.requests()).extracting(RecordedCdpRequest::status).containsExactly(200);
+		assertThat(List.of(token(this.cdpApi), token(this.personalizeApi), token(this.edgeApi)))
+			.doesNotHaveDuplicates();
+	}
+
+	@Test
+	void whenTheDefaultClientsAreAskedByNameThenTheyAreTheBeans() {
+		this.withDefault.run((context) -> {
+			CdpClients clients = context.getBean(CdpClients.class);
+			assertThat(clients.webClient(CdpClients.DEFAULT)).isSameAs(context.getBean("cdpWebClient"));
+			assertThat(clients.restClient(CdpClients.DEFAULT)).isSameAs(context.getBean("cdpRestClient"));
+			assertThat(clients.tokenManager(CdpClients.DEFAULT)).isSameAs(context.getBean(CdpAccessTokenManager.class));
+		});
+	}
+
+	@Test
+	void whenOneKeyIsRejectedThenTheOtherRegistrationsKeepWorking() {
+		this.withDefault.withPropertyValues("sitecore.cdp.clients.personalize.api-secret=revoked").run((context) -> {
+			CdpClients clients = context.getBean(CdpClients.class);
+			assertThatExceptionOfType(WebClientRequestException.class)
+				.isThrownBy(() -> get(clients.webClient("personalize"), "/v3/flowDefinitions"))
+				.withCauseInstanceOf(CdpCredentialsRejectedException.class)
+				.withMessageContaining("sitecore.cdp.clients.personalize.api-secret");
+			get(clients.webClient("edge"), "/v1/webhooks");
+			get(context.getBean("cdpWebClient", WebClient.class), "/v2/cdp");
+		});
+		assertThat(this.personalizeApi.requestCount()).isZero();
+		assertThat(this.edgeApi.requestCount()).isOne();
+		assertThat(this.cdpApi.requestCount()).isOne();
+	}
+
+	@Test
+	void whenARegistrationCallsAnotherRegistrationsHostThenNoTokenGoesThere() {
+		this.withDefault.run((context) -> {
+			WebClient personalize = context.getBean(CdpClients.class).webClient("personalize");
+			personalize.get().uri(this.edgeApi.baseUrl() + "/v1/webhooks").exchangeToMono((response) -> response.releaseBody())
+				.block(TIMEOUT);
+		});
+		assertThat(this.edgeApi.requests()).singleElement()
+			.satisfies((request) -> assertThat(request.header("Authorization")).isNull());
+	}
+
+	@Test
+	void whenATokenOfOneAudienceReachesAnApiOfAnotherThenItIsRefused() {
+		// The edge registration pointed at the CDP API: Sitecore refuses its token there.
+		this.withDefault.withPropertyValues("sitecore.cdp.clients.edge.base-url=" + this.cdpApi.baseUrl())
+			.run((context) -> assertThatExceptionOfType(Exception.class)
+				.isThrownBy(() -> get(context.getBean(CdpClients.class).webClient("edge"), "/v2/cdp"))
+				.withMessageContaining("401"));
+	}
+
+	@Test
+	void whenOnlyNamedRegistrationsAreConfiguredThenTheDefaultClientsAreAbsent() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean("cdpWebClient")
+				.doesNotHaveBean("cdpRestClient")
+				.doesNotHaveBean(CdpAccessTokenManager.class)
+				.doesNotHaveBean(AudienceExportClient.class);
+			CdpClients clients = context.getBean(CdpClients.class);
+			assertThat(clients.names()).containsExactly("personalize", "edge");
+			get(clients.webClient("personalize"), "/v3/flowDefinitions");
+		});
+		assertThat(this.personalizeApi.requestCount()).isOne();
+	}
+
+	@Test
+	void whenARegistrationIsUnknownThenTheErrorNamesTheKnownOnes() {
+		this.contextRunner.run((context) -> assertThatIllegalArgumentException()
+			.isThrownBy(() -> context.getBean(CdpClients.class).webClient("personalise"))
+			.withMessageContaining("personalise")
+			.withMessageContaining("[personalize, edge]"));
+	}
+
+	@Test
+	void whenANamedRegistrationLeavesValuesOutThenItTakesThoseOfTheDefault() {
+		this.contextRunner.withPropertyValues("sitecore.cdp.region=us", "sitecore.cdp.token.refresh-ahead=7m",
+				"sitecore.cdp.clients.other.api-key=k", "sitecore.cdp.clients.other.api-secret=s",
+				"sitecore.cdp.clients.regional.api-key=k", "sitecore.cdp.clients.regional.api-secret=s",
+				"sitecore.cdp.clients.regional.region=jpe", "sitecore.cdp.clients.regional.token.refresh-ahead=2m")
+			.run((context) -> {
+				CdpClients clients = context.getBean(CdpClients.class);
+				assertThat(clients.baseUrl("other")).hasToString("https://api-engage-us.sitecorecloud.io");
+				assertThat(clients.baseUrl("regional")).hasToString("https://api-engage-jpe.sitecorecloud.io");
+				SitecoreCdpProperties properties = context.getBean(SitecoreCdpProperties.class);
+				assertThat(CdpRegistration.named("other", properties.getClients().get("other"), properties).policy()
+					.refreshAhead()).isEqualTo(Duration.ofMinutes(7));
+				assertThat(CdpRegistration.named("regional", properties.getClients().get("regional"), properties)
+					.policy()
+					.refreshAhead()).isEqualTo(Duration.ofMinutes(2));
+				assertThat(CdpRegistration.named("other", properties.getClients().get("other"), properties).tokenUri())
+					.isEqualTo(this.tokens.uri());
+			});
+	}
+
+	@Test
+	void whenANamedRegistrationHasNoSecretThenStartupFailsNamingItsProperty() {
+		this.contextRunner.withPropertyValues("sitecore.cdp.clients.personalize.api-secret=")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("sitecore.cdp.clients.personalize.api-secret is not set"));
+	}
+
+	@Test
+	void whenANamedRegistrationHasABadDurationThenStartupFailsNamingItsProperty() {
+		this.contextRunner.withPropertyValues("sitecore.cdp.clients.edge.token.max-backoff=500us")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("sitecore.cdp.clients.edge.token.max-backoff is 500us"));
+	}
+
+	@Test
+	void whenARegistrationIsNamedDefaultThenStartupFailsSayingWhy() {
+		this.contextRunner
+			.withPropertyValues("sitecore.cdp.clients.default.api-key=k", "sitecore.cdp.clients.default.api-secret=s")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("registration named 'default'"));
+	}
+
+	@Test
+	void whenAnHttpExchangeInterfaceIsMadeFromARegistrationThenItCallsThatApiWithItsToken() {
+		this.contextRunner.run((context) -> {
+			FlowDefinitions flows = context.getBean(CdpClients.class).httpService("personalize", FlowDefinitions.class);
+			assertThat(flows.list()).contains("/v3/flowDefinitions");
+		});
+		assertThat(token(this.personalizeApi)).isEqualTo(this.tokens.issuedTokens().get(0));
+	}
+
+	private static String token(FakeCdpApi api) {
+		return api.requests().get(0).bearerToken();
+	}
+
+	private static void get(WebClient client, String path) {
+		client.get().uri(path).retrieve().bodyToMono(String.class).block(TIMEOUT);
+	}
+
+	interface FlowDefinitions {
+
+		@GetExchange("/v3/flowDefinitions")
+		String list();
+
+	}
+
+}
