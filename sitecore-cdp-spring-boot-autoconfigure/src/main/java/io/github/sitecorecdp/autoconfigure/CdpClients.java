@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -102,6 +103,10 @@ public final class CdpClients {
 	@Override
 	public String toString() {
 		return "CdpClients" + this.entries.keySet();
+	}
+
+	Optional<Entry> find(String name) {
+		return Optional.ofNullable(this.entries.get(name));
 	}
 
 	private Entry entry(String name) {

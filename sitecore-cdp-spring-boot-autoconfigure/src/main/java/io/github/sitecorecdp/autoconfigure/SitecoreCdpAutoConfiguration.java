@@ -26,7 +26,9 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.client.support.RestClientHttpServiceGroupConfigurer;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.support.WebClientHttpServiceGroupConfigurer;
 
 /**
  * Auto-configuration of the Sitecore CDP client: a {@link CdpAccessTokenManager} that owns
@@ -159,6 +161,32 @@ public final class SitecoreCdpAutoConfiguration {
 		RestClient cdpRestClient(SitecoreCdpProperties properties, CdpAccessTokenManager cdpAccessTokenManager,
 				CdpRegistrationClients registrationClients) {
 			return registrationClients.restClient(CdpRegistration.defaultOf(properties), cdpAccessTokenManager);
+		}
+
+	}
+
+	/**
+	 * Spring Framework 7's HTTP service registry (Spring Boot 4): groups named like a
+	 * named registration get its base URL and token. Conditions name the classes, so Boot
+	 * 3.5 skips this without loading it.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.web.service.registry.HttpServiceGroupConfigurer")
+	static class HttpServiceGroupsConfiguration {
+
+		@Bean
+		@ConditionalOnClass(name = "org.springframework.web.client.support.RestClientHttpServiceGroupConfigurer")
+		RestClientHttpServiceGroupConfigurer sitecoreCdpRestClientHttpServiceGroupConfigurer(
+				CdpClients sitecoreCdpClients, CdpRegistrationClients registrationClients) {
+			return new CdpHttpServiceGroups(sitecoreCdpClients, registrationClients).restClientGroups();
+		}
+
+		@Bean
+		@ConditionalOnClass(
+				name = "org.springframework.web.reactive.function.client.support.WebClientHttpServiceGroupConfigurer")
+		WebClientHttpServiceGroupConfigurer sitecoreCdpWebClientHttpServiceGroupConfigurer(
+				CdpClients sitecoreCdpClients, CdpRegistrationClients registrationClients) {
+			return new CdpHttpServiceGroups(sitecoreCdpClients, registrationClients).webClientGroups();
 		}
 
 	}
