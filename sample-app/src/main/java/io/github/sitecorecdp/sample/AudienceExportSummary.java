@@ -21,6 +21,7 @@ import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.ExitCodeGenerator;
 import org.springframework.core.NestedExceptionUtils;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,6 +32,7 @@ import org.springframework.stereotype.Component;
  * @author sitecore-cdp-spring-boot
  */
 @Component
+@Order(1)
 class AudienceExportSummary implements ApplicationRunner, ExitCodeGenerator {
 
 	private static final int PROGRESS_EVERY = 500;

@@ -1,6 +1,7 @@
 package io.github.sitecorecdp.sample;
 
 import java.util.HashMap;
+import java.util.Map;
 
 import io.github.sitecorecdp.fake.FakeSitecoreCdp;
 
@@ -28,8 +29,11 @@ class FakeCdpWhenNoCredentials implements ApplicationContextInitializer<Configur
 			return;
 		}
 		FakeSitecoreCdp fake = FakeSitecoreCdp.start().withDemoData();
-		environment.getPropertySources()
-			.addFirst(new MapPropertySource("fakeSitecoreCdp", new HashMap<>(fake.properties())));
+		Map<String, Object> properties = new HashMap<>(fake.properties());
+		// The demo's second API key: a Personalize registration on the same fake API host.
+		properties.put("sitecore.cdp.clients.personalize.api-key", FakeSitecoreCdp.PERSONALIZE_API_KEY);
+		properties.put("sitecore.cdp.clients.personalize.api-secret", FakeSitecoreCdp.PERSONALIZE_API_SECRET);
+		environment.getPropertySources().addFirst(new MapPropertySource("fakeSitecoreCdp", properties));
 		DefaultListableBeanFactory beanFactory = (DefaultListableBeanFactory) context.getBeanFactory();
 		beanFactory.registerSingleton("fakeSitecoreCdp", fake);
 		beanFactory.registerDisposableBean("fakeSitecoreCdp", fake::close);

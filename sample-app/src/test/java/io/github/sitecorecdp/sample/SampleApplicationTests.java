@@ -1,6 +1,9 @@
 package io.github.sitecorecdp.sample;
 
+import java.util.List;
+
 import io.github.sitecorecdp.fake.FakeSitecoreCdp;
+import io.github.sitecorecdp.fake.RecordedCdpRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -32,8 +35,29 @@ class SampleApplicationTests {
 			.contains("First guests:")
 			.contains("+ {\"guestRef\":\"00000000-0000-4000-8000-000000000001\"")
 			.contains("- {\"guestRef\":\"00000000-0000-4000-8000-000000005001\"");
-		assertThat(this.fake.tokenRequestCount()).isEqualTo(1);
 		assertThat(this.fake.fileRequestCount()).isEqualTo(3);
+	}
+
+	@Test
+	void whenRunWithoutCredentialsThenItListsFlowDefinitionsWithTheSecondKeysOwnToken(CapturedOutput output) {
+		assertThat(output).contains("Personalize flow definitions (registration personalize): 3")
+			.contains("Homepage hero")
+			.contains("DRAFT");
+		// One token per API key, each used by its own calls only.
+		assertThat(this.fake.tokenEndpoint().requests()).extracting((request) -> request.form().get("client_id"))
+			.containsExactlyInAnyOrder(FakeSitecoreCdp.API_KEY, FakeSitecoreCdp.PERSONALIZE_API_KEY);
+		List<String> tokens = this.fake.tokenEndpoint().issuedTokens();
+		assertThat(this.fake.api().requests()).filteredOn((request) -> request.path().equals("/v3/flowDefinitions"))
+			.singleElement()
+			.extracting(RecordedCdpRequest::bearerToken)
+			.isIn(tokens)
+			.isNotEqualTo(this.fake.api()
+				.requests()
+				.stream()
+				.filter((request) -> request.path().startsWith("/v2/audienceExports"))
+				.findFirst()
+				.orElseThrow()
+				.bearerToken());
 	}
 
 }

@@ -20,10 +20,24 @@ final class DemoData {
 
 	private static final String[] CITIES = { "Copenhagen", "Lisbon", "Osaka", "Toronto", "Sydney", "Austin" };
 
+	/** Three Personalize flow definitions, shaped like {@code GET /v3/flowDefinitions} answers. */
+	private static final String FLOW_DEFINITIONS = "["
+			+ "{\"ref\":\"5b7e1a52-0000-4000-8000-000000000001\",\"name\":\"Homepage hero\",\"type\":\"WEB_FLOW\","
+			+ "\"status\":\"PRODUCTION\"},"
+			+ "{\"ref\":\"5b7e1a52-0000-4000-8000-000000000002\",\"name\":\"Abandoned cart email\","
+			+ "\"type\":\"TRIGGERED_EXPERIENCE\",\"status\":\"PRODUCTION\"},"
+			+ "{\"ref\":\"5b7e1a52-0000-4000-8000-000000000003\",\"name\":\"Pricing page test\",\"type\":\"WEB_FLOW\","
+			+ "\"status\":\"DRAFT\"}]";
+
 	private DemoData() {
 	}
 
-	static void addTo(FakeCdpApi fake) {
+	static void addTo(FakeTokenEndpoint tokens, FakeCdpApi fake) {
+		// A second API key, as Sitecore issues per feature: Personalize flow definitions on the
+		// same API host.
+		tokens.addClient(FakeSitecoreCdp.PERSONALIZE_API_KEY, FakeSitecoreCdp.PERSONALIZE_API_SECRET,
+				FakeTokenEndpoint.AUDIENCE, "personalize.flows:r");
+		fake.stub("/v3/flowDefinitions", FLOW_DEFINITIONS);
 		fake.audienceExport(AUDIENCE_EXPORT_REF)
 			.addJob("demo-execution-0001")
 			.addFile("add", guests(1, 1200))

@@ -35,6 +35,12 @@ public final class FakeSitecoreCdp implements AutoCloseable {
 	/** The audience the fake requires, Sitecore's. */
 	public static final String AUDIENCE = FakeTokenEndpoint.AUDIENCE;
 
+	/** The second API key of the demo data, for a Personalize registration. */
+	public static final String PERSONALIZE_API_KEY = "fake-personalize-key";
+
+	/** The secret of {@link #PERSONALIZE_API_KEY}. */
+	public static final String PERSONALIZE_API_SECRET = "fake-personalize-secret";
+
 	/** Path of the token endpoint. */
 	public static final String TOKEN_PATH = FakeTokenEndpoint.PATH;
 
@@ -160,11 +166,13 @@ public final class FakeSitecoreCdp implements AutoCloseable {
 
 	/**
 	 * Add the demo data the sample application shows: audience {@code demo-audience} with
-	 * one delta job of three files (two of added guests, one of removed guests).
+	 * one delta job of three files (two of added guests, one of removed guests), and a
+	 * second API key ({@link #PERSONALIZE_API_KEY}) whose tokens read three Personalize
+	 * flow definitions at {@code GET /v3/flowDefinitions}.
 	 * @return this fake
 	 */
 	public FakeSitecoreCdp withDemoData() {
-		DemoData.addTo(this.api);
+		DemoData.addTo(this.tokenEndpoint, this.api);
 		return this;
 	}
 
