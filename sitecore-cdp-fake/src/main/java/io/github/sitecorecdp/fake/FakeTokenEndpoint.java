@@ -131,7 +131,7 @@ public final class FakeTokenEndpoint implements AutoCloseable {
 	 * @return this endpoint
 	 */
 	public FakeTokenEndpoint credentials(String apiKey, String apiSecret) {
-		this.defaultClient = new Client(apiKey, apiSecret, AUDIENCE, DEFAULT_SCOPE);
+		this.defaultClient = new Client(apiKey, apiSecret, AUDIENCE, DEFAULT_SCOPE, null);
 		return this;
 	}
 
@@ -148,7 +148,23 @@ public final class FakeTokenEndpoint implements AutoCloseable {
 	 * @return this endpoint
 	 */
 	public FakeTokenEndpoint addClient(String apiKey, String apiSecret, String audience, String scope) {
-		this.clients.put(apiKey, new Client(apiKey, apiSecret, audience, scope));
+		this.clients.put(apiKey, new Client(apiKey, apiSecret, audience, scope, null));
+		return this;
+	}
+
+	/**
+	 * Accept one more API key whose tokens live a lifetime of their own, such as the 900
+	 * seconds Personalize's documentation shows, whatever {@link #tokenLifetime} says.
+	 * @param apiKey the API key
+	 * @param apiSecret its secret
+	 * @param audience the audience it must ask for
+	 * @param scope the scope of its tokens
+	 * @param lifetime the lifetime of its tokens
+	 * @return this endpoint
+	 */
+	public FakeTokenEndpoint addClient(String apiKey, String apiSecret, String audience, String scope,
+			Duration lifetime) {
+		this.clients.put(apiKey, new Client(apiKey, apiSecret, audience, scope, lifetime));
 		return this;
 	}
 
@@ -414,7 +430,8 @@ public final class FakeTokenEndpoint implements AutoCloseable {
 
 	private String issueToken(Client client) {
 		Instant now = this.clock.instant();
-		Duration lifetime = this.lifetime;
+		Duration own = client.lifetime();
+		Duration lifetime = (own != null) ? own : this.lifetime;
 		Instant expiry = now.plus(lifetime);
 		int number = this.issued.incrementAndGet();
 		IntFunction<String> values = this.tokenValues;
@@ -461,9 +478,10 @@ public final class FakeTokenEndpoint implements AutoCloseable {
 		return Json.write(body);
 	}
 
-	private record Client(String apiKey, String apiSecret, String audience, String scope) {
+	private record Client(String apiKey, String apiSecret, String audience, String scope,
+			@Nullable Duration lifetime) {
 
-		static final Client DEFAULT = new Client(API_KEY, API_SECRET, AUDIENCE, DEFAULT_SCOPE);
+		static final Client DEFAULT = new Client(API_KEY, API_SECRET, AUDIENCE, DEFAULT_SCOPE, null);
 
 		@Override
 		public String toString() {

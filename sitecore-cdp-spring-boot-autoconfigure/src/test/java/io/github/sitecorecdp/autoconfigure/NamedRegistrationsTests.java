@@ -1,11 +1,14 @@
 package io.github.sitecorecdp.autoconfigure;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import io.github.sitecorecdp.audience.AudienceExportClient;
 import io.github.sitecorecdp.fake.FakeCdpApi;
 import io.github.sitecorecdp.fake.FakeTokenEndpoint;
+import io.github.sitecorecdp.fake.MutableClock;
 import io.github.sitecorecdp.fake.RecordedCdpRequest;
 import io.github.sitecorecdp.testsupport.BootLine;
 import io.github.sitecorecdp.testsupport.EchoPath;
@@ -135,6 +138,30 @@ class NamedRegistrationsTests {
 			.run((context) -> assertThatExceptionOfType(Exception.class)
 				.isThrownBy(() -> get(context.getBean(CdpClients.class).webClient("edge"), "/v2/cdp"))
 				.withMessageContaining("401"));
+	}
+
+	@Test
+	void whenARegistrationsTokensLiveShorterThenItRefreshesOnItsOwnScheduleAlone() {
+		MutableClock clock = new MutableClock(Instant.now());
+		// Personalize documents 900-second tokens; the default key's live a day.
+		this.tokens.addClient("short-key", "short-secret", FakeTokenEndpoint.AUDIENCE, "p", Duration.ofSeconds(900));
+		this.withDefault
+			.withPropertyValues("sitecore.cdp.clients.personalize.api-key=short-key",
+					"sitecore.cdp.clients.personalize.api-secret=short-secret")
+			.withBean(SitecoreCdpAutoConfiguration.CLOCK_BEAN_NAME, Clock.class, () -> clock)
+			.run((context) -> {
+				CdpClients clients = context.getBean(CdpClients.class);
+				CdpAccessTokenManager personalize = clients.tokenManager("personalize");
+				CdpAccessTokenManager cdp = clients.tokenManager(CdpClients.DEFAULT);
+				String firstPersonalize = personalize.obtainToken().getTokenValue();
+				String firstCdp = cdp.obtainToken().getTokenValue();
+				assertThat(personalize.status().tokenExpiresAt()).isEqualTo(clock.instant().plusSeconds(900));
+				clock.advance(Duration.ofSeconds(900));
+				assertThat(personalize.obtainToken().getTokenValue()).isNotEqualTo(firstPersonalize);
+				assertThat(cdp.obtainToken().getTokenValue()).isEqualTo(firstCdp);
+			});
+		assertThat(this.tokens.requests()).extracting((request) -> request.form().get("client_id"))
+			.containsExactly("short-key", "cdp-key", "short-key");
 	}
 
 	@Test
