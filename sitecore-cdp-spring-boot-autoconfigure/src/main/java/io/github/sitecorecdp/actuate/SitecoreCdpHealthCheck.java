@@ -3,12 +3,15 @@ package io.github.sitecorecdp.actuate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
 import io.github.sitecorecdp.token.CdpCredentialsRejectedException;
 import io.github.sitecorecdp.token.CdpTokenException;
 import io.github.sitecorecdp.token.CdpTokenStatus;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * The health of the Sitecore CDP client, independent of Spring Boot's health API (which
@@ -25,6 +28,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SitecoreCdpHealthCheck {
 
+	private static final String DEFAULT = "default";
+
 	private final Map<String, CdpAccessTokenManager> tokenManagers;
 
 	/**
@@ -32,7 +37,7 @@ public final class SitecoreCdpHealthCheck {
 	 * @param tokenManager the token manager
 	 */
 	public SitecoreCdpHealthCheck(CdpAccessTokenManager tokenManager) {
-		this(Map.of("default", tokenManager));
+		this(Map.of(DEFAULT, tokenManager));
 	}
 
 	/**
@@ -45,19 +50,31 @@ public final class SitecoreCdpHealthCheck {
 	}
 
 	/**
-	 * Check now.
+	 * Check now. Registrations without a valid token ask for one all at once, so the
+	 * check takes as long as the slowest registration, not the sum of them.
 	 * @return whether the client is up, and the details
 	 */
 	public Result check() {
-		if (this.tokenManagers.size() == 1) {
-			return check(this.tokenManagers.values().iterator().next());
+		Map<String, Throwable> failures = new ConcurrentHashMap<>();
+		Flux.fromIterable(this.tokenManagers.entrySet())
+			.filter((registration) -> !registration.getValue().status().hasValidToken())
+			.flatMap((registration) -> registration.getValue()
+				.getToken()
+				.then()
+				.onErrorResume((ex) -> {
+					failures.put(registration.getKey(), ex);
+					return Mono.empty();
+				}))
+			// Each token request is bounded by its manager's watchdog.
+			.blockLast();
+		CdpAccessTokenManager onlyDefault = (this.tokenManagers.size() == 1) ? this.tokenManagers.get(DEFAULT) : null;
+		if (onlyDefault != null) {
+			return result(onlyDefault, failures.get(DEFAULT));
 		}
 		boolean up = true;
 		Map<String, Object> details = new TreeMap<>();
 		for (Map.Entry<String, CdpAccessTokenManager> registration : this.tokenManagers.entrySet()) {
-			// One at a time, each bounded by its own token timeouts; a registration that is
-			// down does not hide the others.
-			Result result = check(registration.getValue());
+			Result result = result(registration.getValue(), failures.get(registration.getKey()));
 			Map<String, Object> own = new LinkedHashMap<>();
 			own.put("status", result.up() ? "UP" : "DOWN");
 			own.putAll(result.details());
@@ -67,16 +84,7 @@ public final class SitecoreCdpHealthCheck {
 		return new Result(up, details);
 	}
 
-	private static Result check(CdpAccessTokenManager tokenManager) {
-		RuntimeException failure = null;
-		if (!tokenManager.status().hasValidToken()) {
-			try {
-				tokenManager.getToken().block();
-			}
-			catch (RuntimeException ex) {
-				failure = ex;
-			}
-		}
+	private static Result result(CdpAccessTokenManager tokenManager, @Nullable Throwable failure) {
 		CdpTokenStatus status = tokenManager.status();
 		Map<String, Object> details = new LinkedHashMap<>();
 		if (status.hasValidToken()) {

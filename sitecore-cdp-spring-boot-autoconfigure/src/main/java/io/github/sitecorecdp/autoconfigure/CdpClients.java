@@ -1,6 +1,7 @@
 package io.github.sitecorecdp.autoconfigure;
 
 import java.net.URI;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ public final class CdpClients {
 	CdpClients(List<Entry> entries) {
 		Map<String, Entry> byName = new LinkedHashMap<>();
 		entries.forEach((entry) -> byName.put(entry.registration().name(), entry));
-		this.entries = byName;
+		this.entries = Collections.unmodifiableMap(byName);
 	}
 
 	/**

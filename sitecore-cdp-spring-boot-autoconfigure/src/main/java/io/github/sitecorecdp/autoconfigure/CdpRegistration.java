@@ -62,14 +62,15 @@ record CdpRegistration(String name, String prefix, String apiKey, String apiSecr
 	 * @return whether {@code cdpWebClient} and its siblings exist
 	 */
 	static boolean hasDefault(SitecoreCdpProperties properties) {
-		return properties.getClients().isEmpty() || StringUtils.hasText(properties.getApiKey())
-				|| StringUtils.hasText(properties.getApiSecret());
+		// Set at all, even blank: a blank key next to named registrations is refused, not ignored.
+		return properties.getClients().isEmpty() || properties.getApiKey() != null
+				|| properties.getApiSecret() != null;
 	}
 
 	static CdpRegistration defaultOf(SitecoreCdpProperties properties) {
 		SitecoreCdpProperties.Token token = properties.getToken();
-		return new CdpRegistration(DEFAULT_NAME, "sitecore.cdp.", required(properties.getApiKey()),
-				required(properties.getApiSecret()), properties.getAudience(), properties.getTokenUri(),
+		return new CdpRegistration(DEFAULT_NAME, "sitecore.cdp.", required(properties.getApiKey(), "sitecore.cdp.api-key"),
+				required(properties.getApiSecret(), "sitecore.cdp.api-secret"), properties.getAudience(), properties.getTokenUri(),
 				properties.determineBaseUrl(), properties.getConnectTimeout(), properties.getResponseTimeout(),
 				token.getConnectTimeout(), token.getResponseTimeout(), new TokenPolicy(token.getRefreshAhead(),
 						token.getExpiryMargin(), token.getInitialBackoff(), token.getMaxBackoff()));
@@ -78,7 +79,8 @@ record CdpRegistration(String name, String prefix, String apiKey, String apiSecr
 	static CdpRegistration named(String name, SitecoreCdpProperties.Client client, SitecoreCdpProperties defaults) {
 		SitecoreCdpProperties.Token token = defaults.getToken();
 		SitecoreCdpProperties.ClientToken own = client.getToken();
-		return new CdpRegistration(name, prefixOf(name), required(client.getApiKey()), required(client.getApiSecret()),
+		return new CdpRegistration(name, prefixOf(name), required(client.getApiKey(), prefixOf(name) + "api-key"),
+				required(client.getApiSecret(), prefixOf(name) + "api-secret"),
 				or(client.getAudience(), defaults.getAudience()), or(client.getTokenUri(), defaults.getTokenUri()),
 				baseUrl(client, defaults), or(client.getConnectTimeout(), defaults.getConnectTimeout()),
 				or(client.getResponseTimeout(), defaults.getResponseTimeout()),
@@ -129,9 +131,12 @@ record CdpRegistration(String name, String prefix, String apiKey, String apiSecr
 		return "CdpRegistration[" + this.name + ", " + this.baseUrl + ", tokens from " + this.tokenUri + "]";
 	}
 
-	private static String required(@Nullable String value) {
-		if (value == null) {
-			throw new IllegalStateException("API key and secret are validated on binding");
+	private static String required(@Nullable String value, String property) {
+		// Validation refuses this first, except where a condition decided at build time (AOT)
+		// that the registration exists.
+		if (!StringUtils.hasText(value)) {
+			throw new InvalidSitecoreCdpPropertyException(property, property + " is not set.",
+					"Set " + property + ", or remove the other properties of its registration.");
 		}
 		return value;
 	}

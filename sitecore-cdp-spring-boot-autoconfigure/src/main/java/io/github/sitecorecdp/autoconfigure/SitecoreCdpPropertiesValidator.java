@@ -122,8 +122,17 @@ final class SitecoreCdpPropertiesValidator {
 		if (client.getBaseUrl() != null) {
 			requireSafeUrl(prefix + "base-url", client.getBaseUrl());
 		}
-		if (client.getAudience() != null) {
-			requireAudience(prefix, client.getAudience());
+		String audience = client.getAudience();
+		if (audience != null) {
+			requireAudience(prefix, audience);
+			if (!audience.equals(defaults.getAudience()) && client.getBaseUrl() == null && client.getRegion() == null) {
+				// Its tokens are for another API: sent to the default's host they could only be refused.
+				throw new InvalidSitecoreCdpPropertyException(prefix + "base-url",
+						prefix + "audience (" + audience + ") differs from sitecore.cdp.audience, but the "
+								+ "registration sets no base-url or region, so its tokens would go to the API of "
+								+ "sitecore.cdp.*.",
+						"Set " + prefix + "base-url to the API that audience serves.");
+			}
 		}
 		requireInRangeIfSet(prefix + "connect-timeout", client.getConnectTimeout());
 		requireInRangeIfSet(prefix + "response-timeout", client.getResponseTimeout());

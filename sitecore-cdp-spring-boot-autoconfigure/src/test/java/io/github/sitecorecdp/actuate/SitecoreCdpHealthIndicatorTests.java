@@ -1,6 +1,9 @@
 package io.github.sitecorecdp.actuate;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpActuatorAutoConfiguration;
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
@@ -16,6 +19,7 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Health states of the {@code sitecoreCdp} contributor for each failure, and what polling
@@ -74,6 +78,35 @@ class SitecoreCdpHealthIndicatorTests {
 				assertThat((Map<String, Object>) health.details().get("default")).containsEntry("status", "UP");
 				assertNoSecrets(health.details());
 			});
+	}
+
+	@Test
+	void whenSeveralRegistrationsNeedATokenThenTheCheckAsksForAllAtOnce() {
+		this.tokenEndpoint.addClient("a-key", "a-secret", FakeTokenEndpoint.AUDIENCE, "a")
+			.addClient("b-key", "b-secret", FakeTokenEndpoint.AUDIENCE, "b")
+			.delayTokenResponses(Duration.ofSeconds(2));
+		this.contextRunner
+			.withPropertyValues("sitecore.cdp.clients.a.api-key=a-key", "sitecore.cdp.clients.a.api-secret=a-secret",
+					"sitecore.cdp.clients.b.api-key=b-key", "sitecore.cdp.clients.b.api-secret=b-secret")
+			.run((context) -> {
+				CompletableFuture<HealthView> check = CompletableFuture.supplyAsync(() -> health(context));
+				// One after another, the second request could not start before 2 s.
+				await().atMost(Duration.ofMillis(1500)).until(() -> this.tokenEndpoint.requestCount() == 3);
+				assertThat(check.get(10, TimeUnit.SECONDS).status()).isEqualTo("UP");
+			});
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void whenTheOnlyRegistrationIsNamedThenItShowsUnderItsName() {
+		this.tokenEndpoint.addClient("edge-key", "edge-secret", FakeTokenEndpoint.AUDIENCE, "e");
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(SitecoreCdpAutoConfiguration.class,
+					SitecoreCdpActuatorAutoConfiguration.class))
+			.withPropertyValues("sitecore.cdp.token-uri=" + this.tokenEndpoint.uri(),
+					"sitecore.cdp.clients.edge.api-key=edge-key", "sitecore.cdp.clients.edge.api-secret=edge-secret")
+			.run((context) -> assertThat((Map<String, Object>) health(context).details().get("edge"))
+				.containsEntry("status", "UP"));
 	}
 
 	@Test

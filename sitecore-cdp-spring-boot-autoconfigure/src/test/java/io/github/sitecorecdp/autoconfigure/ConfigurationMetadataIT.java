@@ -84,6 +84,16 @@ class ConfigurationMetadataIT {
 	}
 
 	@Test
+	void whenNamedRegistrationsAreCompletedThenTheMapAndExampleNamesAreDescribed() {
+		assertThat(properties).containsKey("sitecore.cdp.clients");
+		assertThat(properties.get("sitecore.cdp.clients").get("type").toString()).contains("SitecoreCdpProperties$Client");
+		assertThat(properties.get("sitecore.cdp.clients")).containsKey("description");
+		assertThat(hints.toString()).contains("sitecore.cdp.clients.keys")
+			.contains("value=personalize")
+			.contains("value=edge");
+	}
+
+	@Test
 	void whenTheHealthCheckFlagIsCompletedThenItIsDescribedWithItsDefault() {
 		assertThat(properties).containsKey("management.health.sitecore-cdp.enabled");
 		assertThat(properties.get("management.health.sitecore-cdp.enabled")).containsEntry("defaultValue", true)

@@ -234,6 +234,33 @@ class NamedRegistrationsTests {
 	}
 
 	@Test
+	void whenTheDefaultKeyIsBlankBesideNamedRegistrationsThenStartupFailsNamingIt() {
+		this.contextRunner.withPropertyValues("sitecore.cdp.api-key=", "sitecore.cdp.api-secret=")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("sitecore.cdp.api-key is not set"));
+	}
+
+	@Test
+	void whenARegistrationHasItsOwnAudienceButNoHostThenStartupFailsAskingForIt() {
+		this.contextRunner.withPropertyValues("sitecore.cdp.clients.edge.base-url=")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("sitecore.cdp.clients.edge.audience")
+				.hasMessageContaining("sets no base-url or region"));
+	}
+
+	@Test
+	void whenTheNamesAreChangedThroughTheirViewThenTheBeanIsUntouched() {
+		this.contextRunner.run((context) -> {
+			CdpClients clients = context.getBean(CdpClients.class);
+			assertThatExceptionOfType(UnsupportedOperationException.class)
+				.isThrownBy(() -> clients.names().remove("edge"));
+			assertThat(clients.names()).containsExactly("personalize", "edge");
+		});
+	}
+
+	@Test
 	void whenAnHttpExchangeInterfaceIsMadeFromARegistrationThenItCallsThatApiWithItsToken() {
 		this.contextRunner.run((context) -> {
 			FlowDefinitions flows = context.getBean(CdpClients.class).httpService("personalize", FlowDefinitions.class);

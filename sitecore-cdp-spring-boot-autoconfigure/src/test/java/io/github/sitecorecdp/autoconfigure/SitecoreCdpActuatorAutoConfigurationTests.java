@@ -58,4 +58,18 @@ class SitecoreCdpActuatorAutoConfigurationTests {
 		});
 	}
 
+	@Test
+	void whenValuesAreShownThenEnvMasksTheSecretsOfNamedRegistrations() {
+		this.contextRunner
+			.withPropertyValues("sitecore.cdp.clients.personalize.api-key=personalize-key",
+					"sitecore.cdp.clients.personalize.api-secret=p3rs0nalize")
+			.run((context) -> {
+				EnvironmentEndpoint env = context.getBean(EnvironmentEndpoint.class);
+				assertThat(env.environmentEntry("sitecore.cdp.clients.personalize.api-secret").getProperty().getValue())
+					.isEqualTo("******");
+				assertThat(env.environmentEntry("sitecore.cdp.clients.personalize.api-key").getProperty().getValue())
+					.isEqualTo("personalize-key");
+			});
+	}
+
 }
