@@ -2,6 +2,7 @@ package io.github.sitecorecdp.autoconfigure;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
@@ -21,20 +22,23 @@ import org.springframework.core.Ordered;
  */
 class RegionBindFailureAnalyzer extends AbstractFailureAnalyzer<BindException> implements Ordered {
 
-	private static final String PROPERTY = "sitecore.cdp.region";
+	/** {@code sitecore.cdp.region} and {@code sitecore.cdp.clients.<name>.region}. */
+	private static final Pattern PROPERTY = Pattern.compile("sitecore\\.cdp\\.(clients\\.[^.]+\\.)?region");
 
 	@Override
 	protected @Nullable FailureAnalysis analyze(Throwable rootFailure, BindException cause) {
 		ConfigurationProperty property = cause.getProperty();
-		if (!PROPERTY.equals(cause.getName().toString()) || property == null) {
+		String name = cause.getName().toString();
+		if (!PROPERTY.matcher(name).matches() || property == null) {
 			return null;
 		}
+		String baseUrl = name.substring(0, name.length() - "region".length()) + "base-url";
 		String regions = Arrays.stream(Region.values())
 			.map((region) -> region.name().toLowerCase(Locale.ROOT))
 			.collect(Collectors.joining(", "));
-		return new FailureAnalysis(PROPERTY + " is '" + property.getValue() + "', which is no Sitecore CDP region.",
-				"Set " + PROPERTY + " to one of " + regions + " (the region of your Sitecore CDP tenant), or set "
-						+ "sitecore.cdp.base-url to the API host.",
+		return new FailureAnalysis(name + " is '" + property.getValue() + "', which is no Sitecore CDP region.",
+				"Set " + name + " to one of " + regions + " (the region of your Sitecore CDP tenant), or set "
+						+ baseUrl + " to the API host.",
 				cause);
 	}
 

@@ -110,7 +110,8 @@ final class SitecoreCdpPropertiesValidator {
 		String prefix = CdpRegistration.prefixOf(name);
 		if (!VALID_NAME.matcher(name).matches() || name.equals(CdpRegistration.DEFAULT_NAME)) {
 			throw new InvalidSitecoreCdpPropertyException(prefix.substring(0, prefix.length() - 1),
-					"sitecore.cdp.clients has a registration named '" + name + "'.",
+					prefix.substring(0, prefix.length() - 1) + " names a registration '" + name
+							+ "', which is not a valid registration name.",
 					"Name registrations with lower-case letters, digits and hyphens, such as personalize or "
 							+ "xm-cloud; 'default' is the name of the registration of sitecore.cdp.api-key.");
 		}
@@ -249,6 +250,9 @@ final class SitecoreCdpPropertiesValidator {
 	private static String printExactly(Duration duration) {
 		// Whole seconds and nanoseconds apart: toNanos() would overflow on the very values
 		// this reports.
+		if (duration.isZero()) {
+			return "0s";
+		}
 		if (duration.getNano() == 0) {
 			for (ChronoUnit unit : List.of(ChronoUnit.DAYS, ChronoUnit.HOURS, ChronoUnit.MINUTES)) {
 				if (duration.getSeconds() % unit.getDuration().getSeconds() == 0) {

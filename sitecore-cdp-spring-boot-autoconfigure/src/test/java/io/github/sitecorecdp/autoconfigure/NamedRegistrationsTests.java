@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -230,7 +231,7 @@ class NamedRegistrationsTests {
 			.withPropertyValues("sitecore.cdp.clients.default.api-key=k", "sitecore.cdp.clients.default.api-secret=s")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
-				.hasMessageContaining("registration named 'default'"));
+				.hasMessageContaining("sitecore.cdp.clients.default names a registration 'default'"));
 	}
 
 	@Test
@@ -258,6 +259,20 @@ class NamedRegistrationsTests {
 				.isThrownBy(() -> clients.names().remove("edge"));
 			assertThat(clients.names()).containsExactly("personalize", "edge");
 		});
+	}
+
+	@Test
+	void whenANamedRegistrationHasAnUnknownRegionThenTheReportNamesItsPropertyAndTheRegions() {
+		this.contextRunner.withPropertyValues("sitecore.cdp.clients.personalize.region=mars")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new RegionBindFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription())
+					.isEqualTo("sitecore.cdp.clients.personalize.region is 'mars', which is no Sitecore CDP region.");
+				assertThat(analysis.getAction()).contains("eu, us, ap, jpe")
+					.contains("sitecore.cdp.clients.personalize.base-url");
+			});
 	}
 
 	@Test

@@ -135,7 +135,7 @@ class SitecoreCdpPropertiesValidationTests {
 	void whenADurationIsNotPositiveThenStartupFailsNamingIt() {
 		this.configured.withPropertyValues("sitecore.cdp.token.response-timeout=0s")
 			.run(refused((analysis) -> assertThat(analysis.getDescription())
-				.contains("sitecore.cdp.token.response-timeout")
+				.contains("sitecore.cdp.token.response-timeout is 0s,")
 				.contains("longer than zero")));
 		this.configured.withPropertyValues("sitecore.cdp.connect-timeout=-1s")
 			.run(refused((analysis) -> assertThat(analysis.getDescription()).contains("sitecore.cdp.connect-timeout")));
