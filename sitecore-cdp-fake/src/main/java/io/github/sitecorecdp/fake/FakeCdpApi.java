@@ -47,6 +47,8 @@ public final class FakeCdpApi implements AutoCloseable {
 
 	private final FakeFileHost fileHost;
 
+	private final FakeBatches batches;
+
 	private final Map<String, FakeAudienceExport> exports = new ConcurrentHashMap<>();
 
 	private final Map<String, Function<RecordedCdpRequest, String>> stubs = new ConcurrentHashMap<>();
@@ -63,8 +65,10 @@ public final class FakeCdpApi implements AutoCloseable {
 		this.tokens = tokens;
 		this.clock = clock;
 		this.journal = journal;
-		this.fileHost = new FakeFileHost(clock, tls, journal, this::findJob);
-		this.server = new LoopbackServer(Kind.API, journal, tls, this::answer);
+		// Asked only when a batch is announced, long after construction.
+		this.batches = new FakeBatches(clock, this::fileBaseUrl);
+		this.fileHost = new FakeFileHost(clock, tls, journal, this::findJob, this.batches);
+		this.server = new LoopbackServer(Kind.API, journal, tls, (request, body) -> answer(request));
 	}
 
 	/**
@@ -95,6 +99,15 @@ public final class FakeCdpApi implements AutoCloseable {
 	 */
 	public URI baseUrl() {
 		return this.server.baseUrl();
+	}
+
+	/**
+	 * Return the Batch API of this API host, to set its credentials and inspect or steer
+	 * its batches.
+	 * @return the batches
+	 */
+	public FakeBatches batches() {
+		return this.batches;
 	}
 
 	/**
@@ -221,6 +234,7 @@ public final class FakeCdpApi implements AutoCloseable {
 		this.scriptedStatuses.clear();
 		this.refusedTokens = NO_TOKEN;
 		this.delay = Duration.ZERO;
+		this.batches.reset();
 	}
 
 	// Journal
@@ -248,6 +262,11 @@ public final class FakeCdpApi implements AutoCloseable {
 	}
 
 	private Answer answer(RecordedCdpRequest request) {
+		// Basic credentials, not the bearer token: checked by the Batch API itself.
+		Answer batch = this.batches.api(request);
+		if (batch != null) {
+			return batch;
+		}
 		Integer scripted = this.scriptedStatuses.poll();
 		if (scripted != null && (scripted < 200 || scripted > 299)) {
 			return Answer.json(scripted, cdpError(scripted, "Injected failure"), this.delay);
@@ -309,6 +328,10 @@ public final class FakeCdpApi implements AutoCloseable {
 				.map((job) -> Json.write(job.output(fileBaseUrl, job.definitionRef())));
 		}
 		return Optional.empty();
+	}
+
+	private String fileBaseUrl() {
+		return this.fileHost.baseUrl().toString();
 	}
 
 	private Optional<FakeExportJob> findJob(String executionRef) {

@@ -30,14 +30,18 @@ public final class FakeFileHost implements AutoCloseable {
 
 	private final Function<String, Optional<FakeExportJob>> jobs;
 
+	private final FakeBatches batches;
+
 	private final LoopbackServer server;
 
 	private final Queue<Integer> failures = new ConcurrentLinkedQueue<>();
 
-	FakeFileHost(Clock clock, @Nullable FakeTls tls, Journal journal, Function<String, Optional<FakeExportJob>> jobs) {
+	FakeFileHost(Clock clock, @Nullable FakeTls tls, Journal journal, Function<String, Optional<FakeExportJob>> jobs,
+			FakeBatches batches) {
 		this.clock = clock;
 		this.journal = journal;
 		this.jobs = jobs;
+		this.batches = batches;
 		this.server = new LoopbackServer(Kind.FILE, journal, tls, this::answer);
 	}
 
@@ -91,10 +95,14 @@ public final class FakeFileHost implements AutoCloseable {
 		this.server.close();
 	}
 
-	private Answer answer(RecordedCdpRequest request) {
+	private Answer answer(RecordedCdpRequest request, byte[] body) {
 		Integer failure = this.failures.poll();
 		if (failure != null) {
 			return Answer.xml(failure, "InternalError", "Injected failure");
+		}
+		Answer batch = this.batches.fileHost(request, body);
+		if (batch != null) {
+			return batch;
 		}
 		if (request.header("Authorization") != null) {
 			return Answer.xml(400, "InvalidArgument",

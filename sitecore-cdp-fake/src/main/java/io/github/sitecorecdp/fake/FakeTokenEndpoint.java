@@ -84,7 +84,7 @@ public final class FakeTokenEndpoint implements AutoCloseable {
 	FakeTokenEndpoint(Clock clock, @Nullable FakeTls tls, Journal journal) {
 		this.clock = clock;
 		this.journal = journal;
-		this.server = new LoopbackServer(Kind.TOKEN, journal, tls, this::answer);
+		this.server = new LoopbackServer(Kind.TOKEN, journal, tls, (request, body) -> answer(request));
 	}
 
 	/**

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -32,7 +31,7 @@ final class LoopbackServer implements AutoCloseable {
 
 	private final boolean https;
 
-	LoopbackServer(Kind kind, Journal journal, @Nullable FakeTls tls, Function<RecordedCdpRequest, Answer> handler) {
+	LoopbackServer(Kind kind, Journal journal, @Nullable FakeTls tls, Handler handler) {
 		HttpServer http = HttpServer.create()
 			.host("127.0.0.1")
 			.port(0)
@@ -54,16 +53,20 @@ final class LoopbackServer implements AutoCloseable {
 		this.server.disposeNow();
 	}
 
-	private static Publisher<Void> serve(Kind kind, Journal journal, Function<RecordedCdpRequest, Answer> handler,
+	private static Publisher<Void> serve(Kind kind, Journal journal, Handler handler,
 			HttpServerRequest request, HttpServerResponse response) {
 		Map<String, List<String>> headers = new LinkedHashMap<>();
 		request.requestHeaders()
 			.forEach((header) -> headers.computeIfAbsent(header.getKey().toLowerCase(Locale.ROOT), (k) -> new ArrayList<>())
 				.add(header.getValue()));
-		return request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("").flatMap((body) -> {
+		return request.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0]).flatMap((bytes) -> {
+			// Binary bodies (uploaded gzip files) stay out of the journal: only their bytes count.
+			String contentType = request.requestHeaders().get("Content-Type");
+			String body = (contentType != null && contentType.startsWith("application/gzip")) ? ""
+					: new String(bytes, StandardCharsets.UTF_8);
 			RecordedCdpRequest received = new RecordedCdpRequest(kind, request.method().name(), request.uri(),
 					Map.copyOf(headers), body, 0);
-			Answer answer = handler.apply(received);
+			Answer answer = handler.answer(received, bytes);
 			journal.add(received.withStatus(answer.status()));
 			Mono<Void> send = response.status(answer.status())
 				.header("Content-Type", answer.contentType())
@@ -72,6 +75,16 @@ final class LoopbackServer implements AutoCloseable {
 				.then();
 			return answer.delay().isZero() ? send : Mono.delay(answer.delay()).then(send);
 		});
+	}
+
+	/**
+	 * The fake's logic behind one server.
+	 */
+	@FunctionalInterface
+	interface Handler {
+
+		Answer answer(RecordedCdpRequest request, byte[] body);
+
 	}
 
 	/**

@@ -1,0 +1,179 @@
+package io.github.sitecorecdp.fake;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.UUID;
+import java.util.zip.GZIPOutputStream;
+
+import io.github.sitecorecdp.fake.FakeBatch.FailedRecord;
+import io.github.sitecorecdp.fake.TestHttp.Answer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The fake's Batch API and upload host, seen through the JDK's HTTP client.
+ */
+class FakeBatchesTests {
+
+	private static final String BASIC = "Basic " + Base64.getEncoder()
+		.encodeToString((FakeBatches.CLIENT_KEY + ":" + FakeBatches.API_TOKEN).getBytes(StandardCharsets.UTF_8));
+
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T10:00:00Z"));
+
+	private final FakeSitecoreCdp cdp = FakeSitecoreCdp.start(this.clock);
+
+	private final TestHttp http = new TestHttp();
+
+	@AfterEach
+	void stop() {
+		this.cdp.close();
+	}
+
+	@Test
+	void whenAValidFileIsAnnouncedUploadedAndPolledThenTheBatchSucceeds() throws Exception {
+		String ref = UUID.randomUUID().toString();
+		byte[] file = gzip(line("guest", "upsert") + "\n" + line("order", "insert") + "\n");
+		Answer announced = announce(ref, file);
+		assertThat(announced.status()).isEqualTo(201);
+		assertThat(announced.body()).contains("\"code\":\"uploading\"").contains(this.cdp.fileBaseUrl().toString());
+		assertThat(upload(href(announced), file, md5Base64(file), true).status()).isEqualTo(200);
+		assertThat(poll(ref).body()).contains("\"code\":\"processing\"");
+		assertThat(poll(ref).body()).contains("\"code\":\"success\"");
+		FakeBatch batch = this.cdp.api().batches().batches().get(0);
+		assertThat(batch.status()).isEqualTo("success");
+		assertThat(batch.records()).isEqualTo(2);
+		assertThat(batch.polls()).isEqualTo(2);
+	}
+
+	@Test
+	void whenRecordsAreInvalidThenTheBatchEndsInErrorWithALogOfThem() throws Exception {
+		String ref = UUID.randomUUID().toString();
+		String bad = "{\"ref\":\"not-a-uuid\",\"schema\":\"guest\",\"mode\":\"upsert\",\"value\":{}}";
+		byte[] file = gzip(line("guest", "upsert") + "\n" + line("person", "upsert") + "\n" + bad + "\n");
+		upload(href(announce(ref, file)), file, md5Base64(file), true);
+		poll(ref);
+		Answer done = poll(ref);
+		assertThat(done.body()).contains("\"code\":\"error\"").contains("\"log\":\"");
+		String log = done.body().substring(done.body().indexOf("\"log\":\"") + 7).split("\"")[0];
+		Answer errors = this.http.get(URI.create(log), null);
+		assertThat(errors.body().split("\n")).hasSize(2);
+		assertThat(errors.body()).contains("INVALID_SCHEMA").contains("INVALID_REF").contains("not-a-uuid");
+		assertThat(this.cdp.api().batches().batches().get(0).failedRecords()).extracting(FailedRecord::code)
+			.containsExactly("INVALID_SCHEMA", "INVALID_REF");
+	}
+
+	@Test
+	void whenTheUploadBreaksWhatThePresignedUrlWasSignedForThenTheUploadHostRefuses() throws Exception {
+		String ref = UUID.randomUUID().toString();
+		byte[] file = gzip(line("guest", "insert") + "\n");
+		String href = href(announce(ref, file));
+		Answer withToken = this.http.exchange(HttpRequest.newBuilder(URI.create(href))
+			.header("Authorization", "Bearer x")
+			.header("Content-Type", "application/gzip")
+			.header("Content-Md5", md5Base64(file))
+			.header("x-amz-server-side-encryption", "AES256")
+			.PUT(HttpRequest.BodyPublishers.ofByteArray(file)));
+		assertThat(withToken.status()).isEqualTo(400);
+		assertThat(upload(href, file, md5Base64(gzip("other")), true).body()).contains("BadDigest");
+		assertThat(upload(href, file, md5Base64(file), false).body()).contains("x-amz-server-side-encryption");
+		byte[] other = gzip(line("order", "insert") + "\n");
+		assertThat(upload(href, other, md5Base64(other), true).body()).contains("not the one announced");
+		assertThat(this.cdp.api().batches().batches().get(0).status()).isEqualTo("uploading");
+	}
+
+	@Test
+	void whenTheUploadUrlHasExpiredThenTheUploadIsRefusedAndAReannouncementGivesANewOne() throws Exception {
+		String ref = UUID.randomUUID().toString();
+		byte[] file = gzip(line("guest", "insert") + "\n");
+		String href = href(announce(ref, file));
+		this.clock.advance(Duration.ofMinutes(61));
+		Answer refused = upload(href, file, md5Base64(file), true);
+		assertThat(refused.status()).isEqualTo(403);
+		assertThat(refused.body()).contains("Request has expired");
+		assertThat(upload(href(announce(ref, file)), file, md5Base64(file), true).status()).isEqualTo(200);
+	}
+
+	@Test
+	void whenCredentialsAreMissingOrWrongThenTheBatchApiAnswersUnauthorized() throws Exception {
+		String ref = UUID.randomUUID().toString();
+		Answer bearer = this.http.exchange(HttpRequest.newBuilder(URI.create(this.cdp.baseUrl() + "/v2/batches/" + ref))
+			.header("Authorization", "Bearer " + this.http.token(this.cdp.tokenUri()))
+			.PUT(HttpRequest.BodyPublishers.ofString("{\"checksum\":\"" + "0".repeat(32) + "\",\"size\":1}")));
+		assertThat(bearer.status()).isEqualTo(401);
+		this.cdp.api().batches().credentials("other-key", "other-token");
+		assertThat(announce(ref, gzip("x")).status()).isEqualTo(401);
+	}
+
+	@Test
+	void whenABatchIsForcedToFailOrTheFileIsNoGzipThenItEndsCorruptedOrInError() throws Exception {
+		this.cdp.api().batches().failNextBatchAs("error");
+		String first = UUID.randomUUID().toString();
+		byte[] file = gzip(line("guest", "insert") + "\n");
+		upload(href(announce(first, file)), file, md5Base64(file), true);
+		poll(first);
+		assertThat(poll(first).body()).contains("\"code\":\"error\"");
+		String second = UUID.randomUUID().toString();
+		byte[] notGzip = "plain text".getBytes(StandardCharsets.UTF_8);
+		upload(href(announce(second, notGzip)), notGzip, md5Base64(notGzip), true);
+		poll(second);
+		assertThat(poll(second).body()).contains("\"code\":\"corrupted\"");
+	}
+
+	private Answer announce(String ref, byte[] file) throws Exception {
+		String body = "{\"checksum\":\"" + HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(file))
+				+ "\",\"size\":" + file.length + "}";
+		return this.http.exchange(HttpRequest.newBuilder(URI.create(this.cdp.baseUrl() + "/v2/batches/" + ref))
+			.header("Authorization", BASIC)
+			.header("Content-Type", "application/json")
+			.PUT(HttpRequest.BodyPublishers.ofString(body)));
+	}
+
+	private Answer upload(String href, byte[] file, String contentMd5, boolean encrypted) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(href))
+			.header("Content-Type", "application/gzip")
+			.header("Content-Md5", contentMd5)
+			.PUT(HttpRequest.BodyPublishers.ofByteArray(file));
+		if (encrypted) {
+			request.header("x-amz-server-side-encryption", "AES256");
+		}
+		return this.http.exchange(request);
+	}
+
+	private Answer poll(String ref) {
+		return this.http.exchange(HttpRequest.newBuilder(URI.create(this.cdp.baseUrl() + "/v2/batches/" + ref))
+			.header("Authorization", BASIC));
+	}
+
+	private static String href(Answer announced) {
+		String start = announced.body().substring(announced.body().indexOf("\"href\":\"") + 8);
+		return start.substring(0, start.indexOf('"'));
+	}
+
+	private static String line(String schema, String mode) {
+		return "{\"ref\":\"" + UUID.randomUUID() + "\",\"schema\":\"" + schema + "\",\"mode\":\"" + mode
+				+ "\",\"value\":{\"email\":\"a@example.com\"}}";
+	}
+
+	private static byte[] gzip(String text) throws IOException {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+			out.write(text.getBytes(StandardCharsets.UTF_8));
+		}
+		return bytes.toByteArray();
+	}
+
+	private static String md5Base64(byte[] bytes) throws Exception {
+		return Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(bytes));
+	}
+
+}

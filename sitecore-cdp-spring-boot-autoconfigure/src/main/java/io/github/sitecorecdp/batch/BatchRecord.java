@@ -1,0 +1,165 @@
+package io.github.sitecorecdp.batch;
+
+import java.util.UUID;
+
+/**
+ * One record of a batch import: one line of the file Sitecore reads,
+ * {@code {"ref":..,"schema":..,"mode":..,"value":{..}}}. The value is the application's own
+ * JSON object, kept as it is but for whitespace between tokens, which is dropped so that
+ * the record takes one line.
+ *
+ * @author sitecore-cdp-spring-boot
+ */
+public final class BatchRecord {
+
+	private final UUID ref;
+
+	private final BatchSchema schema;
+
+	private final BatchMode mode;
+
+	private final String value;
+
+	private BatchRecord(UUID ref, BatchSchema schema, BatchMode mode, String value) {
+		this.ref = ref;
+		this.schema = schema;
+		this.mode = mode;
+		this.value = value;
+	}
+
+	/**
+	 * Create a record.
+	 * @param ref the record's reference, by which Sitecore reports it
+	 * @param schema what it holds
+	 * @param mode how Sitecore applies it
+	 * @param valueJson the value, a JSON object
+	 * @return the record
+	 * @throws IllegalArgumentException if the value is not a JSON object
+	 */
+	public static BatchRecord of(UUID ref, BatchSchema schema, BatchMode mode, String valueJson) {
+		return new BatchRecord(ref, schema, mode, minifiedObject(valueJson));
+	}
+
+	/**
+	 * Create a guest record with a new random reference.
+	 * @param mode how Sitecore applies it
+	 * @param valueJson the guest, a JSON object
+	 * @return the record
+	 */
+	public static BatchRecord guest(BatchMode mode, String valueJson) {
+		return of(UUID.randomUUID(), BatchSchema.GUEST, mode, valueJson);
+	}
+
+	/**
+	 * Create an order record with a new random reference.
+	 * @param mode how Sitecore applies it
+	 * @param valueJson the order, a JSON object
+	 * @return the record
+	 */
+	public static BatchRecord order(BatchMode mode, String valueJson) {
+		return of(UUID.randomUUID(), BatchSchema.ORDER, mode, valueJson);
+	}
+
+	/**
+	 * Create a tracking-event record with a new random reference.
+	 * @param mode how Sitecore applies it
+	 * @param valueJson the event, a JSON object
+	 * @return the record
+	 */
+	public static BatchRecord tracking(BatchMode mode, String valueJson) {
+		return of(UUID.randomUUID(), BatchSchema.TRACKING, mode, valueJson);
+	}
+
+	public UUID ref() {
+		return this.ref;
+	}
+
+	public BatchSchema schema() {
+		return this.schema;
+	}
+
+	public BatchMode mode() {
+		return this.mode;
+	}
+
+	/**
+	 * Return the value, minified.
+	 * @return the JSON object
+	 */
+	public String value() {
+		return this.value;
+	}
+
+	/**
+	 * Return the record as the line Sitecore reads, without the line break.
+	 * @return the JSON line
+	 */
+	public String toJsonLine() {
+		return "{\"ref\":\"" + this.ref + "\",\"schema\":\"" + this.schema.wireValue() + "\",\"mode\":\""
+				+ this.mode.wireValue() + "\",\"value\":" + this.value + "}";
+	}
+
+	@Override
+	public String toString() {
+		// Not the value: it holds personal data.
+		return "BatchRecord[" + this.ref + ", " + this.schema.wireValue() + ", " + this.mode.wireValue() + "]";
+	}
+
+	/**
+	 * Drops whitespace outside strings, so that a pretty-printed object takes one line,
+	 * and checks that the value is one JSON object with balanced brackets and strings.
+	 * Written by hand: parsing into a tree would tie this to a JSON library (Jackson 2 or
+	 * 3), and the value must stay exactly the application's.
+	 */
+	static String minifiedObject(String json) {
+		StringBuilder out = new StringBuilder(json.length());
+		boolean inString = false;
+		boolean escaped = false;
+		int depth = 0;
+		boolean closed = false;
+		for (int i = 0; i < json.length(); i++) {
+			char c = json.charAt(i);
+			if (inString) {
+				if (c == '\n' || c == '\r') {
+					throw new IllegalArgumentException("A batch record value has a line break inside a string");
+				}
+				out.append(c);
+				if (escaped) {
+					escaped = false;
+				}
+				else if (c == '\\') {
+					escaped = true;
+				}
+				else if (c == '"') {
+					inString = false;
+				}
+				continue;
+			}
+			if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+				continue;
+			}
+			if (closed) {
+				throw new IllegalArgumentException("A batch record value must be one JSON object; found more after it");
+			}
+			if (out.length() == 0 && c != '{') {
+				throw new IllegalArgumentException("A batch record value must be a JSON object, starting with '{'");
+			}
+			if (c == '"') {
+				inString = true;
+			}
+			else if (c == '{' || c == '[') {
+				depth++;
+			}
+			else if (c == '}' || c == ']') {
+				depth--;
+				closed = depth == 0;
+			}
+			out.append(c);
+		}
+		if (inString || depth != 0 || out.length() == 0) {
+			throw new IllegalArgumentException("A batch record value must be one complete JSON object");
+		}
+		return out.toString();
+	}
+
+}
