@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -77,6 +78,8 @@ public final class FakeBatches {
 
 	private volatile int pollsWhileProcessing = 1;
 
+	private final AtomicInteger expiredAnnouncements = new AtomicInteger();
+
 	FakeBatches(Clock clock, Supplier<String> fileBaseUrl) {
 		this.clock = clock;
 		this.fileBaseUrl = fileBaseUrl;
@@ -128,6 +131,17 @@ public final class FakeBatches {
 	}
 
 	/**
+	 * Answer the next announcements with upload URLs that have already expired, as if the
+	 * upload came more than an hour after the announcement.
+	 * @param count how many announcements
+	 * @return these batches
+	 */
+	public FakeBatches expireNextUploadUrls(int count) {
+		this.expiredAnnouncements.addAndGet(count);
+		return this;
+	}
+
+	/**
 	 * Let the upload URLs of every batch announced so far expire now.
 	 */
 	public void expireUploadUrls() {
@@ -153,6 +167,7 @@ public final class FakeBatches {
 		this.apiToken = API_TOKEN;
 		this.uploadUrlLifetime = Duration.ofHours(1);
 		this.pollsWhileProcessing = 1;
+		this.expiredAnnouncements.set(0);
 	}
 
 	// The API host
@@ -196,7 +211,8 @@ public final class FakeBatches {
 			return Answer.json(400, "{\"status\":400,\"code\":400,\"message\":\"Bad Request\","
 					+ "\"developerMessage\":\"A batch needs a UUID ref, a hex MD5 checksum and a size\"}", Duration.ZERO);
 		}
-		Instant expiry = this.clock.instant().plus(this.uploadUrlLifetime);
+		boolean expired = this.expiredAnnouncements.getAndUpdate((n) -> Math.max(0, n - 1)) > 0;
+		Instant expiry = expired ? this.clock.instant() : this.clock.instant().plus(this.uploadUrlLifetime);
 		Batch batch = this.batches.compute(ref, (key, existing) -> (existing != null && existing.status.equals("uploading"))
 				? existing.reannounced(checksum.group(1), Long.parseLong(size.group(1)), expiry)
 				: new Batch(ref, checksum.group(1).toLowerCase(java.util.Locale.ROOT), Long.parseLong(size.group(1)),

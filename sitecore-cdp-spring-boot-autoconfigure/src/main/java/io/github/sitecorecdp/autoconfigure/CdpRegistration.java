@@ -56,15 +56,20 @@ record CdpRegistration(String name, String prefix, String apiKey, String apiSecr
 	}
 
 	/**
-	 * Return whether the default registration exists: it has a key, or nothing else is
-	 * configured (then validation asks for the key).
+	 * Return whether the default registration exists: it has a key, or nothing else
+	 * (named registrations, Basic-auth credentials) is configured, and validation asks for
+	 * the key.
 	 * @param properties the properties
 	 * @return whether {@code cdpWebClient} and its siblings exist
 	 */
 	static boolean hasDefault(SitecoreCdpProperties properties) {
-		// Set at all, even blank: a blank key next to named registrations is refused, not ignored.
-		return properties.getClients().isEmpty() || properties.getApiKey() != null
-				|| properties.getApiSecret() != null;
+		// Set at all, even blank: a blank key next to other credentials is refused, not ignored.
+		if (properties.getApiKey() != null || properties.getApiSecret() != null) {
+			return true;
+		}
+		// Required when nothing else is configured: named registrations and the Basic-auth
+		// clients work without it.
+		return properties.getClients().isEmpty() && !properties.getBasicAuth().isConfigured();
 	}
 
 	static CdpRegistration defaultOf(SitecoreCdpProperties properties) {

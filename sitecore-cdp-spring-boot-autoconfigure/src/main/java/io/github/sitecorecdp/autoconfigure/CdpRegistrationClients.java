@@ -97,12 +97,25 @@ final class CdpRegistrationClients {
 	 * @return a builder of its own
 	 */
 	WebClient.Builder apiWebClientBuilder(CdpRegistration registration) {
+		return apiWebClientBuilder(this.httpClients.apiClient(registration));
+	}
+
+	/**
+	 * Return a builder of Boot's that sends no token, on the connection settings of
+	 * {@code sitecore.cdp.*}, for the clients that need no registration (Basic auth).
+	 * @return a builder of its own
+	 */
+	WebClient.Builder apiWebClientBuilder() {
+		return apiWebClientBuilder(this.httpClients.apiClient());
+	}
+
+	private WebClient.Builder apiWebClientBuilder(reactor.netty.http.client.HttpClient httpClient) {
 		// Boot's builder is a prototype, but a user's may be a singleton: clone either way.
 		// Without Boot's WebClient auto-configuration (Boot 4 without spring-boot-webclient)
 		// there is no builder bean, and a default one does the job.
 		return this.webClientBuilder.getIfAvailable(WebClient::builder)
 			.clone()
-			.clientConnector(new ReactorClientHttpConnector(this.httpClients.apiClient(registration)))
+			.clientConnector(new ReactorClientHttpConnector(httpClient))
 			// spring.codec.log-request-details=true would log the Authorization header at
 			// TRACE; the bearer token must never be logged, so it stays off here.
 			.codecs((codecs) -> codecs.defaultCodecs().enableLoggingRequestDetails(false));

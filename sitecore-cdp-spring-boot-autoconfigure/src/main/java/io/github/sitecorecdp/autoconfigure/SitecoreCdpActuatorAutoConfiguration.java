@@ -51,7 +51,8 @@ public final class SitecoreCdpActuatorAutoConfiguration {
 			return SECRET_KEYS.contains(normalized) || normalized.endsWith("sitecorecdpapisecret")
 					|| normalized.endsWith("sitecorecdpproxypassword")
 					// sitecore.cdp.clients.<name>.api-secret
-					|| (normalized.contains("sitecorecdpclients") && normalized.endsWith("apisecret"));
+					|| (normalized.contains("sitecorecdpclients") && normalized.endsWith("apisecret"))
+					|| normalized.endsWith("sitecorecdpbasicauthapitoken") || normalized.equals("apitoken");
 		}
 
 	}

@@ -3,8 +3,11 @@ package io.github.sitecorecdp.autoconfigure;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import io.github.sitecorecdp.audience.AudienceExportClient;
+import io.github.sitecorecdp.batch.BatchImportClient;
+import io.github.sitecorecdp.batch.BatchImportListener;
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
 import io.github.sitecorecdp.token.CdpTokenListener;
 import io.github.sitecorecdp.token.CdpTokenListenerFactory;
@@ -17,6 +20,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
@@ -25,6 +29,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.ImportRuntimeHints;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.support.RestClientHttpServiceGroupConfigurer;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -111,6 +117,29 @@ public final class SitecoreCdpAutoConfiguration {
 			.build();
 		return new AudienceExportClient(cdpWebClient, fileWebClient, registrationClients.clock(),
 				Math.toIntExact(properties.getAudienceExport().getMaxRecordSize().toBytes()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnProperty(prefix = "sitecore.cdp.basic-auth", name = { "client-key", "api-token" })
+	BatchImportClient batchImportClient(SitecoreCdpProperties properties, CdpRegistrationClients registrationClients,
+			ObjectProvider<BatchImportListener> listeners) {
+		SitecoreCdpProperties.BasicAuth basicAuth = properties.getBasicAuth();
+		String clientKey = Objects.requireNonNull(basicAuth.getClientKey(), "validated on binding");
+		String apiToken = Objects.requireNonNull(basicAuth.getApiToken(), "validated on binding");
+		// The Basic credentials go to the tenant's API host only; uploads and error logs,
+		// on presigned storage URLs, get a client that sends none.
+		WebClient batchApi = registrationClients.apiWebClientBuilder()
+			.baseUrl(properties.determineBaseUrl().toString())
+			.defaultHeaders((headers) -> headers.setBasicAuth(clientKey, apiToken))
+			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+			.build();
+		WebClient uploads = registrationClients.apiWebClientBuilder().build();
+		SitecoreCdpProperties.Batch batch = properties.getBatch();
+		BatchImportClient.Settings settings = new BatchImportClient.Settings(batch.getMaxFileSize().toBytes(),
+				batch.getSpoolDirectory(), batch.getPollInterval(), batch.getMaxPollInterval(), batch.getMaxWait());
+		return new BatchImportClient(batchApi, uploads, settings, registrationClients.clock(),
+				new CompositeBatchImportListener(listeners.orderedStream().toList()));
 	}
 
 	@Bean

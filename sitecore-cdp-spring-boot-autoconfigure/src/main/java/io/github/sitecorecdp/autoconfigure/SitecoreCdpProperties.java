@@ -1,6 +1,7 @@
 package io.github.sitecorecdp.autoconfigure;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,6 +81,10 @@ public class SitecoreCdpProperties implements InitializingBean {
 	private final Proxy proxy = new Proxy();
 
 	private final Ssl ssl = new Ssl();
+
+	private final BasicAuth basicAuth = new BasicAuth();
+
+	private final Batch batch = new Batch();
 
 	private final AudienceExport audienceExport = new AudienceExport();
 
@@ -172,6 +177,14 @@ public class SitecoreCdpProperties implements InitializingBean {
 
 	public Ssl getSsl() {
 		return this.ssl;
+	}
+
+	public BasicAuth getBasicAuth() {
+		return this.basicAuth;
+	}
+
+	public Batch getBatch() {
+		return this.batch;
 	}
 
 	public AudienceExport getAudienceExport() {
@@ -390,6 +403,121 @@ public class SitecoreCdpProperties implements InitializingBean {
 
 		public void setBundle(@Nullable String bundle) {
 			this.bundle = bundle;
+		}
+
+	}
+
+	/**
+	 * Credentials of the APIs that take HTTP Basic authentication (the Batch API; later the
+	 * Guest and Order APIs): the tenant's client key and API token, not an OAuth2 key.
+	 */
+	public static class BasicAuth {
+
+		/**
+		 * Client key of the Sitecore CDP tenant, the Basic user.
+		 */
+		private @Nullable String clientKey;
+
+		/**
+		 * API token of the Sitecore CDP tenant, the Basic password. Never logged.
+		 */
+		private @Nullable String apiToken;
+
+		public @Nullable String getClientKey() {
+			return this.clientKey;
+		}
+
+		public void setClientKey(@Nullable String clientKey) {
+			this.clientKey = clientKey;
+		}
+
+		public @Nullable String getApiToken() {
+			return this.apiToken;
+		}
+
+		public void setApiToken(@Nullable String apiToken) {
+			this.apiToken = apiToken;
+		}
+
+		/**
+		 * Return whether either value is set, so that the Basic-auth clients are wanted.
+		 * @return whether the client key or the API token is set
+		 */
+		public boolean isConfigured() {
+			return this.clientKey != null || this.apiToken != null;
+		}
+
+	}
+
+	/**
+	 * Batch imports.
+	 */
+	public static class Batch {
+
+		/**
+		 * Largest batch file, compressed. Sitecore accepts at most 50MB.
+		 */
+		private DataSize maxFileSize = DataSize.ofMegabytes(50);
+
+		/**
+		 * Directory batch files are spooled to while they are written and uploaded, one at
+		 * a time. Default: the JVM's temporary directory.
+		 */
+		private @Nullable Path spoolDirectory;
+
+		/**
+		 * First wait between two status polls of a batch; doubles up to max-poll-interval.
+		 */
+		private Duration pollInterval = Duration.ofSeconds(2);
+
+		/**
+		 * Longest wait between two status polls of a batch.
+		 */
+		private Duration maxPollInterval = Duration.ofSeconds(30);
+
+		/**
+		 * Longest wait for one batch to reach a final status after its upload.
+		 */
+		private Duration maxWait = Duration.ofHours(1);
+
+		public DataSize getMaxFileSize() {
+			return this.maxFileSize;
+		}
+
+		public void setMaxFileSize(DataSize maxFileSize) {
+			this.maxFileSize = maxFileSize;
+		}
+
+		public @Nullable Path getSpoolDirectory() {
+			return this.spoolDirectory;
+		}
+
+		public void setSpoolDirectory(@Nullable Path spoolDirectory) {
+			this.spoolDirectory = spoolDirectory;
+		}
+
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		public void setPollInterval(Duration pollInterval) {
+			this.pollInterval = pollInterval;
+		}
+
+		public Duration getMaxPollInterval() {
+			return this.maxPollInterval;
+		}
+
+		public void setMaxPollInterval(Duration maxPollInterval) {
+			this.maxPollInterval = maxPollInterval;
+		}
+
+		public Duration getMaxWait() {
+			return this.maxWait;
+		}
+
+		public void setMaxWait(Duration maxWait) {
+			this.maxWait = maxWait;
 		}
 
 	}

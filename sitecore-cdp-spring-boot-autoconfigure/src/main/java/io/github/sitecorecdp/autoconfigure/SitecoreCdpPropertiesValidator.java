@@ -48,6 +48,9 @@ final class SitecoreCdpPropertiesValidator {
 
 	private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}:]+)(:[^}]*)?}");
 
+	/** Sitecore's limit for one batch file. */
+	private static final DataSize MAX_BATCH_FILE = DataSize.ofMegabytes(50);
+
 	private static final Pattern VALID_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
 
 	private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.\\d{1,3}){3}");
@@ -99,6 +102,25 @@ final class SitecoreCdpPropertiesValidator {
 			}
 		}
 		properties.getClients().forEach((name, client) -> validateClient(name, client, properties));
+		SitecoreCdpProperties.BasicAuth basicAuth = properties.getBasicAuth();
+		if (basicAuth.isConfigured()) {
+			String source = ", shown in Sitecore CDP under Settings > API access. Remove both basic-auth "
+					+ "properties if you do not use the Batch API.";
+			requireText(PREFIX + "basic-auth.client-key", basicAuth.getClientKey(), "the tenant's client key",
+					"for the Batch API", source);
+			requireText(PREFIX + "basic-auth.api-token", basicAuth.getApiToken(), "the tenant's API token",
+					"for the Batch API", source);
+		}
+		SitecoreCdpProperties.Batch batch = properties.getBatch();
+		requireInRange(PREFIX + "batch.poll-interval", batch.getPollInterval());
+		requireInRange(PREFIX + "batch.max-poll-interval", batch.getMaxPollInterval());
+		requireInRange(PREFIX + "batch.max-wait", batch.getMaxWait());
+		DataSize maxFileSize = batch.getMaxFileSize();
+		if (maxFileSize.toBytes() < MIN_RECORD_SIZE.toBytes() || maxFileSize.toBytes() > MAX_BATCH_FILE.toBytes()) {
+			throw new InvalidSitecoreCdpPropertyException(PREFIX + "batch.max-file-size",
+					PREFIX + "batch.max-file-size is " + maxFileSize + ", but must be between 1KB and 50MB.",
+					"Set " + PREFIX + "batch.max-file-size to at most 50MB, Sitecore's limit, or remove it.");
+		}
 	}
 
 	/**
@@ -189,12 +211,17 @@ final class SitecoreCdpPropertiesValidator {
 	}
 
 	private static void requireText(String property, @Nullable String value, String what) {
+		requireText(property, value, what, "to get access tokens",
+				" of a Sitecore Cloud Portal API key. " + WHERE_TO_GET_KEYS);
+	}
+
+	private static void requireText(String property, @Nullable String value, String what, String purpose,
+			String source) {
 		String variable = property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
 		if (!StringUtils.hasText(value)) {
 			throw new InvalidSitecoreCdpPropertyException(property,
-					property + " is not set: the Sitecore CDP client needs " + what + " to get access tokens.",
-					"Set " + property + " (or the environment variable " + variable + ") to " + what
-							+ " of a Sitecore Cloud Portal API key. " + WHERE_TO_GET_KEYS);
+					property + " is not set: the Sitecore CDP client needs " + what + " " + purpose + ".",
+					"Set " + property + " (or the environment variable " + variable + ") to " + what + source);
 		}
 		Matcher placeholder = PLACEHOLDER.matcher(value);
 		if (placeholder.find()) {
