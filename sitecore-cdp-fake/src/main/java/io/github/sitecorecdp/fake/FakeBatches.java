@@ -1,8 +1,9 @@
 package io.github.sitecorecdp.fake;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -317,46 +318,56 @@ public final class FakeBatches {
 		}
 	}
 
-	/** Reads the uploaded file as Sitecore would: one record per line, each checked. */
+	/**
+	 * Reads the uploaded file as Sitecore would: one record per line, each checked. Line by
+	 * line, so that a large import does not need the whole text in memory.
+	 */
 	static @Nullable List<FailedRecord> check(byte[] gzip, long[] records) {
 		List<FailedRecord> failed = new ArrayList<>();
-		String text;
-		try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gzip))) {
-			text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		long count = 0;
+		try (BufferedReader lines = new BufferedReader(
+				new InputStreamReader(new GZIPInputStream(new ByteArrayInputStream(gzip)), StandardCharsets.UTF_8))) {
+			for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+				if (line.isBlank()) {
+					continue;
+				}
+				count++;
+				FailedRecord problem = checkLine(line, count);
+				if (problem != null) {
+					failed.add(problem);
+				}
+			}
 		}
 		catch (IOException ex) {
 			return null;
 		}
-		long count = 0;
-		for (String line : text.split("\n")) {
-			if (line.isBlank()) {
-				continue;
-			}
-			count++;
-			Map<String, String> fields = new LinkedHashMap<>();
-			Matcher field = FIELD.matcher(line);
-			while (field.find()) {
-				fields.putIfAbsent(field.group(1), field.group(2));
-			}
-			String ref = fields.get("ref");
-			if (!line.startsWith("{") || !line.endsWith("}")) {
-				failed.add(new FailedRecord(ref, "INVALID_JSON", "Line " + count + " is not a JSON object"));
-			}
-			else if (ref == null || !isUuid(ref)) {
-				failed.add(new FailedRecord(ref, "INVALID_REF", "ref must be a UUID"));
-			}
-			else if (!SCHEMAS.contains(fields.get("schema"))) {
-				failed.add(new FailedRecord(ref, "INVALID_SCHEMA", "schema must be guest, order or tracking"));
-			}
-			else if (!MODES.contains(fields.get("mode"))) {
-				failed.add(new FailedRecord(ref, "INVALID_MODE", "mode must be insert, upsert or merge"));
-			}
-			else if (!line.contains("\"value\":{")) {
-				failed.add(new FailedRecord(ref, "INVALID_VALUE", "value must be a JSON object"));
-			}
-		}
 		records[0] = count;
 		return failed;
+	}
+
+	private static @Nullable FailedRecord checkLine(String line, long number) {
+		Map<String, String> fields = new LinkedHashMap<>();
+		Matcher field = FIELD.matcher(line);
+		while (field.find()) {
+			fields.putIfAbsent(field.group(1), field.group(2));
+		}
+		String ref = fields.get("ref");
+		if (!line.startsWith("{") || !line.endsWith("}")) {
+			return new FailedRecord(ref, "INVALID_JSON", "Line " + number + " is not a JSON object");
+		}
+		if (ref == null || !isUuid(ref)) {
+			return new FailedRecord(ref, "INVALID_REF", "ref must be a UUID");
+		}
+		if (!SCHEMAS.contains(fields.get("schema"))) {
+			return new FailedRecord(ref, "INVALID_SCHEMA", "schema must be guest, order or tracking");
+		}
+		if (!MODES.contains(fields.get("mode"))) {
+			return new FailedRecord(ref, "INVALID_MODE", "mode must be insert, upsert or merge");
+		}
+		if (!line.contains("\"value\":{")) {
+			return new FailedRecord(ref, "INVALID_VALUE", "value must be a JSON object");
+		}
+		return null;
 	}
 
 	/** One batch's state; changed only under its map entry or by the one upload of its URL. */

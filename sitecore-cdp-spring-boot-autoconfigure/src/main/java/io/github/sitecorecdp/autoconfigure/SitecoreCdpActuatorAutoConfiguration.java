@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import io.github.sitecorecdp.actuate.SitecoreCdpBatchMetrics;
 import io.github.sitecorecdp.actuate.SitecoreCdpBoot3HealthIndicator;
 import io.github.sitecorecdp.actuate.SitecoreCdpHealthCheck;
 import io.github.sitecorecdp.actuate.SitecoreCdpHealthIndicator;
@@ -66,6 +67,12 @@ public final class SitecoreCdpActuatorAutoConfiguration {
 		@ConditionalOnMissingBean
 		SitecoreCdpMeters sitecoreCdpMetrics() {
 			return new SitecoreCdpMeters();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		SitecoreCdpBatchMetrics sitecoreCdpBatchMetrics() {
+			return new SitecoreCdpBatchMetrics();
 		}
 
 	}

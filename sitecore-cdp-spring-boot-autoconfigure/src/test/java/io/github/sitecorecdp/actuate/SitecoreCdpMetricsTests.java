@@ -2,11 +2,17 @@ package io.github.sitecorecdp.actuate;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.time.Instant;
 
 import io.github.sitecorecdp.autoconfigure.CdpClients;
+import io.github.sitecorecdp.batch.BatchImportClient;
+import io.github.sitecorecdp.batch.BatchImportResult;
+import io.github.sitecorecdp.batch.BatchMode;
+import io.github.sitecorecdp.batch.BatchRecord;
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpActuatorAutoConfiguration;
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
+import io.github.sitecorecdp.fake.FakeBatches;
 import io.github.sitecorecdp.fake.FakeCdpApi;
 import io.github.sitecorecdp.fake.FakeTokenEndpoint;
 import io.github.sitecorecdp.fake.MutableClock;
@@ -100,6 +106,26 @@ class SitecoreCdpMetricsTests {
 					.isPositive();
 				assertThat(registry.get("sitecore.cdp.token.expiry").tag("registration", "default").gauge().value())
 					.isZero();
+			});
+	}
+
+	@Test
+	void whenAnImportRunsThenItsBatchesRecordsAndUploadBytesAreCounted() {
+		this.contextRunner
+			.withPropertyValues("sitecore.cdp.basic-auth.client-key=" + FakeBatches.CLIENT_KEY,
+					"sitecore.cdp.basic-auth.api-token=" + FakeBatches.API_TOKEN, "sitecore.cdp.batch.poll-interval=5ms")
+			.run((context) -> {
+				BatchImportResult result = context.getBean(BatchImportClient.class)
+					.importRecords(List.of(BatchRecord.guest(BatchMode.UPSERT, "{\"email\":\"a@example.com\"}"),
+							BatchRecord.guest(BatchMode.UPSERT, "{\"email\":\"b@example.com\"}")));
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(registry.get("sitecore.cdp.batch.batches").tag("status", "success").counter().count())
+					.isEqualTo(1);
+				assertThat(registry.get("sitecore.cdp.batch.batches").tag("status", "error").counter().count()).isZero();
+				assertThat(registry.get("sitecore.cdp.batch.records").counter().count()).isEqualTo(2);
+				assertThat(registry.get("sitecore.cdp.batch.upload.bytes").counter().count())
+					.isEqualTo(result.batches().get(0).size());
+				assertThat(registry.get("sitecore.cdp.batch.upload").timer().count()).isEqualTo(1);
 			});
 	}
 
