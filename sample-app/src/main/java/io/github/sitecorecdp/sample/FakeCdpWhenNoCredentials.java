@@ -3,6 +3,7 @@ package io.github.sitecorecdp.sample;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.github.sitecorecdp.fake.FakeBatches;
 import io.github.sitecorecdp.fake.FakeSitecoreCdp;
 
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
@@ -33,6 +34,10 @@ class FakeCdpWhenNoCredentials implements ApplicationContextInitializer<Configur
 		// The demo's second API key: a Personalize registration on the same fake API host.
 		properties.put("sitecore.cdp.clients.personalize.api-key", FakeSitecoreCdp.PERSONALIZE_API_KEY);
 		properties.put("sitecore.cdp.clients.personalize.api-secret", FakeSitecoreCdp.PERSONALIZE_API_SECRET);
+		// The Batch API's Basic credentials, for the import command.
+		properties.put("sitecore.cdp.basic-auth.client-key", FakeBatches.CLIENT_KEY);
+		properties.put("sitecore.cdp.basic-auth.api-token", FakeBatches.API_TOKEN);
+		properties.put("sitecore.cdp.batch.poll-interval", "50ms");
 		environment.getPropertySources().addFirst(new MapPropertySource("fakeSitecoreCdp", properties));
 		DefaultListableBeanFactory beanFactory = (DefaultListableBeanFactory) context.getBeanFactory();
 		beanFactory.registerSingleton("fakeSitecoreCdp", fake);
