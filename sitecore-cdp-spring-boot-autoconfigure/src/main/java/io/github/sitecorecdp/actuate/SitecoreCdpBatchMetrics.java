@@ -3,7 +3,8 @@ package io.github.sitecorecdp.actuate;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Collections;
+import java.util.WeakHashMap;
 
 import io.github.sitecorecdp.batch.BatchFile;
 import io.github.sitecorecdp.batch.BatchImportListener;
@@ -31,7 +32,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SitecoreCdpBatchMetrics implements BatchImportListener, MeterBinder {
 
-	private final Map<BatchFile, Long> writtenAt = new ConcurrentHashMap<>();
+	/** Weak keys: a file whose upload failed is forgotten with its import. */
+	private final Map<BatchFile, Long> writtenAt = Collections.synchronizedMap(new WeakHashMap<>());
 
 	private volatile @Nullable MeterRegistry registry;
 

@@ -109,6 +109,20 @@ final class CdpRegistrationClients {
 		return apiWebClientBuilder(this.httpClients.apiClient());
 	}
 
+	/**
+	 * Return a client of none of the application's builders, customizers or filters, on
+	 * the connection settings of {@code sitecore.cdp.*}: for presigned storage URLs, which
+	 * must receive nothing the application adds to its requests (an Authorization header
+	 * breaks the signature; a tracing filter would record the signed URL).
+	 * @return the client
+	 */
+	WebClient plainWebClient() {
+		return WebClient.builder()
+			.clientConnector(new ReactorClientHttpConnector(this.httpClients.apiClient()))
+			.codecs((codecs) -> codecs.defaultCodecs().enableLoggingRequestDetails(false))
+			.build();
+	}
+
 	private WebClient.Builder apiWebClientBuilder(reactor.netty.http.client.HttpClient httpClient) {
 		// Boot's builder is a prototype, but a user's may be a singleton: clone either way.
 		// Without Boot's WebClient auto-configuration (Boot 4 without spring-boot-webclient)

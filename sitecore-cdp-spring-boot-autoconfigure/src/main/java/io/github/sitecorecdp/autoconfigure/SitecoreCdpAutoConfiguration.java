@@ -134,7 +134,7 @@ public final class SitecoreCdpAutoConfiguration {
 			.defaultHeaders((headers) -> headers.setBasicAuth(clientKey, apiToken))
 			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
 			.build();
-		WebClient uploads = registrationClients.apiWebClientBuilder().build();
+		WebClient uploads = registrationClients.plainWebClient();
 		SitecoreCdpProperties.Batch batch = properties.getBatch();
 		BatchImportClient.Settings settings = new BatchImportClient.Settings(batch.getMaxFileSize().toBytes(),
 				batch.getSpoolDirectory(), batch.getPollInterval(), batch.getMaxPollInterval(), batch.getMaxWait());

@@ -67,8 +67,15 @@ final class BatchFileWriter {
 		if (first == null) {
 			return null;
 		}
-		Path path = this.directory.resolve("batch-" + (++this.fileCount) + "-" + UUID.randomUUID() + ".jsonl.gz");
 		MessageDigest md5 = md5();
+		Path path;
+		try {
+			// createTempFile: readable by this user only, as the file holds personal data.
+			path = Files.createTempFile(this.directory, "batch-" + (++this.fileCount) + "-", ".jsonl.gz");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not create a batch file in " + this.directory, ex);
+		}
 		try {
 			CountingOutputStream counted = new CountingOutputStream(
 					new BufferedOutputStream(Files.newOutputStream(path), 64 * 1024));

@@ -11,7 +11,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -53,7 +52,8 @@ public final class BatchImportClient {
 
 	private static final int UPLOAD_ATTEMPTS = 3;
 
-	private static final Pattern STRING_FIELD = Pattern.compile("\"(ref|code|message)\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+	private static final Pattern LOG_FIELD = Pattern
+		.compile("\"(ref|code|message)\"\\s*:\\s*(\"(?:[^\"\\\\]|\\\\.)*\"|-?\\d+)");
 
 	private static final ParameterizedTypeReference<Map<String, Object>> JSON_OBJECT = new ParameterizedTypeReference<>() {
 	};
@@ -116,7 +116,9 @@ public final class BatchImportClient {
 	 * @return the result, or a {@link BatchImportException}
 	 */
 	public Mono<BatchImportResult> importRecords(Flux<BatchRecord> records) {
-		return Mono.fromCallable(() -> importRecords(records.toIterable(256).iterator()))
+		// A stream, closed by importRecords(Stream) whatever happens: closing cancels the
+		// source, so a failed import releases a database cursor behind it at once.
+		return Mono.fromCallable(() -> importRecords(records.toStream(256)))
 			.subscribeOn(Schedulers.boundedElastic());
 	}
 
@@ -136,7 +138,7 @@ public final class BatchImportClient {
 				return new BatchImportResult(succeeded);
 			}
 			try {
-				this.listener.fileWritten(file);
+				tell(() -> this.listener.fileWritten(file));
 				BatchResult result = importFile(file, succeeded);
 				succeeded.add(result);
 			}
@@ -162,7 +164,8 @@ public final class BatchImportClient {
 				logger.info("Upload URL of batch " + batchRef + " expired; announcing the file as a new batch");
 				batchRef = UUID.randomUUID();
 			}
-			this.listener.uploaded(batchRef, file);
+			UUID uploadedRef = batchRef;
+			tell(() -> this.listener.uploaded(uploadedRef, file));
 			logger.info("Uploaded batch " + batchRef + " (" + file.records() + " records, " + file.size() + " bytes)");
 			return awaitFinalStatus(batchRef, file, succeeded);
 		}
@@ -234,52 +237,113 @@ public final class BatchImportClient {
 			Map<?, ?> statusFields = (status instanceof Map<?, ?> map) ? map : Map.of();
 			BatchStatus current = BatchStatus.of(String.valueOf(statusFields.get("code")));
 			if (current != last) {
-				this.listener.statusChanged(batchRef, current);
+				BatchStatus changed = current;
+				tell(() -> this.listener.statusChanged(batchRef, changed));
 				last = current;
 			}
 			if (current.isFinal()) {
-				List<FailedRecord> failed = (current == BatchStatus.ERROR) ? errorLog(statusFields.get("log"))
-						: List.of();
+				List<FailedRecord> failed = new ArrayList<>();
+				long failedCount = (current == BatchStatus.ERROR) ? errorLog(statusFields.get("log"), failed) : 0;
 				BatchResult result = new BatchResult(batchRef, current, file.records(), file.size(), file.firstRef(),
-						file.lastRef(), failed);
-				this.listener.finished(result);
+						file.lastRef(), failed, failedCount);
+				tell(() -> this.listener.finished(result));
 				if (current != BatchStatus.SUCCESS) {
 					throw new BatchImportException("Batch " + batchRef + " (records " + file.firstRef() + " to "
 							+ file.lastRef() + ") ended " + current.name().toLowerCase(java.util.Locale.ROOT)
-							+ ((current == BatchStatus.ERROR) ? " with " + failed.size() + " failed records" : "")
+							+ ((current == BatchStatus.ERROR) ? " with " + failedCount + " failed records" : "")
 							+ succeededSoFar(succeeded), succeeded, result, null);
 				}
 				logger.info("Batch " + batchRef + " succeeded (" + file.records() + " records)");
 				return result;
 			}
-			if (!this.clock.instant().plus(wait).isBefore(deadline)) {
+			Duration left = Duration.between(this.clock.instant(), deadline);
+			if (left.isNegative() || left.isZero()) {
+				// Given up only after a poll at the deadline.
 				throw new IllegalStateException("Batch " + batchRef + " is still " + current + " after "
 						+ this.settings.maxWait() + " (sitecore.cdp.batch.max-wait)");
 			}
-			sleep(wait);
+			sleep(min(wait, left));
 			wait = min(wait.multipliedBy(2), this.settings.maxPollInterval());
 		}
 	}
 
-	private List<FailedRecord> errorLog(@Nullable Object log) {
+	/**
+	 * Reads the error log line by line, keeping the first records and counting them all:
+	 * a log can list every record of a 50 MB file.
+	 */
+	private long errorLog(@Nullable Object log, List<FailedRecord> kept) {
 		if (!(log instanceof String url)) {
-			return List.of();
+			return 0;
 		}
-		String body = this.uploads.get().uri(URI.create(url)).retrieve().bodyToMono(String.class).block(CALL_TIMEOUT);
-		List<FailedRecord> failed = new ArrayList<>();
-		for (String line : Objects.requireNonNullElse(body, "").split("\n")) {
-			if (line.isBlank()) {
+		long[] count = new long[1];
+		this.uploads.get()
+			.uri(URI.create(url))
+			.retrieve()
+			// Flux<String>: the decoder splits lines, so no line but one is held at a time.
+			.bodyToFlux(String.class)
+			.filter((line) -> !line.isBlank())
+			.doOnNext((line) -> {
+				count[0]++;
+				if (kept.size() < BatchResult.MAX_FAILED_RECORDS_KEPT) {
+					kept.add(failedRecord(line));
+				}
+			})
+			.blockLast(CALL_TIMEOUT);
+		return count[0];
+	}
+
+	static FailedRecord failedRecord(String line) {
+		Map<String, String> fields = new LinkedHashMap<>();
+		Matcher field = LOG_FIELD.matcher(line);
+		while (field.find()) {
+			String value = field.group(2);
+			fields.putIfAbsent(field.group(1),
+					value.startsWith("\"") ? unescape(value.substring(1, value.length() - 1)) : value);
+		}
+		return new FailedRecord(fields.get("ref"), fields.getOrDefault("code", "UNKNOWN"),
+				fields.getOrDefault("message", line));
+	}
+
+	/** Decodes the escapes of a JSON string. */
+	private static String unescape(String text) {
+		if (text.indexOf('\\') < 0) {
+			return text;
+		}
+		StringBuilder out = new StringBuilder(text.length());
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c != '\\' || i + 1 >= text.length()) {
+				out.append(c);
 				continue;
 			}
-			Map<String, String> fields = new LinkedHashMap<>();
-			Matcher field = STRING_FIELD.matcher(line);
-			while (field.find()) {
-				fields.putIfAbsent(field.group(1), field.group(2));
+			char next = text.charAt(++i);
+			switch (next) {
+				case 'n' -> out.append('\n');
+				case 'r' -> out.append('\r');
+				case 't' -> out.append('\t');
+				case 'b' -> out.append('\b');
+				case 'f' -> out.append('\f');
+				case 'u' -> {
+					if (i + 4 < text.length()) {
+						out.append((char) Integer.parseInt(text.substring(i + 1, i + 5), 16));
+						i += 4;
+					}
+				}
+				default -> out.append(next);
 			}
-			failed.add(new FailedRecord(fields.get("ref"), fields.getOrDefault("code", "UNKNOWN"),
-					fields.getOrDefault("message", line)));
 		}
-		return failed;
+		return out.toString();
+	}
+
+	private void tell(Runnable call) {
+		// A listener only hears the progress: its failure must not turn a batch that
+		// succeeded into one reported as failed, which would be imported again.
+		try {
+			call.run();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("A BatchImportListener failed: " + ex);
+		}
 	}
 
 	private Path spoolDirectory() {

@@ -12,11 +12,17 @@ import java.util.UUID;
  * @param size the size of its file in bytes
  * @param firstRecordRef the reference of its first record
  * @param lastRecordRef the reference of its last record, from which an import can go on
- * @param failedRecords the records Sitecore refused, from the error log
+ * @param failedRecords the records Sitecore refused, from the error log; at most the first
+ * {@value #MAX_FAILED_RECORDS_KEPT}
+ * @param failedRecordCount how many records the error log lists in all
  * @author sitecore-cdp-spring-boot
  */
 public record BatchResult(UUID batchRef, BatchStatus status, long records, long size, UUID firstRecordRef,
-		UUID lastRecordRef, List<FailedRecord> failedRecords) {
+		UUID lastRecordRef, List<FailedRecord> failedRecords, long failedRecordCount) {
+
+	/** How many failed records a result keeps: a log can list a whole file's. */
+	public static final int MAX_FAILED_RECORDS_KEPT = 10_000;
+
 
 	public BatchResult {
 		failedRecords = List.copyOf(failedRecords);

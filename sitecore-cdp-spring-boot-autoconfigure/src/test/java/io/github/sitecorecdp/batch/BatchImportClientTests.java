@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -18,6 +19,7 @@ import reactor.core.publisher.Flux;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -186,6 +188,36 @@ class BatchImportClientTests {
 			.allSatisfy((request) -> assertThat(request.header("Authorization")).isNull());
 		assertThat(this.cdp.api().requests()).allSatisfy(
 				(request) -> assertThat(request.header("Authorization")).startsWith("Basic "));
+	}
+
+	@Test
+	void whenTheApplicationsBuilderAddsHeadersThenTheStorageHostGetsNoneOfThem() {
+		contextRunner()
+			.withBean(WebClient.Builder.class,
+					() -> WebClient.builder().defaultHeader("Authorization", "Bearer application-token"))
+			.run((context) -> context.getBean(BatchImportClient.class).importRecords(guests(2)));
+		assertThat(this.cdp.fileHost().requests()).isNotEmpty()
+			.allSatisfy((request) -> assertThat(request.header("Authorization")).isNull());
+	}
+
+	@Test
+	void whenAnImportFromAFluxFailsThenTheSourceIsCancelled() {
+		AtomicBoolean cancelled = new AtomicBoolean();
+		this.cdp.api().batches().failNextBatchAs("corrupted");
+		contextRunner().withPropertyValues("sitecore.cdp.batch.max-file-size=16KB")
+			.run((context) -> assertThatExceptionOfType(BatchImportException.class)
+				.isThrownBy(() -> context.getBean(BatchImportClient.class)
+					.importRecords(Flux.fromIterable(guests(5000)).doOnCancel(() -> cancelled.set(true)))
+					.block()));
+		assertThat(cancelled).isTrue();
+		assertThat(this.spool).isEmptyDirectory();
+	}
+
+	@Test
+	void whenAnErrorLogLineHasEscapesAndANumericCodeThenItIsDecoded() {
+		FailedRecord record = BatchImportClient
+			.failedRecord("{\"ref\":\"r-1\",\"code\":400,\"message\":\"Field \\\"email\\\" caf\\u00e9 \\\\ bad\"}");
+		assertThat(record).isEqualTo(new FailedRecord("r-1", "400", "Field \"email\" caf\u00e9 \\ bad"));
 	}
 
 	@Test
