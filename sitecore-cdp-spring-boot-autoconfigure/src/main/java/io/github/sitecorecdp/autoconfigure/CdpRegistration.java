@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.github.sitecorecdp.token.CdpTokenEndpointClient;
 import io.github.sitecorecdp.token.TokenPolicy;
 import org.jspecify.annotations.Nullable;
 
@@ -29,11 +30,12 @@ import org.springframework.util.StringUtils;
  * @param tokenConnectTimeout connect timeout of token requests
  * @param tokenResponseTimeout response timeout of token requests
  * @param policy its token lifecycle
+ * @param propertyNames the property each value of its token requests came from
  * @author sitecore-cdp-spring-boot
  */
 record CdpRegistration(String name, String prefix, String apiKey, String apiSecret, String audience, URI tokenUri,
 		URI baseUrl, Duration connectTimeout, Duration responseTimeout, Duration tokenConnectTimeout,
-		Duration tokenResponseTimeout, TokenPolicy policy) {
+		Duration tokenResponseTimeout, TokenPolicy policy, CdpTokenEndpointClient.PropertyNames propertyNames) {
 
 	/** Name of the registration configured by {@code sitecore.cdp.api-key} and its siblings. */
 	static final String DEFAULT_NAME = "default";
@@ -74,11 +76,13 @@ record CdpRegistration(String name, String prefix, String apiKey, String apiSecr
 
 	static CdpRegistration defaultOf(SitecoreCdpProperties properties) {
 		SitecoreCdpProperties.Token token = properties.getToken();
-		return new CdpRegistration(DEFAULT_NAME, "sitecore.cdp.", required(properties.getApiKey(), "sitecore.cdp.api-key"),
-				required(properties.getApiSecret(), "sitecore.cdp.api-secret"), properties.getAudience(), properties.getTokenUri(),
-				properties.determineBaseUrl(), properties.getConnectTimeout(), properties.getResponseTimeout(),
+		return new CdpRegistration(DEFAULT_NAME, "sitecore.cdp.",
+				required(properties.getApiKey(), "sitecore.cdp.api-key"),
+				required(properties.getApiSecret(), "sitecore.cdp.api-secret"), properties.getAudience(),
+				properties.getTokenUri(), properties.determineBaseUrl(), properties.getConnectTimeout(), properties.getResponseTimeout(),
 				token.getConnectTimeout(), token.getResponseTimeout(), new TokenPolicy(token.getRefreshAhead(),
-						token.getExpiryMargin(), token.getInitialBackoff(), token.getMaxBackoff()));
+						token.getExpiryMargin(), token.getInitialBackoff(), token.getMaxBackoff()),
+				CdpTokenEndpointClient.PropertyNames.under("sitecore.cdp."));
 	}
 
 	static CdpRegistration named(String name, SitecoreCdpProperties.Client client, SitecoreCdpProperties defaults) {
@@ -94,7 +98,10 @@ record CdpRegistration(String name, String prefix, String apiKey, String apiSecr
 				new TokenPolicy(or(own.getRefreshAhead(), token.getRefreshAhead()),
 						or(own.getExpiryMargin(), token.getExpiryMargin()),
 						or(own.getInitialBackoff(), token.getInitialBackoff()),
-						or(own.getMaxBackoff(), token.getMaxBackoff())));
+						or(own.getMaxBackoff(), token.getMaxBackoff())),
+				new CdpTokenEndpointClient.PropertyNames(prefixOf(name) + "api-key", prefixOf(name) + "api-secret",
+						(client.getTokenUri() != null) ? prefixOf(name) + "token-uri" : "sitecore.cdp.token-uri",
+						(client.getAudience() != null) ? prefixOf(name) + "audience" : "sitecore.cdp.audience"));
 	}
 
 	static String prefixOf(String name) {

@@ -68,9 +68,10 @@ final class CdpRegistrationClients {
 		WebClient tokenWebClient = WebClient.builder()
 			.clientConnector(new ReactorClientHttpConnector(this.httpClients.tokenClient(registration)))
 			.build();
-		CdpTokenEndpointClient endpoint = new CdpTokenEndpointClient(registration.prefix(), registration.apiKey(),
-				registration.apiSecret(), registration.tokenUri(), registration.audience(), tokenWebClient,
-				registration.tokenConnectTimeout().plus(registration.tokenResponseTimeout()), this.clock);
+		CdpTokenEndpointClient endpoint = new CdpTokenEndpointClient(registration.propertyNames(),
+				registration.apiKey(), registration.apiSecret(), registration.tokenUri(), registration.audience(),
+				tokenWebClient, registration.tokenConnectTimeout().plus(registration.tokenResponseTimeout()),
+				this.clock);
 		// The manager reports to listeners made before it exists: they reach it through this.
 		AtomicReference<CdpAccessTokenManager> self = new AtomicReference<>();
 		List<CdpTokenListener> all = new ArrayList<>(this.listeners.orderedStream().toList());

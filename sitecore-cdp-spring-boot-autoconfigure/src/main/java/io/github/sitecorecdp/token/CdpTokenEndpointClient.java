@@ -40,7 +40,7 @@ public final class CdpTokenEndpointClient {
 
 	private final WebClientReactiveClientCredentialsTokenResponseClient responseClient;
 
-	private final String propertyPrefix;
+	private final PropertyNames properties;
 
 	private final URI tokenUri;
 
@@ -61,14 +61,13 @@ public final class CdpTokenEndpointClient {
 	 */
 	public CdpTokenEndpointClient(String apiKey, String apiSecret, URI tokenUri, String audience, WebClient webClient,
 			Duration timeout, Clock clock) {
-		this("sitecore.cdp.", apiKey, apiSecret, tokenUri, audience, webClient, timeout, clock);
+		this(PropertyNames.under("sitecore.cdp."), apiKey, apiSecret, tokenUri, audience, webClient, timeout, clock);
 	}
 
 	/**
 	 * Create a client for one registration among several, whose errors name its own
 	 * properties.
-	 * @param propertyPrefix the prefix of the registration's properties, such as
-	 * {@code sitecore.cdp.clients.personalize.}
+	 * @param properties the properties each value came from, for messages
 	 * @param apiKey the API key, sent as {@code client_id}
 	 * @param apiSecret the API secret, sent as {@code client_secret}
 	 * @param tokenUri the token endpoint
@@ -78,7 +77,7 @@ public final class CdpTokenEndpointClient {
 	 * @param timeout the longest a token request may take in all
 	 * @param clock the clock that stamps tokens with their issue and expiry times
 	 */
-	public CdpTokenEndpointClient(String propertyPrefix, String apiKey, String apiSecret, URI tokenUri,
+	public CdpTokenEndpointClient(PropertyNames properties, String apiKey, String apiSecret, URI tokenUri,
 			String audience, WebClient webClient, Duration timeout, Clock clock) {
 		ClientRegistration registration = ClientRegistration.withRegistrationId(REGISTRATION_ID)
 			.clientId(apiKey)
@@ -91,8 +90,8 @@ public final class CdpTokenEndpointClient {
 		this.responseClient = new WebClientReactiveClientCredentialsTokenResponseClient();
 		this.responseClient.setWebClient(webClient);
 		this.responseClient.addParametersConverter((request) -> audienceParameter(audience));
-		this.responseClient.setBodyExtractor(new TokenResponseBodyExtractor(propertyPrefix, tokenUri, apiSecret, clock));
-		this.propertyPrefix = propertyPrefix;
+		this.responseClient.setBodyExtractor(new TokenResponseBodyExtractor(properties, tokenUri, apiSecret, clock));
+		this.properties = properties;
 		this.tokenUri = tokenUri;
 		this.timeout = timeout;
 		this.clock = clock;
@@ -135,7 +134,7 @@ public final class CdpTokenEndpointClient {
 		String what = (ex instanceof TimeoutException) ? "did not answer within " + this.timeout
 				: "could not be reached: " + NestedExceptionUtils.getMostSpecificCause(ex);
 		return new CdpTokenException("Sitecore token endpoint " + this.tokenUri + " " + what
-				+ ". Check " + this.propertyPrefix + "token-uri, the network, and the proxy (sitecore.cdp.proxy.*)", ex,
+				+ ". Check " + this.properties.tokenUri() + ", the network, and the proxy (sitecore.cdp.proxy.*)", ex,
 				true);
 	}
 
@@ -143,6 +142,29 @@ public final class CdpTokenEndpointClient {
 		MultiValueMap<String, String> parameters = new LinkedMultiValueMap<>();
 		parameters.add("audience", audience);
 		return parameters;
+	}
+
+	/**
+	 * The properties the values of a token request came from, named in error messages: a
+	 * registration may take the token URI or audience from {@code sitecore.cdp.*}.
+	 *
+	 * @param apiKey the property of the API key
+	 * @param apiSecret the property of the API secret
+	 * @param tokenUri the property of the token URI
+	 * @param audience the property of the audience
+	 */
+	public record PropertyNames(String apiKey, String apiSecret, String tokenUri, String audience) {
+
+		/**
+		 * Return the names of properties that all sit under one prefix.
+		 * @param prefix the prefix, such as {@code sitecore.cdp.}
+		 * @return the names
+		 */
+		public static PropertyNames under(String prefix) {
+			return new PropertyNames(prefix + "api-key", prefix + "api-secret", prefix + "token-uri",
+					prefix + "audience");
+		}
+
 	}
 
 }

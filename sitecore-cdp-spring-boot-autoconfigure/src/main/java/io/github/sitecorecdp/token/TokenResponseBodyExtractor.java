@@ -55,7 +55,7 @@ final class TokenResponseBodyExtractor
 
 	private static final Log logger = LogFactory.getLog(TokenResponseBodyExtractor.class);
 
-	private final String propertyPrefix;
+	private final CdpTokenEndpointClient.PropertyNames properties;
 
 	private final URI tokenUri;
 
@@ -63,8 +63,9 @@ final class TokenResponseBodyExtractor
 
 	private final Clock clock;
 
-	TokenResponseBodyExtractor(String propertyPrefix, URI tokenUri, String clientSecret, Clock clock) {
-		this.propertyPrefix = propertyPrefix;
+	TokenResponseBodyExtractor(CdpTokenEndpointClient.PropertyNames properties, URI tokenUri, String clientSecret,
+			Clock clock) {
+		this.properties = properties;
 		this.tokenUri = tokenUri;
 		this.clientSecret = clientSecret;
 		this.clock = clock;
@@ -96,12 +97,12 @@ final class TokenResponseBodyExtractor
 		Map<String, Object> json = parseJson(body);
 		if (json == null) {
 			throw new CdpTokenException(endpoint() + " answered with a body that is not a JSON object. Check "
-					+ this.propertyPrefix + "token-uri (a proxy or a wrong URL answers with HTML)", null, true);
+					+ this.properties.tokenUri() + " (a proxy or a wrong URL answers with HTML)", null, true);
 		}
 		Object accessToken = json.get("access_token");
 		if (!(accessToken instanceof String tokenValue) || tokenValue.isBlank()) {
 			throw new CdpTokenException(endpoint() + " answered without an access_token. Check "
-					+ this.propertyPrefix + "token-uri and " + this.propertyPrefix + "audience", null, true);
+					+ this.properties.tokenUri() + " and " + this.properties.audience(), null, true);
 		}
 		Object tokenType = json.get("token_type");
 		if (tokenType != null && !OAuth2AccessToken.TokenType.BEARER.getValue().equalsIgnoreCase(tokenType.toString())) {
@@ -144,15 +145,15 @@ final class TokenResponseBodyExtractor
 		int code = status.value();
 		if (code == 401 || code == 403 || (code == 400 && REJECTED_CREDENTIALS_ERRORS.contains(error))) {
 			return new CdpCredentialsRejectedException("Sitecore rejected the API key or secret: " + answer
-					+ ". Check " + this.propertyPrefix + "api-key and " + this.propertyPrefix
-					+ "api-secret: the key may be wrong, revoked, rotated, or not issued for the audience in "
-					+ this.propertyPrefix + "audience.", null);
+					+ ". Check " + this.properties.apiKey() + " and " + this.properties.apiSecret()
+					+ ": the key may be wrong, revoked, rotated, or not issued for the audience in "
+					+ this.properties.audience() + ".", null);
 		}
 		if (code == 429 || status.is5xxServerError()) {
 			return new CdpTokenException(answer, null, true);
 		}
 		return new CdpTokenException(
-				answer + ". Check " + this.propertyPrefix + "token-uri and " + this.propertyPrefix + "audience.", null,
+				answer + ". Check " + this.properties.tokenUri() + " and " + this.properties.audience() + ".", null,
 				false);
 	}
 

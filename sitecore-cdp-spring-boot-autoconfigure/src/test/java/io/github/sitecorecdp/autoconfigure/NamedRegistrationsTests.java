@@ -276,6 +276,16 @@ class NamedRegistrationsTests {
 	}
 
 	@Test
+	void whenAnInheritedTokenUriIsUnreachableThenTheErrorNamesThePropertyItCameFrom() {
+		this.contextRunner
+			.withPropertyValues("sitecore.cdp.token-uri=http://127.0.0.1:1/oauth/token",
+					"sitecore.cdp.clients.personalize.token.connect-timeout=500ms")
+			.run((context) -> assertThatExceptionOfType(WebClientRequestException.class)
+				.isThrownBy(() -> get(context.getBean(CdpClients.class).webClient("personalize"), "/v3/flows"))
+				.withMessageContaining("Check sitecore.cdp.token-uri,"));
+	}
+
+	@Test
 	void whenAnHttpExchangeInterfaceIsMadeFromARegistrationThenItCallsThatApiWithItsToken() {
 		this.contextRunner.run((context) -> {
 			FlowDefinitions flows = context.getBean(CdpClients.class).httpService("personalize", FlowDefinitions.class);
