@@ -37,25 +37,12 @@ final class CdpHttpClients {
 
 	private final @Nullable SslContext sslContext;
 
-	private final HttpClient tokenClient;
-
 	private final HttpClient apiClient;
 
 	CdpHttpClients(SitecoreCdpProperties properties, @Nullable SslBundles sslBundles) {
 		this.proxy = properties.getProxy();
 		this.sslContext = sslContext(properties.getSsl().getBundle(), sslBundles);
-		SitecoreCdpProperties.Token token = properties.getToken();
-		this.tokenClient = create(token.getConnectTimeout(), token.getResponseTimeout());
 		this.apiClient = create(properties.getConnectTimeout(), properties.getResponseTimeout());
-	}
-
-	/**
-	 * Return the client of the token call: the shared proxy and TLS settings, the token
-	 * timeouts.
-	 * @return the client
-	 */
-	HttpClient tokenClient() {
-		return this.tokenClient;
 	}
 
 	/**

@@ -86,7 +86,8 @@ final class CdpRegistrationClients {
 	}
 
 	WebClient webClient(CdpRegistration registration, CdpAccessTokenManager tokenManager) {
-		WebClient.Builder builder = apiWebClientBuilder(registration);
+		// configure(..) sets the connector and codecs: a plain clone of Boot's builder is enough.
+		WebClient.Builder builder = this.webClientBuilder.getIfAvailable(WebClient::builder).clone();
 		configure(builder, registration, tokenManager);
 		return builder.build();
 	}
