@@ -4,6 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.sitecorecdp.audience.AudienceExportClient;
 import io.github.sitecorecdp.fake.FakeCdpApi;
@@ -119,6 +124,64 @@ class NamedRegistrationsTests {
 		assertThat(this.personalizeApi.requestCount()).isZero();
 		assertThat(this.edgeApi.requestCount()).isOne();
 		assertThat(this.cdpApi.requestCount()).isOne();
+	}
+
+	@Test
+	void whenEightThreadsCallThreeRegistrationsForSecondsWithOneKeyRejectedThenTheOthersNeverNotice() {
+		AtomicInteger succeeded = new AtomicInteger();
+		AtomicInteger rejected = new AtomicInteger();
+		List<Throwable> unexpected = new CopyOnWriteArrayList<>();
+		this.withDefault.withPropertyValues("sitecore.cdp.clients.personalize.api-secret=revoked").run((context) -> {
+			CdpClients clients = context.getBean(CdpClients.class);
+			List<WebClient> targets = List.of(clients.webClient("default"), clients.webClient("personalize"),
+					clients.webClient("edge"));
+			ExecutorService threads = Executors.newFixedThreadPool(8);
+			long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+			for (int t = 0; t < 8; t++) {
+				int first = t;
+				threads.execute(() -> {
+					for (int n = first; System.nanoTime() < end; n++) {
+						int target = n % 3;
+						try {
+							get(targets.get(target), "/v2/load/" + n);
+							if (target == 1) {
+								unexpected.add(new AssertionError("a call with the rejected key succeeded"));
+							}
+							succeeded.incrementAndGet();
+						}
+						catch (WebClientRequestException ex) {
+							if (target == 1 && ex.getCause() instanceof CdpCredentialsRejectedException) {
+								rejected.incrementAndGet();
+							}
+							else {
+								unexpected.add(ex);
+							}
+						}
+						catch (RuntimeException ex) {
+							unexpected.add(ex);
+						}
+					}
+				});
+			}
+			threads.shutdown();
+			assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+		});
+		assertThat(unexpected).isEmpty();
+		assertThat(succeeded.get()).isGreaterThan(100);
+		assertThat(rejected.get()).isGreaterThan(50);
+		// Exactly one token for each working key, however many calls; the refused key's
+		// requests stay within its backoff (1 s, doubling) over 3 s.
+		assertThat(this.tokens.requests()).filteredOn((request) -> "cdp-key".equals(request.form().get("client_id")))
+			.hasSize(1);
+		assertThat(this.tokens.requests()).filteredOn((request) -> "edge-key".equals(request.form().get("client_id")))
+			.hasSize(1);
+		assertThat(this.tokens.requests())
+			.filteredOn((request) -> "personalize-key".equals(request.form().get("client_id")))
+			.hasSizeBetween(1, 4);
+		assertThat(this.cdpApi.requestCount() + this.edgeApi.requestCount()).isEqualTo(succeeded.get());
+		assertThat(this.personalizeApi.requestCount()).isZero();
+		assertThat(this.cdpApi.requests()).extracting(RecordedCdpRequest::status).containsOnly(200);
+		assertThat(this.edgeApi.requests()).extracting(RecordedCdpRequest::status).containsOnly(200);
 	}
 
 	@Test
