@@ -1,6 +1,8 @@
 package io.github.sitecorecdp.autoconfigure;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -112,6 +114,14 @@ final class SitecoreCdpPropertiesValidator {
 					"for the Batch API", source);
 		}
 		SitecoreCdpProperties.Batch batch = properties.getBatch();
+		Path spool = batch.getSpoolDirectory();
+		if (spool != null && !Files.isDirectory(spool)) {
+			// Else the first import would fail, long after startup.
+			throw new InvalidSitecoreCdpPropertyException(PREFIX + "batch.spool-directory",
+					PREFIX + "batch.spool-directory (" + spool + ") is not an existing directory.",
+					"Create the directory, point " + PREFIX + "batch.spool-directory at one, or remove it to use "
+							+ "the JVM's temporary directory.");
+		}
 		requireInRange(PREFIX + "batch.poll-interval", batch.getPollInterval());
 		requireInRange(PREFIX + "batch.max-poll-interval", batch.getMaxPollInterval());
 		requireInRange(PREFIX + "batch.max-wait", batch.getMaxWait());

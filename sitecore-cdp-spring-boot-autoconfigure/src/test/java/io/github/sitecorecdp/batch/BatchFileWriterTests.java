@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -88,6 +89,12 @@ class BatchFileWriterTests {
 		try (var left = Files.list(this.directory)) {
 			assertThat(left).isEmpty();
 		}
+	}
+
+	@Test
+	void whenAFileIsSpooledThenOnlyTheApplicationsUserCanReadIt() throws IOException {
+		BatchFile file = new BatchFileWriter(guests(3).iterator(), this.directory, 1024 * 1024).next();
+		assertThat(Files.getPosixFilePermissions(file.path())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
 	}
 
 	@Test

@@ -228,6 +228,15 @@ class BatchImportClientTests {
 	}
 
 	@Test
+	void whenTheSpoolDirectoryDoesNotExistThenStartupFailsNamingIt() {
+		contextRunner().withPropertyValues("sitecore.cdp.batch.spool-directory=" + this.spool.resolve("missing"))
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("sitecore.cdp.batch.spool-directory")
+				.hasMessageContaining("is not an existing directory"));
+	}
+
+	@Test
 	void whenOnlyTheClientKeyIsSetThenStartupFailsNamingTheApiToken() {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SitecoreCdpAutoConfiguration.class))
 			.withPropertyValues("sitecore.cdp.basic-auth.client-key=key")
