@@ -73,6 +73,31 @@ class FakeBatchesTests {
 	}
 
 	@Test
+	void whenLinesSpanBuffersEndInCrLfOrAreBlankThenEachRecordIsCheckedOnce() throws Exception {
+		String longValue = "x".repeat(200_000);
+		String longLine = "{\"ref\":\"" + UUID.randomUUID() + "\",\"schema\":\"order\",\"mode\":\"merge\","
+				+ "\"value\":{\"note\":\"" + longValue + "\"}}";
+		StringBuilder text = new StringBuilder();
+		for (int i = 0; i < 2000; i++) {
+			text.append(line("guest", "upsert")).append((i % 2 == 0) ? "\r\n" : "\n");
+		}
+		text.append("\n  \n").append(longLine).append('\n');
+		text.append("{\"ref\":\"ABCDEF01-2345-6789-ABCD-EF0123456789\",\"schema\":\"guest\",\"mode\":\"insert\",")
+			.append("\"value\":{}}\n");
+		text.append("{\"ref\":\"").append(UUID.randomUUID()).append("\",\"schema\":\"guest\",\"mode\":\"delete\",")
+			.append("\"value\":{}}\n");
+		text.append("{\"ref\":\"").append(UUID.randomUUID()).append("\",\"schema\":\"guest\",\"mode\":\"upsert\",")
+			.append("\"value\":[]}\n");
+		text.append("[\"ref\"]\n");
+		text.append(line("guest", "upsert"));
+		long[] records = new long[1];
+		assertThat(FakeBatches.check(gzip(text.toString()), records)).extracting(FailedRecord::code)
+			.containsExactly("INVALID_MODE", "INVALID_VALUE", "INVALID_JSON");
+		assertThat(records[0]).isEqualTo(2000 + 1 + 1 + 3 + 1);
+		assertThat(FakeBatches.check("not gzip".getBytes(StandardCharsets.UTF_8), records)).isNull();
+	}
+
+	@Test
 	void whenTheUploadBreaksWhatThePresignedUrlWasSignedForThenTheUploadHostRefuses() throws Exception {
 		String ref = UUID.randomUUID().toString();
 		byte[] file = gzip(line("guest", "insert") + "\n");
