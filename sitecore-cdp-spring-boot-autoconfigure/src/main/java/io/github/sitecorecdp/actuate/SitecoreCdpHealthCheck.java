@@ -9,6 +9,7 @@ import io.github.sitecorecdp.token.CdpAccessTokenManager;
 import io.github.sitecorecdp.token.CdpCredentialsRejectedException;
 import io.github.sitecorecdp.token.CdpTokenException;
 import io.github.sitecorecdp.token.CdpTokenStatus;
+import io.github.sitecorecdp.token.CdpTokenStoreState;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -87,6 +88,12 @@ public final class SitecoreCdpHealthCheck {
 	private static Result result(CdpAccessTokenManager tokenManager, @Nullable Throwable failure) {
 		CdpTokenStatus status = tokenManager.status();
 		Map<String, Object> details = new LinkedHashMap<>();
+		CdpTokenStoreState store = status.store();
+		if (!store.equals(CdpTokenStoreState.IN_MEMORY)) {
+			// Still up while the store is unavailable: calls go on with the instance's own token.
+			details.put("tokenStore", store.shared() ? store.store()
+					: store.store() + " unavailable (" + store.problem() + "); this instance gets its own tokens");
+		}
 		if (status.hasValidToken()) {
 			details.put("token", status.tokenFingerprint());
 			details.put("tokenExpiresAt", String.valueOf(status.tokenExpiresAt()));

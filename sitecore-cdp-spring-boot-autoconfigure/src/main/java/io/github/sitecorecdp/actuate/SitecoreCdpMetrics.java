@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
 import io.github.sitecorecdp.token.CdpTokenListener;
+import io.github.sitecorecdp.token.CdpTokenStoreState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,6 +32,9 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code sitecore.cdp.api.replays} (counter): API calls answered 401 and replayed</li>
  * <li>{@code sitecore.cdp.token.expiry} (gauge, seconds): until the current token
  * expires, 0 without one</li>
+ * <li>{@code sitecore.cdp.token.store.shared} (gauge): with a shared token store, 1 while
+ * it is used and 0 while the instance gets its own tokens; NaN with the in-memory
+ * store</li>
  * </ul>
  *
  * @author sitecore-cdp-spring-boot
@@ -86,7 +90,18 @@ public final class SitecoreCdpMetrics implements CdpTokenListener, MeterBinder {
 			.tag("registration", this.registration)
 			.baseUnit("seconds")
 			.register(registry);
+		Gauge.builder("sitecore.cdp.token.store.shared", this, SitecoreCdpMetrics::sharedStoreInUse)
+			.description("1 while the token is shared through the store (sitecore.cdp.token.store), 0 while this "
+					+ "instance gets its own because the store is unavailable; none with the in-memory store")
+			.tag("registration", this.registration)
+			.register(registry);
 		this.meters = new Meters(requests, refreshes, replays);
+	}
+
+	private double sharedStoreInUse() {
+		CdpTokenStoreState store = this.tokenManager.get().status().store();
+		// NaN: registries leave the gauge out rather than report a store that is not there.
+		return store.equals(CdpTokenStoreState.IN_MEMORY) ? Double.NaN : store.shared() ? 1 : 0;
 	}
 
 	@Override

@@ -9,6 +9,8 @@ import io.github.sitecorecdp.token.CdpAccessTokenManager;
 import io.github.sitecorecdp.token.CdpTokenEndpointClient;
 import io.github.sitecorecdp.token.CdpTokenListener;
 import io.github.sitecorecdp.token.CdpTokenListenerFactory;
+import io.github.sitecorecdp.token.CdpTokenSource;
+import io.github.sitecorecdp.token.CdpTokenStore;
 import io.github.sitecorecdp.web.CdpBearerClientHttpConnector;
 import io.github.sitecorecdp.web.CdpBearerClientHttpRequestFactory;
 import io.github.sitecorecdp.web.CdpBearerProtocol;
@@ -47,15 +49,19 @@ final class CdpRegistrationClients {
 
 	private final ObjectProvider<RestClient.Builder> restClientBuilder;
 
+	private final ObjectProvider<CdpTokenStore> tokenStore;
+
 	CdpRegistrationClients(CdpHttpClients httpClients, ObjectProvider<CdpTokenListener> listeners,
 			ObjectProvider<CdpTokenListenerFactory> listenerFactories, Clock clock,
-			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<RestClient.Builder> restClientBuilder) {
+			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<RestClient.Builder> restClientBuilder,
+			ObjectProvider<CdpTokenStore> tokenStore) {
 		this.httpClients = httpClients;
 		this.listeners = listeners;
 		this.listenerFactories = listenerFactories;
 		this.clock = clock;
 		this.webClientBuilder = webClientBuilder;
 		this.restClientBuilder = restClientBuilder;
+		this.tokenStore = tokenStore;
 	}
 
 	Clock clock() {
@@ -77,9 +83,13 @@ final class CdpRegistrationClients {
 		List<CdpTokenListener> all = new ArrayList<>(this.listeners.orderedStream().toList());
 		this.listenerFactories.orderedStream()
 			.forEach((factory) -> all.add(factory.listenerFor(registration.name(), self::get)));
+		CdpTokenStore store = this.tokenStore.getIfAvailable();
+		CdpTokenSource source = (store != null) ? store.sourceFor(new CdpTokenStore.Registration(registration.label(),
+				registration.apiKey(), registration.apiSecret(), registration.audience(), registration.tokenUri()),
+				endpoint, registration.policy()) : endpoint;
 		logger.info(registration.label() + " client for " + registration.baseUrl() + ", access tokens from "
-				+ registration.tokenUri());
-		CdpAccessTokenManager manager = new CdpAccessTokenManager(registration.label(), endpoint,
+				+ registration.tokenUri() + ((store != null) ? ", shared through " + store : ""));
+		CdpAccessTokenManager manager = new CdpAccessTokenManager(registration.label(), source,
 				registration.policy(), this.clock, new CompositeCdpTokenListener(all));
 		self.set(manager);
 		return manager;

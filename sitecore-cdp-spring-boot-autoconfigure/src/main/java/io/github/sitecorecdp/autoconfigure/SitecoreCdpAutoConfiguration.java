@@ -11,6 +11,8 @@ import io.github.sitecorecdp.batch.BatchImportListener;
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
 import io.github.sitecorecdp.token.CdpTokenListener;
 import io.github.sitecorecdp.token.CdpTokenListenerFactory;
+import io.github.sitecorecdp.token.CdpTokenStore;
+import io.github.sitecorecdp.token.redis.RedisTokenStore;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -29,6 +31,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.ImportRuntimeHints;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.client.RestClient;
@@ -54,7 +57,9 @@ import org.springframework.web.reactive.function.client.support.WebClientHttpSer
 		"org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration",
 		"org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration",
 		"org.springframework.boot.autoconfigure.web.client.RestClientAutoConfiguration",
-		"org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration" })
+		"org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration",
+		"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+		"org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration" })
 @ConditionalOnClass(name = { "org.springframework.web.reactive.function.client.WebClient",
 		"org.springframework.security.oauth2.client.endpoint.WebClientReactiveClientCredentialsTokenResponseClient",
 		"reactor.netty.http.client.HttpClient" })
@@ -83,9 +88,9 @@ public final class SitecoreCdpAutoConfiguration {
 	CdpRegistrationClients sitecoreCdpRegistrationClients(CdpHttpClients httpClients,
 			ObjectProvider<CdpTokenListener> listeners, ObjectProvider<CdpTokenListenerFactory> listenerFactories,
 			@Qualifier(CLOCK_BEAN_NAME) ObjectProvider<Clock> cdpClock, ObjectProvider<WebClient.Builder> webClientBuilder,
-			ObjectProvider<RestClient.Builder> restClientBuilder) {
+			ObjectProvider<RestClient.Builder> restClientBuilder, ObjectProvider<CdpTokenStore> tokenStore) {
 		return new CdpRegistrationClients(httpClients, listeners, listenerFactories,
-				cdpClock.getIfAvailable(Clock::systemUTC), webClientBuilder, restClientBuilder);
+				cdpClock.getIfAvailable(Clock::systemUTC), webClientBuilder, restClientBuilder, tokenStore);
 	}
 
 	@Bean
@@ -190,6 +195,37 @@ public final class SitecoreCdpAutoConfiguration {
 		RestClient cdpRestClient(SitecoreCdpProperties properties, CdpAccessTokenManager cdpAccessTokenManager,
 				CdpRegistrationClients registrationClients) {
 			return registrationClients.restClient(CdpRegistration.defaultOf(properties), cdpAccessTokenManager);
+		}
+
+	}
+
+	/**
+	 * The Redis token store ({@code sitecore.cdp.token.store=redis}). Conditions name the
+	 * classes, so an application without Spring Data Redis never loads it (the validator
+	 * refuses the property then).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = SitecoreCdpPropertiesValidator.REDIS_CONNECTION_FACTORY)
+	@ConditionalOnProperty(prefix = "sitecore.cdp.token", name = "store", havingValue = "redis")
+	static class RedisTokenStoreConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		RedisTokenStore sitecoreCdpRedisTokenStore(SitecoreCdpProperties properties,
+				ObjectProvider<RedisConnectionFactory> connectionFactory,
+				@Qualifier(CLOCK_BEAN_NAME) ObjectProvider<Clock> cdpClock) {
+			RedisConnectionFactory redis = connectionFactory.getIfUnique();
+			if (redis == null) {
+				throw new InvalidSitecoreCdpPropertyException("sitecore.cdp.token.store",
+						"sitecore.cdp.token.store is redis, but the application has no (single) Redis connection.",
+						"Set spring.data.redis.* (host, port, password) with spring-boot-starter-data-redis on the "
+								+ "classpath, or declare one RedisConnectionFactory bean.");
+			}
+			SitecoreCdpProperties.Token.Redis settings = properties.getToken().getRedis();
+			RedisTokenStore store = new RedisTokenStore(redis, settings.getKeyPrefix(), settings.getTimeout(),
+					cdpClock.getIfAvailable(Clock::systemUTC));
+			store.warmUp();
+			return store;
 		}
 
 	}

@@ -254,6 +254,27 @@ public class SitecoreCdpProperties implements InitializingBean {
 		 */
 		private boolean warmUpOnStartup;
 
+		/**
+		 * Where tokens are kept: in each instance's memory, or in Redis, shared by every
+		 * instance of the application (one token request per registration for the whole
+		 * fleet). Redis needs Spring Data Redis and a Redis connection (spring.data.redis.*).
+		 */
+		private Store store = Store.MEMORY;
+
+		private final Redis redis = new Redis();
+
+		public Store getStore() {
+			return this.store;
+		}
+
+		public void setStore(Store store) {
+			this.store = store;
+		}
+
+		public Redis getRedis() {
+			return this.redis;
+		}
+
 		public Duration getConnectTimeout() {
 			return this.connectTimeout;
 		}
@@ -308,6 +329,59 @@ public class SitecoreCdpProperties implements InitializingBean {
 
 		public void setWarmUpOnStartup(boolean warmUpOnStartup) {
 			this.warmUpOnStartup = warmUpOnStartup;
+		}
+
+		/**
+		 * Where tokens are kept.
+		 */
+		public enum Store {
+
+			/**
+			 * Each instance keeps its own tokens in memory.
+			 */
+			MEMORY,
+
+			/**
+			 * Tokens are shared by every instance through Redis, sealed with a key derived
+			 * from the API secret.
+			 */
+			REDIS
+
+		}
+
+		/**
+		 * The Redis token store (sitecore.cdp.token.store=redis).
+		 */
+		public static class Redis {
+
+			/**
+			 * Start of the Redis keys and channel the starter uses. Instances share tokens
+			 * only under the same prefix.
+			 */
+			private String keyPrefix = "sitecore-cdp";
+
+			/**
+			 * Longest wait for one Redis command. A slower or stopped Redis makes the
+			 * instance get its own token instead, never fail an API call.
+			 */
+			private Duration timeout = Duration.ofSeconds(1);
+
+			public String getKeyPrefix() {
+				return this.keyPrefix;
+			}
+
+			public void setKeyPrefix(String keyPrefix) {
+				this.keyPrefix = keyPrefix;
+			}
+
+			public Duration getTimeout() {
+				return this.timeout;
+			}
+
+			public void setTimeout(Duration timeout) {
+				this.timeout = timeout;
+			}
+
 		}
 
 	}

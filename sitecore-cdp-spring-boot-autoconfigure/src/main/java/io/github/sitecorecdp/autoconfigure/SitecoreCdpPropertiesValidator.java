@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.convert.DurationStyle;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
@@ -23,6 +24,8 @@ import org.springframework.util.unit.DataSize;
  * @author sitecore-cdp-spring-boot
  */
 final class SitecoreCdpPropertiesValidator {
+
+	static final String REDIS_CONNECTION_FACTORY = "org.springframework.data.redis.connection.RedisConnectionFactory";
 
 	private static final String PREFIX = "sitecore.cdp.";
 
@@ -130,6 +133,31 @@ final class SitecoreCdpPropertiesValidator {
 			throw new InvalidSitecoreCdpPropertyException(PREFIX + "batch.max-file-size",
 					PREFIX + "batch.max-file-size is " + maxFileSize + ", but must be between 1KB and 50MB.",
 					"Set " + PREFIX + "batch.max-file-size to at most 50MB, Sitecore's limit, or remove it.");
+		}
+		validateTokenStore(properties.getToken());
+	}
+
+	private static void validateTokenStore(SitecoreCdpProperties.Token token) {
+		if (token.getStore() != SitecoreCdpProperties.Token.Store.REDIS) {
+			return;
+		}
+		if (!ClassUtils.isPresent(REDIS_CONNECTION_FACTORY, SitecoreCdpPropertiesValidator.class.getClassLoader())) {
+			// Else the tokens would quietly stay per instance.
+			throw new InvalidSitecoreCdpPropertyException(PREFIX + "token.store",
+					PREFIX + "token.store is redis, but Spring Data Redis is not on the classpath.",
+					"Add spring-boot-starter-data-redis and set spring.data.redis.* (host, port, password), or "
+							+ "remove " + PREFIX + "token.store to keep tokens in each instance's memory.");
+		}
+		if (!StringUtils.hasText(token.getRedis().getKeyPrefix())) {
+			throw new InvalidSitecoreCdpPropertyException(PREFIX + "token.redis.key-prefix",
+					PREFIX + "token.redis.key-prefix is empty.",
+					"Set " + PREFIX + "token.redis.key-prefix to the start of the keys, or remove it.");
+		}
+		Duration timeout = token.getRedis().getTimeout();
+		if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofMinutes(1)) > 0) {
+			throw new InvalidSitecoreCdpPropertyException(PREFIX + "token.redis.timeout",
+					PREFIX + "token.redis.timeout is " + timeout + ", but must be more than 0 and at most 1m.",
+					"Set " + PREFIX + "token.redis.timeout to how long one Redis command may take (such as 500ms).");
 		}
 	}
 

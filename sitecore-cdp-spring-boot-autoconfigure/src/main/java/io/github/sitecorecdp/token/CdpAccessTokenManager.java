@@ -77,7 +77,7 @@ public final class CdpAccessTokenManager {
 	/** Added to the token request's own timeout before the watchdog ends it. */
 	private static final Duration WATCHDOG_SLACK = Duration.ofSeconds(1);
 
-	private final Supplier<Mono<OAuth2AccessToken>> tokenRequests;
+	private final CdpTokenSource source;
 
 	private final TokenPolicy policy;
 
@@ -129,8 +129,22 @@ public final class CdpAccessTokenManager {
 	 */
 	public CdpAccessTokenManager(String label, CdpTokenEndpointClient endpoint, TokenPolicy policy, Clock clock,
 			CdpTokenListener listener) {
-		this(label, endpoint::requestToken, policy, clock, () -> ThreadLocalRandom.current().nextDouble(), listener,
-				endpoint.timeout().plus(WATCHDOG_SLACK));
+		this(label, (CdpTokenSource) endpoint, policy, clock, listener);
+	}
+
+	/**
+	 * Create a manager that gets its tokens from a source, such as a store shared by every
+	 * instance of the application.
+	 * @param label what logs and exceptions call the registration
+	 * @param source where new tokens come from
+	 * @param policy the token lifecycle
+	 * @param clock the clock
+	 * @param listener told about token requests, refreshes and rejected tokens
+	 */
+	public CdpAccessTokenManager(String label, CdpTokenSource source, TokenPolicy policy, Clock clock,
+			CdpTokenListener listener) {
+		this(label, source, policy, clock, () -> ThreadLocalRandom.current().nextDouble(), listener,
+				source.timeout().plus(WATCHDOG_SLACK));
 	}
 
 	CdpAccessTokenManager(Supplier<Mono<OAuth2AccessToken>> tokenRequests, TokenPolicy policy, Clock clock,
@@ -140,13 +154,25 @@ public final class CdpAccessTokenManager {
 
 	CdpAccessTokenManager(Supplier<Mono<OAuth2AccessToken>> tokenRequests, TokenPolicy policy, Clock clock,
 			DoubleSupplier random, CdpTokenListener listener, Duration maxWait) {
-		this(DEFAULT_LABEL, tokenRequests, policy, clock, random, listener, maxWait);
+		this(DEFAULT_LABEL, new CdpTokenSource() {
+
+			@Override
+			public Mono<OAuth2AccessToken> fetch(@Nullable OAuth2AccessToken replacing) {
+				return tokenRequests.get();
+			}
+
+			@Override
+			public Duration timeout() {
+				return maxWait;
+			}
+
+		}, policy, clock, random, listener, maxWait);
 	}
 
-	private CdpAccessTokenManager(String label, Supplier<Mono<OAuth2AccessToken>> tokenRequests, TokenPolicy policy,
-			Clock clock, DoubleSupplier random, CdpTokenListener listener, Duration maxWait) {
+	private CdpAccessTokenManager(String label, CdpTokenSource source, TokenPolicy policy, Clock clock,
+			DoubleSupplier random, CdpTokenListener listener, Duration maxWait) {
 		this.label = label;
-		this.tokenRequests = tokenRequests;
+		this.source = source;
 		this.policy = policy;
 		this.clock = clock;
 		this.random = random;
@@ -250,7 +276,7 @@ public final class CdpAccessTokenManager {
 		return new CdpTokenStatus((valid != null) ? valid.token().getExpiresAt() : null,
 				(valid != null) ? valid.fingerprint() : null,
 				(failures != null) ? failures.count : 0, (failures != null) ? failures.lastError : null,
-				(failures != null) ? Instant.ofEpochMilli(failures.retryAtMillis) : null);
+				(failures != null) ? Instant.ofEpochMilli(failures.retryAtMillis) : null, this.source.storeState());
 	}
 
 	/**
@@ -267,7 +293,7 @@ public final class CdpAccessTokenManager {
 			return null;
 		}
 		if (now >= token.refreshAtMillis() && current.request == null && !holdsBack(current.endpointFailures, now)) {
-			TokenRequest refresh = new TokenRequest(true);
+			TokenRequest refresh = new TokenRequest(true, token.token());
 			if (this.state.compareAndSet(current, current.withRequest(refresh))) {
 				start(refresh);
 			}
@@ -290,8 +316,10 @@ public final class CdpAccessTokenManager {
 			if (failures != null && failures.lastError != null && holdsBack(failures, now)) {
 				return Mono.error(failures.lastError.whileBackingOff(Instant.ofEpochMilli(failures.retryAtMillis)));
 			}
-			TokenRequest request = new TokenRequest(false);
-			if (this.state.compareAndSet(current, new State(null, request, failures, current.apiRejections))) {
+			// A stale token or one the API refused: a shared source must not hand it back.
+			TokenRequest request = new TokenRequest(false, (token != null) ? token.token() : current.refused);
+			if (this.state.compareAndSet(current,
+					new State(null, request, failures, current.apiRejections, current.refused))) {
 				start(request);
 				return request.result;
 			}
@@ -320,7 +348,7 @@ public final class CdpAccessTokenManager {
 			long retryAt = now + this.policy.backoffAfter(count, this.random.getAsDouble()).toMillis();
 			Failures next = new Failures(count, null, retryAt);
 			if (this.state.compareAndSet(current,
-					new State(null, current.request, current.endpointFailures, next))) {
+					new State(null, current.request, current.endpointFailures, next, token.token()))) {
 				logger.debug(this.label + " API refused access token " + token.fingerprint() + "; dropping it ("
 						+ count + " refused in a row)");
 				return true;
@@ -350,7 +378,7 @@ public final class CdpAccessTokenManager {
 				// Counted here, where a request is really made, not per caller in the window.
 				notifyListener(this.listener::backgroundRefreshStarted);
 			}
-			subscription.update(this.tokenRequests.get()
+			subscription.update(this.source.fetch(request.replacing)
 				.subscribe(answer::complete, answer::completeExceptionally, () -> answer.completeExceptionally(
 						new CdpTokenException("Token request completed without a token", null, true))));
 		}
@@ -404,13 +432,13 @@ public final class CdpAccessTokenManager {
 			State next;
 			long now = this.clock.millis();
 			if (issued != null) {
-				next = new State(issued, null, null, current.apiRejections);
+				next = new State(issued, null, null, current.apiRejections, null);
 			}
 			else {
 				CachedToken kept = (current.token != null && now < current.token.staleAtMillis()) ? current.token
 						: null;
 				next = new State(kept, null, failed(current.endpointFailures, Objects.requireNonNull(failure), now),
-						current.apiRejections);
+						current.apiRejections, current.refused);
 			}
 			if (this.state.compareAndSet(current, next)) {
 				log(current, issued, next);
@@ -491,14 +519,17 @@ public final class CdpAccessTokenManager {
 	 * made
 	 * @param apiRejections consecutive tokens the API refused and when the next may be
 	 * dropped
+	 * @param refused the last token the API refused, until a new one is stored: the next
+	 * request asks the source for a token other than this one
 	 */
 	private record State(@Nullable CachedToken token, @Nullable TokenRequest request,
-			@Nullable Failures endpointFailures, @Nullable Failures apiRejections) {
+			@Nullable Failures endpointFailures, @Nullable Failures apiRejections,
+			@Nullable OAuth2AccessToken refused) {
 
-		static final State EMPTY = new State(null, null, null, null);
+		static final State EMPTY = new State(null, null, null, null, null);
 
 		State withRequest(TokenRequest request) {
-			return new State(this.token, request, this.endpointFailures, this.apiRejections);
+			return new State(this.token, request, this.endpointFailures, this.apiRejections, this.refused);
 		}
 
 	}
@@ -521,13 +552,17 @@ public final class CdpAccessTokenManager {
 
 		private final boolean refresh;
 
+		/** The token the source is asked to replace, or {@code null}. */
+		private final @Nullable OAuth2AccessToken replacing;
+
 		private final CompletableFuture<CachedToken> future = new CompletableFuture<>();
 
 		// Cancel suppressed: one caller giving up must not cancel the others' request.
 		private final Mono<OAuth2AccessToken> result = Mono.fromFuture(this.future, true).map(CachedToken::token);
 
-		TokenRequest(boolean refresh) {
+		TokenRequest(boolean refresh, @Nullable OAuth2AccessToken replacing) {
 			this.refresh = refresh;
+			this.replacing = replacing;
 		}
 
 		void complete(CachedToken token) {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeoutException;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.NestedExceptionUtils;
@@ -32,7 +33,7 @@ import org.springframework.web.reactive.function.client.WebClient;
  *
  * @author sitecore-cdp-spring-boot
  */
-public final class CdpTokenEndpointClient {
+public final class CdpTokenEndpointClient implements CdpTokenSource {
 
 	private static final String REGISTRATION_ID = "sitecore-cdp";
 
@@ -112,9 +113,20 @@ public final class CdpTokenEndpointClient {
 	}
 
 	/**
+	 * Request a new access token: the endpoint has no older one to avoid.
+	 * @param replacing ignored
+	 * @return the token, as {@link #requestToken()}
+	 */
+	@Override
+	public Mono<OAuth2AccessToken> fetch(@Nullable OAuth2AccessToken replacing) {
+		return requestToken();
+	}
+
+	/**
 	 * Return the longest a token request may take in all.
 	 * @return the time limit of one token request
 	 */
+	@Override
 	public Duration timeout() {
 		return this.timeout;
 	}

@@ -15,10 +15,11 @@ import org.jspecify.annotations.Nullable;
  * @param failedAttempts how many token requests in a row have failed
  * @param lastFailure the last failure, or {@code null} after a success
  * @param retryAt no token request before this instant, or {@code null}
+ * @param store where the token is kept, and whether a shared store is in use
  * @author sitecore-cdp-spring-boot
  */
 public record CdpTokenStatus(@Nullable Instant tokenExpiresAt, @Nullable String tokenFingerprint, int failedAttempts,
-		@Nullable CdpTokenException lastFailure, @Nullable Instant retryAt) {
+		@Nullable CdpTokenException lastFailure, @Nullable Instant retryAt, CdpTokenStoreState store) {
 
 	/**
 	 * Return whether a token that may still be sent is held.

@@ -1,5 +1,6 @@
 package io.github.sitecorecdp.testsupport;
 
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import java.util.Map;
 
 import org.springframework.boot.health.contributor.Health;
@@ -40,6 +41,10 @@ public final class BootLine {
 
 	public static Class<?>[] metricsAutoConfigurations() {
 		return new Class<?>[] { MetricsAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class };
+	}
+
+	public static Class<?> redisAutoConfiguration() {
+		return DataRedisAutoConfiguration.class;
 	}
 
 	public static Class<?> webClientCustomizer() {

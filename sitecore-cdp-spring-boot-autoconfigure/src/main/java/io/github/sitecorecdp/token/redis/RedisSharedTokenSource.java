@@ -1,0 +1,310 @@
+package io.github.sitecorecdp.token.redis;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.github.sitecorecdp.token.CdpTokenException;
+import io.github.sitecorecdp.token.CdpTokenSource;
+import io.github.sitecorecdp.token.CdpTokenStoreState;
+import io.github.sitecorecdp.token.TokenPolicy;
+import io.github.sitecorecdp.token.redis.RedisTokenStore.RedisUnavailableException;
+import io.github.sitecorecdp.token.redis.SharedEntries.FleetBackoff;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.data.redis.core.script.DefaultRedisScript;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+
+/**
+ * One registration's tokens, shared by the fleet through Redis. The instance's
+ * {@code CdpAccessTokenManager} still keeps the token in memory and asks this source only
+ * on a cold start, a refresh or after a refused token, one request at a time; this source
+ * makes that one request count for the whole fleet:
+ * <ul>
+ * <li><b>Read first.</b> A token in Redis that is not stale and is not the one the
+ * instance wants replaced is taken as it is: after one instance refreshed, or replaced a
+ * refused token, the others take its token instead of requesting their own.</li>
+ * <li><b>One request for the fleet.</b> Otherwise the instance that takes the
+ * registration's lock (SET NX with an expiry) asks the token endpoint, stores the token
+ * and adds the entry's name to the registration's event stream; the others wait for that
+ * event in a blocking read, bounded by the lock's expiry, and read the entry again.</li>
+ * <li><b>Fleet backoff.</b> A failed request stores the backoff in Redis: until it ends,
+ * no instance asks the endpoint, and all fail fast with the stored error.</li>
+ * <li><b>Fallback.</b> When Redis fails or does not answer in time, the instance asks the
+ * endpoint itself (the manager's own single flight and backoff still hold), logs that
+ * once, and shares again from the first Redis call that works.</li>
+ * </ul>
+ *
+ * @author sitecore-cdp-spring-boot
+ */
+final class RedisSharedTokenSource implements CdpTokenSource {
+
+	private static final Log logger = LogFactory.getLog(RedisSharedTokenSource.class);
+
+	/** Deletes the lock only if this instance still holds it. */
+	private static final DefaultRedisScript<Long> UNLOCK = new DefaultRedisScript<>(
+			"if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
+			Long.class);
+
+	/** Longer than a token request may take, so that a lock outlives its holder's request. */
+	private static final Duration LOCK_SLACK = Duration.ofSeconds(2);
+
+	private final RedisTokenStore store;
+
+	private final TokenSeal seal;
+
+	private final String label;
+
+	private final CdpTokenSource endpoint;
+
+	private final TokenPolicy policy;
+
+	private final Clock clock;
+
+	private final String lockKey;
+
+	private final String backoffKey;
+
+	private final Duration lockExpiry;
+
+	/** Why Redis is not used right now, or {@code null} while it is. */
+	private final AtomicReference<@Nullable String> problem = new AtomicReference<>();
+
+	RedisSharedTokenSource(RedisTokenStore store, TokenSeal seal, String label, CdpTokenSource endpoint,
+			TokenPolicy policy, Clock clock) {
+		this.store = store;
+		this.seal = seal;
+		this.label = label;
+		this.endpoint = endpoint;
+		this.policy = policy;
+		this.clock = clock;
+		this.lockKey = seal.name() + ":lock";
+		this.backoffKey = seal.name() + ":backoff";
+		this.lockExpiry = endpoint.timeout().plus(store.timeout().multipliedBy(3)).plus(LOCK_SLACK);
+	}
+
+	@Override
+	public Mono<OAuth2AccessToken> fetch(@Nullable OAuth2AccessToken replacing) {
+		// Blocking Redis calls and waits, on a worker: a token is fetched once per refresh,
+		// never on the caller's event loop.
+		return Mono.fromCallable(() -> obtain(replacing)).subscribeOn(Schedulers.boundedElastic());
+	}
+
+	/**
+	 * Waiting for another instance's request (at most until its lock expires), then a
+	 * request of its own, and the Redis calls around them.
+	 */
+	@Override
+	public Duration timeout() {
+		return this.lockExpiry.plus(this.endpoint.timeout()).plus(this.store.timeout().multipliedBy(6));
+	}
+
+	@Override
+	public CdpTokenStoreState storeState() {
+		String current = this.problem.get();
+		return new CdpTokenStoreState("redis", current == null, current);
+	}
+
+	private OAuth2AccessToken obtain(@Nullable OAuth2AccessToken replacing) {
+		long deadline = System.nanoTime() + this.lockExpiry.multipliedBy(2).toNanos();
+		try {
+			while (true) {
+				String since = this.store.lastEvent();
+				OAuth2AccessToken shared = usable(readToken(), replacing);
+				if (shared != null) {
+					rejoined();
+					return shared;
+				}
+				throwIfFleetBacksOff();
+				String owner = UUID.randomUUID().toString();
+				if (Boolean.TRUE.equals(this.store.call(() -> this.store.redis()
+					.opsForValue()
+					.setIfAbsent(this.lockKey, owner, this.lockExpiry)))) {
+					rejoined();
+					return requestForFleet(replacing, owner);
+				}
+				rejoined();
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					throw new CdpTokenException("No " + this.label + " access token from the instance requesting it for "
+							+ "the fleet within " + this.lockExpiry.multipliedBy(2), null, true);
+				}
+				this.store.awaitEvent(since, this.seal.name(), min(Duration.ofNanos(left), this.lockExpiry));
+			}
+		}
+		catch (RedisUnavailableException ex) {
+			fallBack(ex);
+			return requestAlone(replacing);
+		}
+	}
+
+	/** Holding the lock: ask the endpoint once for every instance. */
+	private OAuth2AccessToken requestForFleet(@Nullable OAuth2AccessToken replacing, String owner) {
+		try {
+			// Another instance may have stored a token between the read and the lock.
+			OAuth2AccessToken shared = usable(readToken(), replacing);
+			if (shared != null) {
+				return shared;
+			}
+			throwIfFleetBacksOff();
+			OAuth2AccessToken token;
+			try {
+				token = requestAlone(replacing);
+			}
+			catch (CdpTokenException ex) {
+				storeBackoff(ex);
+				throw ex;
+			}
+			try {
+				String sealed = this.seal.seal(SharedEntries.token(token));
+				Duration keep = Duration.between(this.clock.instant(), token.getExpiresAt());
+				this.store.call(() -> {
+					this.store.redis().opsForValue().set(this.seal.name(), sealed, positive(keep));
+					this.store.redis().delete(this.backoffKey);
+					return null;
+				});
+				this.store.publish(this.seal.name());
+			}
+			catch (RedisUnavailableException ex) {
+				// The token is good: use it, and share again later.
+				fallBack(ex);
+			}
+			return token;
+		}
+		finally {
+			unlock(owner);
+		}
+	}
+
+	private OAuth2AccessToken requestAlone(@Nullable OAuth2AccessToken replacing) {
+		OAuth2AccessToken token;
+		try {
+			token = this.endpoint.fetch(replacing).block(this.endpoint.timeout().plus(LOCK_SLACK));
+		}
+		catch (CdpTokenException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			throw new CdpTokenException("Could not get a " + this.label + " access token: " + ex, ex, true);
+		}
+		if (token == null) {
+			throw new CdpTokenException("The " + this.label + " token endpoint answered without a token", null, true);
+		}
+		return token;
+	}
+
+	private @Nullable OAuth2AccessToken readToken() {
+		String sealed = this.store.call(() -> this.store.redis().opsForValue().get(this.seal.name()));
+		if (sealed == null) {
+			return null;
+		}
+		OAuth2AccessToken token = SharedEntries.token(this.seal.open(sealed));
+		if (token == null) {
+			logger.debug(this.label + ": the shared token entry cannot be opened with this API secret; it is "
+					+ "replaced by the next token");
+		}
+		return token;
+	}
+
+	/**
+	 * A shared token is taken unless it is stale, is the very token to replace, or expires
+	 * before it.
+	 * @return the shared token if it may be taken, else {@code null}
+	 */
+	private @Nullable OAuth2AccessToken usable(@Nullable OAuth2AccessToken shared,
+			@Nullable OAuth2AccessToken replacing) {
+		Instant issuedAt = (shared != null) ? shared.getIssuedAt() : null;
+		Instant expiresAt = (shared != null) ? shared.getExpiresAt() : null;
+		if (shared == null || issuedAt == null || expiresAt == null) {
+			return null;
+		}
+		Instant staleAt = this.policy.staleAt(issuedAt, Duration.between(issuedAt, expiresAt));
+		if (!this.clock.instant().isBefore(staleAt)) {
+			return null;
+		}
+		if (replacing == null) {
+			return shared;
+		}
+		if (shared.getTokenValue().equals(replacing.getTokenValue())) {
+			return null;
+		}
+		// Compared in milliseconds, the precision of the entry.
+		Instant replacingExpiry = replacing.getExpiresAt();
+		return (replacingExpiry == null || expiresAt.toEpochMilli() >= replacingExpiry.toEpochMilli()) ? shared : null;
+	}
+
+	private void throwIfFleetBacksOff() {
+		String sealed = this.store.call(() -> this.store.redis().opsForValue().get(this.backoffKey));
+		FleetBackoff backoff = (sealed != null) ? SharedEntries.backoff(this.seal.open(sealed)) : null;
+		if (backoff != null && this.clock.millis() < backoff.retryAtMillis()) {
+			throw new CdpTokenException(backoff.message() + " (" + backoff.failures() + " failed token request"
+					+ ((backoff.failures() > 1) ? "s" : "") + " in a row across the fleet; next attempt not before "
+					+ Instant.ofEpochMilli(backoff.retryAtMillis()) + ")", null, backoff.retryable());
+		}
+	}
+
+	private void storeBackoff(CdpTokenException failure) {
+		try {
+			long now = this.clock.millis();
+			String previousSealed = this.store.call(() -> this.store.redis().opsForValue().get(this.backoffKey));
+			FleetBackoff previous = (previousSealed != null) ? SharedEntries.backoff(this.seal.open(previousSealed))
+					: null;
+			int failures = (previous != null && this.policy.continuesRun(previous.retryAtMillis(), now))
+					? previous.failures() + 1 : 1;
+			long retryAt = now
+					+ this.policy.backoffAfter(failures, ThreadLocalRandom.current().nextDouble()).toMillis();
+			String sealed = this.seal.seal(SharedEntries
+				.backoff(new FleetBackoff(failures, retryAt, failure.isRetryable(), String.valueOf(failure.getMessage()))));
+			// Kept past its end, so that the next failure continues the run.
+			Duration keep = Duration.ofMillis(retryAt - now).plus(this.policy.maxBackoff()).multipliedBy(2);
+			this.store.call(() -> {
+				this.store.redis().opsForValue().set(this.backoffKey, sealed, positive(keep));
+				return null;
+			});
+			this.store.publish(this.seal.name());
+		}
+		catch (RedisUnavailableException ex) {
+			fallBack(ex);
+		}
+	}
+
+	private void unlock(String owner) {
+		try {
+			this.store.call(() -> this.store.redis().execute(UNLOCK, Collections.singletonList(this.lockKey), owner));
+		}
+		catch (RedisUnavailableException ex) {
+			// The lock expires by itself.
+			logger.debug(this.label + ": could not release the token lock (" + ex.getMessage() + ")");
+		}
+	}
+
+	private void fallBack(RedisUnavailableException ex) {
+		if (this.problem.getAndSet(ex.getMessage()) == null) {
+			logger.warn(this.label + ": the Redis token store is unavailable (" + ex.getMessage()
+					+ "); this instance gets its own tokens until Redis answers again");
+		}
+	}
+
+	private void rejoined() {
+		if (this.problem.getAndSet(null) != null) {
+			logger.info(this.label + ": the Redis token store answers again; the token is shared with the fleet");
+		}
+	}
+
+	private static Duration positive(Duration duration) {
+		return (duration.compareTo(Duration.ofSeconds(1)) < 0) ? Duration.ofSeconds(1) : duration;
+	}
+
+	private static Duration min(Duration a, Duration b) {
+		return (a.compareTo(b) <= 0) ? a : b;
+	}
+
+}

@@ -1,0 +1,203 @@
+package io.github.sitecorecdp.token.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+
+import io.github.sitecorecdp.fake.FakeTokenEndpoint;
+import io.github.sitecorecdp.fake.MutableClock;
+import io.github.sitecorecdp.testsupport.RealRedis;
+import io.github.sitecorecdp.token.CdpAccessTokenManager;
+import io.github.sitecorecdp.token.CdpTokenException;
+import io.github.sitecorecdp.token.CdpTokenStoreState;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Instances sharing one registration's token through a real Redis, counted exactly.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class RedisTokenStoreTests {
+
+	private static RealRedis redis;
+
+	private final MutableClock clock = MutableClock.startingNow();
+
+	private final FakeTokenEndpoint tokens = FakeTokenEndpoint.start(this.clock).tokenLifetime(Duration.ofHours(1));
+
+	private RedisInstances instances;
+
+	@BeforeAll
+	static void startRedis() {
+		redis = RealRedis.start();
+	}
+
+	@AfterAll
+	static void stopRedis() {
+		redis.close();
+	}
+
+	@BeforeEach
+	void startInstances() {
+		redis.flush();
+		this.instances = new RedisInstances(redis, this.tokens, this.clock);
+	}
+
+	@AfterEach
+	void stop() {
+		this.instances.close();
+		this.tokens.close();
+	}
+
+	@Test
+	void whenInstancesStartColdTogetherThenOneTokenRequestServesThemAll() throws Exception {
+		this.tokens.delayTokenResponses(Duration.ofMillis(300));
+		List<CdpAccessTokenManager> fleet = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			fleet.add(this.instances.start());
+		}
+		CountDownLatch go = new CountDownLatch(1);
+		List<CompletableFuture<String>> calls = fleet.stream().map((manager) -> CompletableFuture.supplyAsync(() -> {
+			awaitQuietly(go);
+			return manager.obtainToken().getTokenValue();
+		})).toList();
+		go.countDown();
+		Set<String> seen = calls.stream().map(CompletableFuture::join).collect(Collectors.toSet());
+		assertThat(this.tokens.requestCount()).isEqualTo(1);
+		assertThat(seen).containsExactlyElementsOf(this.tokens.issuedTokens());
+	}
+
+	@Test
+	void whenOneInstanceRefreshesThenTheOthersTakeItsTokenInsteadOfRequestingOne() {
+		CdpAccessTokenManager first = this.instances.start();
+		CdpAccessTokenManager second = this.instances.start();
+		CdpAccessTokenManager third = this.instances.start();
+		String initial = first.obtainToken().getTokenValue();
+		assertThat(second.obtainToken().getTokenValue()).isEqualTo(initial);
+		assertThat(third.obtainToken().getTokenValue()).isEqualTo(initial);
+		// Past every refresh point (5 minutes ahead, jittered), before the stale point.
+		this.clock.advance(Duration.ofMinutes(58).plusSeconds(30));
+		assertThat(first.cachedToken().getTokenValue()).isEqualTo(initial);
+		await().until(() -> !initial.equals(first.status().tokenFingerprint()) && this.tokens.requestCount() == 2
+				&& first.cachedToken() != null && !first.cachedToken().getTokenValue().equals(initial));
+		String refreshed = first.cachedToken().getTokenValue();
+		second.cachedToken();
+		third.cachedToken();
+		await().until(() -> refreshed.equals(value(second.cachedToken())) && refreshed.equals(value(third.cachedToken())));
+		assertThat(this.tokens.requestCount()).isEqualTo(2);
+	}
+
+	@Test
+	void whenTheApiRefusesTheTokenOnOneInstanceThenOneNewTokenServesEveryInstance() {
+		CdpAccessTokenManager first = this.instances.start();
+		CdpAccessTokenManager second = this.instances.start();
+		OAuth2AccessToken refused = first.obtainToken();
+		assertThat(second.obtainToken().getTokenValue()).isEqualTo(refused.getTokenValue());
+		assertThat(first.reject(refused)).isTrue();
+		String replacement = first.obtainToken().getTokenValue();
+		assertThat(second.reject(refused)).isTrue();
+		assertThat(second.obtainToken().getTokenValue()).isEqualTo(replacement).isNotEqualTo(refused.getTokenValue());
+		assertThat(this.tokens.requestCount()).isEqualTo(2);
+	}
+
+	@Test
+	void whenTheTokenEndpointFailsThenTheFleetBacksOffAsOne() {
+		CdpAccessTokenManager first = this.instances.start();
+		CdpAccessTokenManager second = this.instances.start();
+		this.tokens.failTokenRequests(503, "{\"error\":\"temporarily_unavailable\"}");
+		assertThatExceptionOfType(CdpTokenException.class).isThrownBy(first::obtainToken);
+		assertThatExceptionOfType(CdpTokenException.class).isThrownBy(second::obtainToken)
+			.withMessageContaining("across the fleet");
+		assertThat(this.tokens.requestCount()).isEqualTo(1);
+		this.tokens.recover();
+		this.clock.advance(Duration.ofSeconds(31));
+		String token = second.obtainToken().getTokenValue();
+		this.clock.advance(Duration.ofSeconds(31));
+		assertThat(first.obtainToken().getTokenValue()).isEqualTo(token);
+		assertThat(this.tokens.requestCount()).isEqualTo(2);
+	}
+
+	@Test
+	void whenRedisStopsThenAnInstanceGetsItsOwnTokenSaysSoOnceAndRejoinsWhenRedisIsBack(CapturedOutput output) {
+		CdpAccessTokenManager first = this.instances.start();
+		OAuth2AccessToken shared = first.obtainToken();
+		redis.stop();
+		try {
+			assertThat(first.reject(shared)).isTrue();
+			OAuth2AccessToken own = first.obtainToken();
+			// Past the backoff of refused tokens, so that the next refusal is acted on.
+			this.clock.advance(Duration.ofSeconds(31));
+			assertThat(first.reject(own)).isTrue();
+			first.obtainToken();
+			assertThat(first.status().store()).satisfies((store) -> {
+				assertThat(store.shared()).isFalse();
+				assertThat(store.problem()).isNotBlank();
+			});
+			assertThat(this.tokens.requestCount()).isEqualTo(3);
+		}
+		finally {
+			redis.restart();
+		}
+		assertThat(output.getOut().split("the Redis token store is unavailable", -1)).hasSize(2);
+		this.clock.advance(Duration.ofSeconds(31));
+		first.reject(first.obtainToken());
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+			first.obtainToken();
+			assertThat(first.status().store()).isEqualTo(new CdpTokenStoreState("redis", true, null));
+		});
+		CdpAccessTokenManager second = this.instances.start();
+		assertThat(second.obtainToken().getTokenValue()).isEqualTo(first.obtainToken().getTokenValue());
+		assertThat(output.getOut()).contains("the Redis token store answers again");
+	}
+
+	@Test
+	void whenRedisIsReadWithoutTheSecretThenNeitherTheKeyNorTheTokenShows() {
+		CdpAccessTokenManager first = this.instances.start();
+		String token = first.obtainToken().getTokenValue();
+		assertThat(redis.entries()).isNotEmpty().allSatisfy((key, value) -> {
+			assertThat(key).doesNotContain(this.tokens.apiKey()).startsWith("test:token");
+			assertThat(value).doesNotContain(token).doesNotContain(token.substring(0, 20))
+				.doesNotContain(this.tokens.apiSecret());
+		});
+	}
+
+	@Test
+	void whenTheApiSecretIsRotatedThenOldEntriesAreNotUsed() {
+		CdpAccessTokenManager before = this.instances.start();
+		String old = before.obtainToken().getTokenValue();
+		this.tokens.credentials(this.tokens.apiKey(), "rotated-secret");
+		CdpAccessTokenManager after = this.instances.start("rotated-secret");
+		assertThat(after.obtainToken().getTokenValue()).isNotEqualTo(old);
+		assertThat(this.tokens.requestCount()).isEqualTo(2);
+	}
+
+	private static String value(OAuth2AccessToken token) {
+		return (token != null) ? token.getTokenValue() : null;
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}
