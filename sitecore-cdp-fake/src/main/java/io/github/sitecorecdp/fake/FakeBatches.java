@@ -168,6 +168,7 @@ public final class FakeBatches {
 	}
 
 	void reset() {
+		this.batches.clear();
 		this.forcedOutcomes.clear();
 		this.clientKey = CLIENT_KEY;
 		this.apiToken = API_TOKEN;

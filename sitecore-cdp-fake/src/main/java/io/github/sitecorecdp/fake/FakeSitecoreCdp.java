@@ -141,7 +141,9 @@ public final class FakeSitecoreCdp implements AutoCloseable {
 	}
 
 	/**
-	 * Return the {@code sitecore.cdp.*} properties that point the starter at this fake.
+	 * Return the {@code sitecore.cdp.*} properties that point the starter at this fake: the
+	 * OAuth key, the Batch API's Basic credentials, and status polls of batches a few
+	 * milliseconds apart instead of seconds, as the fake processes a batch at once.
 	 * @return property names and values
 	 */
 	public Map<String, String> properties() {
@@ -150,6 +152,10 @@ public final class FakeSitecoreCdp implements AutoCloseable {
 		properties.put("sitecore.cdp.api-secret", this.tokenEndpoint.apiSecret());
 		properties.put("sitecore.cdp.token-uri", tokenUri().toString());
 		properties.put("sitecore.cdp.base-url", baseUrl().toString());
+		properties.put("sitecore.cdp.basic-auth.client-key", FakeBatches.CLIENT_KEY);
+		properties.put("sitecore.cdp.basic-auth.api-token", FakeBatches.API_TOKEN);
+		properties.put("sitecore.cdp.batch.poll-interval", "10ms");
+		properties.put("sitecore.cdp.batch.max-poll-interval", "100ms");
 		return properties;
 	}
 

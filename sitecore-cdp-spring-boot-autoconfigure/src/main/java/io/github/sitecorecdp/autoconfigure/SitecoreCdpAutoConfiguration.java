@@ -19,9 +19,11 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -126,7 +128,7 @@ public final class SitecoreCdpAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnProperty(prefix = "sitecore.cdp.basic-auth", name = { "client-key", "api-token" })
+	@Conditional(OnBasicAuthCondition.class)
 	BatchImportClient batchImportClient(SitecoreCdpProperties properties, CdpRegistrationClients registrationClients,
 			ObjectProvider<BatchImportListener> listeners) {
 		SitecoreCdpProperties.BasicAuth basicAuth = properties.getBasicAuth();
@@ -210,7 +212,7 @@ public final class SitecoreCdpAutoConfiguration {
 	static class RedisTokenStoreConfiguration {
 
 		@Bean
-		@ConditionalOnMissingBean
+		@ConditionalOnMissingBean(CdpTokenStore.class)
 		RedisTokenStore sitecoreCdpRedisTokenStore(SitecoreCdpProperties properties,
 				ObjectProvider<RedisConnectionFactory> connectionFactory,
 				@Qualifier(CLOCK_BEAN_NAME) ObjectProvider<Clock> cdpClock) {
@@ -226,6 +228,47 @@ public final class SitecoreCdpAutoConfiguration {
 					cdpClock.getIfAvailable(Clock::systemUTC));
 			store.warmUp();
 			return store;
+		}
+
+	}
+
+	/**
+	 * Either Basic-auth property set: the batch client is made, so that a missing other one
+	 * fails startup naming it rather than leaving an injection point unsatisfied.
+	 */
+	static final class OnBasicAuthCondition extends AnyNestedCondition {
+
+		OnBasicAuthCondition() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnProperty(prefix = "sitecore.cdp.basic-auth", name = "client-key")
+		static class ClientKey {
+
+		}
+
+		@ConditionalOnProperty(prefix = "sitecore.cdp.basic-auth", name = "api-token")
+		static class ApiToken {
+
+		}
+
+	}
+
+	/**
+	 * {@code sitecore.cdp.token.store=redis} without Spring Data Redis: refused at startup,
+	 * as tokens would otherwise quietly stay per instance.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingClass(SitecoreCdpPropertiesValidator.REDIS_CONNECTION_FACTORY)
+	@ConditionalOnProperty(prefix = "sitecore.cdp.token", name = "store", havingValue = "redis")
+	static class MissingRedisConfiguration {
+
+		@Bean
+		CdpTokenStore sitecoreCdpRedisTokenStore() {
+			throw new InvalidSitecoreCdpPropertyException("sitecore.cdp.token.store",
+					"sitecore.cdp.token.store is redis, but Spring Data Redis is not on the classpath.",
+					"Add spring-boot-starter-data-redis and set spring.data.redis.* (host, port, password), or remove "
+							+ "sitecore.cdp.token.store to keep tokens in each instance's memory.");
 		}
 
 	}

@@ -13,7 +13,6 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.convert.DurationStyle;
-import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
@@ -128,6 +127,12 @@ final class SitecoreCdpPropertiesValidator {
 		requireInRange(PREFIX + "batch.poll-interval", batch.getPollInterval());
 		requireInRange(PREFIX + "batch.max-poll-interval", batch.getMaxPollInterval());
 		requireInRange(PREFIX + "batch.max-wait", batch.getMaxWait());
+		if (batch.getPollInterval().compareTo(batch.getMaxPollInterval()) > 0) {
+			throw new InvalidSitecoreCdpPropertyException(PREFIX + "batch.poll-interval",
+					PREFIX + "batch.poll-interval (" + printExactly(batch.getPollInterval()) + ") is longer than " + PREFIX
+							+ "batch.max-poll-interval (" + printExactly(batch.getMaxPollInterval()) + ").",
+					"Set " + PREFIX + "batch.poll-interval to at most " + PREFIX + "batch.max-poll-interval.");
+		}
 		DataSize maxFileSize = batch.getMaxFileSize();
 		if (maxFileSize.toBytes() < MIN_RECORD_SIZE.toBytes() || maxFileSize.toBytes() > MAX_BATCH_FILE.toBytes()) {
 			throw new InvalidSitecoreCdpPropertyException(PREFIX + "batch.max-file-size",
@@ -140,13 +145,6 @@ final class SitecoreCdpPropertiesValidator {
 	private static void validateTokenStore(SitecoreCdpProperties.Token token) {
 		if (token.getStore() != SitecoreCdpProperties.Token.Store.REDIS) {
 			return;
-		}
-		if (!ClassUtils.isPresent(REDIS_CONNECTION_FACTORY, SitecoreCdpPropertiesValidator.class.getClassLoader())) {
-			// Else the tokens would quietly stay per instance.
-			throw new InvalidSitecoreCdpPropertyException(PREFIX + "token.store",
-					PREFIX + "token.store is redis, but Spring Data Redis is not on the classpath.",
-					"Add spring-boot-starter-data-redis and set spring.data.redis.* (host, port, password), or "
-							+ "remove " + PREFIX + "token.store to keep tokens in each instance's memory.");
 		}
 		if (!StringUtils.hasText(token.getRedis().getKeyPrefix())) {
 			throw new InvalidSitecoreCdpPropertyException(PREFIX + "token.redis.key-prefix",

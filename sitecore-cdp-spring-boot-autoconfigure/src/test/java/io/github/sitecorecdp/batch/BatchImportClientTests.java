@@ -245,6 +245,39 @@ class BatchImportClientTests {
 				.hasMessageContaining("sitecore.cdp.basic-auth.api-token is not set"));
 	}
 
+	@Test
+	void whenOnlyTheClientKeyIsSetAndTheApplicationInjectsTheClientThenStartupFailsNamingTheApiToken() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SitecoreCdpAutoConfiguration.class))
+			.withPropertyValues("sitecore.cdp.basic-auth.client-key=key")
+			// An application bean that needs the client, created before the properties.
+			.withBean("nightlyImport", Object.class, () -> "an application bean",
+					(definition) -> definition.setDependsOn("batchImportClient"))
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("sitecore.cdp.basic-auth.api-token is not set"));
+	}
+
+	@Test
+	void whenThePollIntervalIsLongerThanTheLongestThenStartupFailsNamingBoth() {
+		contextRunner()
+			.withPropertyValues("sitecore.cdp.batch.poll-interval=1m", "sitecore.cdp.batch.max-poll-interval=30s")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("sitecore.cdp.batch.poll-interval (1m) is longer than "
+						+ "sitecore.cdp.batch.max-poll-interval (30s)"));
+	}
+
+	@Test
+	void whenTheClockStandsStillThenTheLongestWaitStillEndsIt() {
+		this.cdp.api().batches().processingFor(1_000_000);
+		contextRunner().withPropertyValues("sitecore.cdp.batch.max-wait=300ms")
+			.withBean(SitecoreCdpAutoConfiguration.CLOCK_BEAN_NAME, java.time.Clock.class,
+					() -> java.time.Clock.fixed(java.time.Instant.parse("2026-01-01T00:00:00Z"), java.time.ZoneOffset.UTC))
+			.run((context) -> assertThatExceptionOfType(BatchImportException.class)
+				.isThrownBy(() -> context.getBean(BatchImportClient.class).importRecords(guests(3)))
+				.withMessageContaining("sitecore.cdp.batch.max-wait"));
+	}
+
 	private static List<BatchRecord> guests(int count) {
 		return IntStream.range(0, count)
 			.mapToObj((n) -> BatchRecord.guest(BatchMode.UPSERT,

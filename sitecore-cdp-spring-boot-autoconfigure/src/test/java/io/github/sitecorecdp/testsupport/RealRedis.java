@@ -76,6 +76,31 @@ public final class RealRedis implements AutoCloseable {
 		}
 	}
 
+	public void set(String key, String value) {
+		withTemplate((redis) -> redis.opsForValue().set(key, value));
+	}
+
+	public void listPush(String key, String value) {
+		withTemplate((redis) -> redis.opsForList().leftPush(key, value));
+	}
+
+	/** The key's time to live in seconds, -1 without one, -2 when the key is absent. */
+	public long ttl(String key) {
+		long[] ttl = new long[1];
+		withTemplate((redis) -> ttl[0] = redis.getExpire(key));
+		return ttl[0];
+	}
+
+	private void withTemplate(java.util.function.Consumer<StringRedisTemplate> action) {
+		LettuceConnectionFactory factory = connectionFactory();
+		try {
+			action.accept(new StringRedisTemplate(factory));
+		}
+		finally {
+			factory.destroy();
+		}
+	}
+
 	/** Delete every key. */
 	public void flush() {
 		LettuceConnectionFactory factory = connectionFactory();

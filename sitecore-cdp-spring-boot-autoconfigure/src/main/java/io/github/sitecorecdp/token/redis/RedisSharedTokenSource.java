@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.github.sitecorecdp.token.CdpCredentialsRejectedException;
 import io.github.sitecorecdp.token.CdpTokenException;
 import io.github.sitecorecdp.token.CdpTokenSource;
 import io.github.sitecorecdp.token.CdpTokenStoreState;
@@ -18,7 +19,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import org.springframework.data.redis.core.script.DefaultRedisScript;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
@@ -54,8 +54,8 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 			"if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
 			Long.class);
 
-	/** Longer than a token request may take, so that a lock outlives its holder's request. */
-	private static final Duration LOCK_SLACK = Duration.ofSeconds(2);
+	/** Added to every budget: scheduling, and the answer's way back. */
+	private static final Duration SLACK = Duration.ofSeconds(2);
 
 	private final RedisTokenStore store;
 
@@ -73,7 +73,15 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 
 	private final String backoffKey;
 
+	/**
+	 * Outlives what its holder does under it (two reads, the token request, the write, the
+	 * event, the release), so that no second instance requests a token meanwhile; expires
+	 * by itself if the holder dies.
+	 */
 	private final Duration lockExpiry;
+
+	/** The longest wait for another instance: one whole lock, and a read after it. */
+	private final Duration waitBudget;
 
 	/** Why Redis is not used right now, or {@code null} while it is. */
 	private final AtomicReference<@Nullable String> problem = new AtomicReference<>();
@@ -88,23 +96,25 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 		this.clock = clock;
 		this.lockKey = seal.name() + ":lock";
 		this.backoffKey = seal.name() + ":backoff";
-		this.lockExpiry = endpoint.timeout().plus(store.timeout().multipliedBy(3)).plus(LOCK_SLACK);
+		this.lockExpiry = endpoint.timeout().plus(store.timeout().multipliedBy(6)).plus(SLACK);
+		this.waitBudget = this.lockExpiry.plus(store.timeout());
 	}
 
 	@Override
 	public Mono<OAuth2AccessToken> fetch(@Nullable OAuth2AccessToken replacing) {
-		// Blocking Redis calls and waits, on a worker: a token is fetched once per refresh,
-		// never on the caller's event loop.
-		return Mono.fromCallable(() -> obtain(replacing)).subscribeOn(Schedulers.boundedElastic());
+		// Blocking Redis calls and waits, on the store's own workers: a token is fetched
+		// once per refresh, never on the caller's event loop.
+		return Mono.fromCallable(() -> obtain(replacing)).subscribeOn(this.store.fetches());
 	}
 
 	/**
-	 * Waiting for another instance's request (at most until its lock expires), then a
-	 * request of its own, and the Redis calls around them.
+	 * Waiting for another instance (at most {@link #waitBudget}), then one request, under
+	 * the lock or alone, and the Redis calls around it: the manager's watchdog never has
+	 * to cut a fetch short.
 	 */
 	@Override
 	public Duration timeout() {
-		return this.lockExpiry.plus(this.endpoint.timeout()).plus(this.store.timeout().multipliedBy(6));
+		return this.waitBudget.plus(this.lockExpiry).plus(SLACK);
 	}
 
 	@Override
@@ -114,7 +124,7 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 	}
 
 	private OAuth2AccessToken obtain(@Nullable OAuth2AccessToken replacing) {
-		long deadline = System.nanoTime() + this.lockExpiry.multipliedBy(2).toNanos();
+		long giveUpWaitingAt = System.nanoTime() + this.waitBudget.toNanos();
 		try {
 			while (true) {
 				String since = this.store.lastEvent();
@@ -132,17 +142,27 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 					return requestForFleet(replacing, owner);
 				}
 				rejoined();
-				long left = deadline - System.nanoTime();
+				repairLock();
+				long left = giveUpWaitingAt - System.nanoTime();
 				if (left <= 0) {
-					throw new CdpTokenException("No " + this.label + " access token from the instance requesting it for "
-							+ "the fleet within " + this.lockExpiry.multipliedBy(2), null, true);
+					// The lock's holder neither finished nor let it expire: do without.
+					fallBack("the instance holding the token lock gave no token within " + this.waitBudget);
+					return requestAlone(replacing);
 				}
-				this.store.awaitEvent(since, this.seal.name(), min(Duration.ofNanos(left), this.lockExpiry));
+				this.store.awaitEvent(since, Duration.ofNanos(left));
 			}
 		}
 		catch (RedisUnavailableException ex) {
-			fallBack(ex);
+			fallBack(String.valueOf(ex.getMessage()));
 			return requestAlone(replacing);
+		}
+	}
+
+	/** A lock without an expiry (written by something else) would block the fleet for good. */
+	private void repairLock() {
+		Long expiry = this.store.call(() -> this.store.redis().getExpire(this.lockKey));
+		if (expiry != null && expiry == -1) {
+			this.store.call(() -> this.store.redis().expire(this.lockKey, this.lockExpiry));
 		}
 	}
 
@@ -157,11 +177,19 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 			throwIfFleetBacksOff();
 			OAuth2AccessToken token;
 			try {
-				token = requestAlone(replacing);
+				token = this.endpoint.fetch(replacing).block(this.endpoint.timeout().plus(SLACK));
 			}
 			catch (CdpTokenException ex) {
+				// Only what the endpoint answered (or did not) is the fleet's business.
 				storeBackoff(ex);
 				throw ex;
+			}
+			catch (RuntimeException ex) {
+				throw new CdpTokenException("Could not get a " + this.label + " access token: " + ex, ex, true);
+			}
+			if (token == null) {
+				throw new CdpTokenException("The " + this.label + " token endpoint answered without a token", null,
+						true);
 			}
 			try {
 				String sealed = this.seal.seal(SharedEntries.token(token));
@@ -175,7 +203,7 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 			}
 			catch (RedisUnavailableException ex) {
 				// The token is good: use it, and share again later.
-				fallBack(ex);
+				fallBack(String.valueOf(ex.getMessage()));
 			}
 			return token;
 		}
@@ -187,7 +215,7 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 	private OAuth2AccessToken requestAlone(@Nullable OAuth2AccessToken replacing) {
 		OAuth2AccessToken token;
 		try {
-			token = this.endpoint.fetch(replacing).block(this.endpoint.timeout().plus(LOCK_SLACK));
+			token = this.endpoint.fetch(replacing).block(this.endpoint.timeout().plus(SLACK));
 		}
 		catch (CdpTokenException ex) {
 			throw ex;
@@ -202,7 +230,17 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 	}
 
 	private @Nullable OAuth2AccessToken readToken() {
-		String sealed = this.store.call(() -> this.store.redis().opsForValue().get(this.seal.name()));
+		String sealed;
+		try {
+			sealed = this.store.call(() -> this.store.redis().opsForValue().get(this.seal.name()));
+		}
+		catch (RedisUnavailableException ex) {
+			if (ex.isWrongType()) {
+				// Not ours to read: the next token overwrites it.
+				return null;
+			}
+			throw ex;
+		}
 		if (sealed == null) {
 			return null;
 		}
@@ -242,27 +280,40 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 	}
 
 	private void throwIfFleetBacksOff() {
-		String sealed = this.store.call(() -> this.store.redis().opsForValue().get(this.backoffKey));
-		FleetBackoff backoff = (sealed != null) ? SharedEntries.backoff(this.seal.open(sealed)) : null;
+		FleetBackoff backoff = readBackoff();
 		if (backoff != null && this.clock.millis() < backoff.retryAtMillis()) {
-			throw new CdpTokenException(backoff.message() + " (" + backoff.failures() + " failed token request"
+			String message = backoff.message() + " (" + backoff.failures() + " failed token request"
 					+ ((backoff.failures() > 1) ? "s" : "") + " in a row across the fleet; next attempt not before "
-					+ Instant.ofEpochMilli(backoff.retryAtMillis()) + ")", null, backoff.retryable());
+					+ Instant.ofEpochMilli(backoff.retryAtMillis()) + ")";
+			throw backoff.credentialsRejected() ? new CdpCredentialsRejectedException(message, null)
+					: new CdpTokenException(message, null, backoff.retryable());
+		}
+	}
+
+	private @Nullable FleetBackoff readBackoff() {
+		try {
+			String sealed = this.store.call(() -> this.store.redis().opsForValue().get(this.backoffKey));
+			return (sealed != null) ? SharedEntries.backoff(this.seal.open(sealed)) : null;
+		}
+		catch (RedisUnavailableException ex) {
+			if (ex.isWrongType()) {
+				return null;
+			}
+			throw ex;
 		}
 	}
 
 	private void storeBackoff(CdpTokenException failure) {
 		try {
 			long now = this.clock.millis();
-			String previousSealed = this.store.call(() -> this.store.redis().opsForValue().get(this.backoffKey));
-			FleetBackoff previous = (previousSealed != null) ? SharedEntries.backoff(this.seal.open(previousSealed))
-					: null;
+			FleetBackoff previous = readBackoff();
 			int failures = (previous != null && this.policy.continuesRun(previous.retryAtMillis(), now))
 					? previous.failures() + 1 : 1;
 			long retryAt = now
 					+ this.policy.backoffAfter(failures, ThreadLocalRandom.current().nextDouble()).toMillis();
 			String sealed = this.seal.seal(SharedEntries
-				.backoff(new FleetBackoff(failures, retryAt, failure.isRetryable(), String.valueOf(failure.getMessage()))));
+				.backoff(new FleetBackoff(failures, retryAt, failure.isRetryable(),
+						failure instanceof CdpCredentialsRejectedException, String.valueOf(failure.getMessage()))));
 			// Kept past its end, so that the next failure continues the run.
 			Duration keep = Duration.ofMillis(retryAt - now).plus(this.policy.maxBackoff()).multipliedBy(2);
 			this.store.call(() -> {
@@ -272,7 +323,7 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 			this.store.publish(this.seal.name());
 		}
 		catch (RedisUnavailableException ex) {
-			fallBack(ex);
+			fallBack(String.valueOf(ex.getMessage()));
 		}
 	}
 
@@ -286,9 +337,9 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 		}
 	}
 
-	private void fallBack(RedisUnavailableException ex) {
-		if (this.problem.getAndSet(ex.getMessage()) == null) {
-			logger.warn(this.label + ": the Redis token store is unavailable (" + ex.getMessage()
+	private void fallBack(String reason) {
+		if (this.problem.getAndSet(reason) == null) {
+			logger.warn(this.label + ": the Redis token store is unavailable (" + reason
 					+ "); this instance gets its own tokens until Redis answers again");
 		}
 	}

@@ -4,6 +4,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
@@ -13,7 +20,6 @@ import io.github.sitecorecdp.token.TokenPolicy;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -66,11 +72,24 @@ public final class RedisTokenStore implements CdpTokenStore, DisposableBean {
 	private final String events;
 
 	/**
-	 * Where Redis commands run: threads of the store's own, because the callers already
-	 * run on Reactor's shared bounded-elastic workers, and commands queued behind their own
-	 * callers there would time out (twenty waiting callers filled the two-core default).
+	 * Where token fetches run: they block on Redis and on each other, so never on Reactor's
+	 * shared workers, where twenty blocked callers would starve the fetch they wait for.
+	 * One fetch at a time per registration (the manager's single flight).
 	 */
-	private final Scheduler commands = Schedulers.newBoundedElastic(64, 10_000, "sitecore-cdp-redis", 60, true);
+	private final Scheduler fetches = Schedulers.newBoundedElastic(16, 1_000, "sitecore-cdp-token-fetch", 60, true);
+
+	/**
+	 * Where Redis commands run, each bounded by the timeout: a command to a Redis that is
+	 * gone can block for the client library's own timeout (a minute by default with
+	 * Lettuce). Plain futures, so that a command given up on is cancelled quietly, and a
+	 * full pool counts as Redis being unavailable.
+	 */
+	private final ThreadPoolExecutor commands = new ThreadPoolExecutor(0, 32, 60, TimeUnit.SECONDS,
+			new SynchronousQueue<>(), (runnable) -> {
+				Thread thread = new Thread(runnable, "sitecore-cdp-redis");
+				thread.setDaemon(true);
+				return thread;
+			});
 
 	/**
 	 * Create a new instance.
@@ -100,9 +119,19 @@ public final class RedisTokenStore implements CdpTokenStore, DisposableBean {
 	 * startup.
 	 */
 	public void warmUp() {
-		Mono.fromRunnable(() -> this.redis.hasKey(this.events))
-			.subscribeOn(this.commands)
-			.subscribe(null, (ex) -> logger.debug("Redis token store not reachable at startup: " + ex));
+		try {
+			this.commands.execute(() -> {
+				try {
+					this.redis.hasKey(this.events);
+				}
+				catch (RuntimeException ex) {
+					logger.debug("Redis token store not reachable at startup: " + ex);
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			// Warming up is only a courtesy.
+		}
 	}
 
 	/**
@@ -110,55 +139,61 @@ public final class RedisTokenStore implements CdpTokenStore, DisposableBean {
 	 * stored after that read is never missed.
 	 */
 	String lastEvent() {
-		List<MapRecord<String, Object, Object>> last = call(() -> this.redis.opsForStream()
-			.reverseRange(this.events, Range.unbounded(), Limit.limit().count(1)));
+		List<MapRecord<String, Object, Object>> last;
+		try {
+			last = call(() -> this.redis.opsForStream()
+				.reverseRange(this.events, Range.unbounded(), Limit.limit().count(1)));
+		}
+		catch (RedisUnavailableException ex) {
+			if (ex.isWrongType()) {
+				// Something else lies under the stream's name: publish() replaces it.
+				return FIRST_EVENT;
+			}
+			throw ex;
+		}
 		return (last == null || last.isEmpty()) ? FIRST_EVENT : last.get(0).getId().getValue();
 	}
 
 	/** Say that an entry changed. */
 	void publish(String entry) {
-		call(() -> {
+		Supplier<@Nullable Object> add = () -> {
 			this.redis.opsForStream().add(StreamRecords.string(Map.of("entry", entry)).withStreamKey(this.events));
 			this.redis.opsForStream().trim(this.events, EVENTS_KEPT, true);
 			return null;
-		});
+		};
+		try {
+			call(add);
+		}
+		catch (RedisUnavailableException ex) {
+			if (!ex.isWrongType()) {
+				throw ex;
+			}
+			call(() -> this.redis.delete(this.events));
+			call(add);
+		}
 	}
 
 	/**
-	 * Wait until an entry changed after the given position, or the time is up. In slices
-	 * no longer than the command timeout, so that a blocked read never outlasts the Redis
-	 * client's own timeout; a failed read only ends the wait early (the caller reads the
-	 * entry again, which tells whether Redis is there).
+	 * Wait until an event follows the given position, or for at most the time given and
+	 * never longer than the command timeout, so that a blocked read never outlasts the
+	 * Redis client's own timeout. The caller reads the entry again after each wait, so a
+	 * lost event or a holder that died costs at most one wait, and a failed read only ends
+	 * the wait early (the next read tells whether Redis is there).
 	 */
-	void awaitEvent(String after, String entry, Duration wait) {
-		long deadline = System.nanoTime() + wait.toNanos();
-		String position = after;
-		while (true) {
-			long left = deadline - System.nanoTime();
-			if (left <= 0) {
-				return;
-			}
-			Duration slice = Duration.ofMillis(Math.max(1, Math.min(Duration.ofNanos(left).toMillis(),
-					this.timeout.toMillis())));
-			String from = position;
-			List<MapRecord<String, Object, Object>> read;
-			try {
-				read = call(() -> this.redis.opsForStream()
-					.read(StreamReadOptions.empty().block(slice).count(EVENTS_KEPT),
-							StreamOffset.create(this.events, ReadOffset.from(from))), slice.plus(this.timeout));
-			}
-			catch (RedisUnavailableException ex) {
-				return;
-			}
-			if (read != null) {
-				for (MapRecord<String, Object, Object> event : read) {
-					if (entry.equals(event.getValue().get("entry"))) {
-						return;
-					}
-					position = event.getId().getValue();
-				}
-			}
+	void awaitEvent(String after, Duration wait) {
+		Duration slice = Duration.ofMillis(Math.max(1, Math.min(wait.toMillis(), this.timeout.toMillis())));
+		try {
+			call(() -> this.redis.opsForStream()
+				.read(StreamReadOptions.empty().block(slice).count(EVENTS_KEPT),
+						StreamOffset.create(this.events, ReadOffset.from(after))), slice.plus(this.timeout));
 		}
+		catch (RedisUnavailableException ex) {
+			// Read the entry again.
+		}
+	}
+
+	Scheduler fetches() {
+		return this.fetches;
 	}
 
 	StringRedisTemplate redis() {
@@ -178,22 +213,37 @@ public final class RedisTokenStore implements CdpTokenStore, DisposableBean {
 	}
 
 	private <T> @Nullable T call(Supplier<@Nullable T> command, Duration limit) {
+		Future<@Nullable T> answer;
 		try {
-			// On a thread of its own: a command to a Redis that is gone can block for the
-			// client library's own timeout (a minute by default with Lettuce).
-			return Mono.fromSupplier(command).subscribeOn(this.commands).timeout(limit).block();
+			answer = this.commands.submit(command::get);
 		}
-		catch (RuntimeException ex) {
-			Throwable cause = (ex.getCause() instanceof TimeoutException) ? ex.getCause() : ex;
-			throw new RedisUnavailableException(
-					(cause instanceof TimeoutException) ? "no answer within " + limit : String.valueOf(cause), cause);
+		catch (RejectedExecutionException ex) {
+			throw new RedisUnavailableException("too many Redis commands waiting", ex);
+		}
+		try {
+			return answer.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			answer.cancel(true);
+			throw new RedisUnavailableException("no answer within " + limit, ex);
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			throw new RedisUnavailableException(String.valueOf(cause), cause);
+		}
+		catch (InterruptedException ex) {
+			// The caller gave up (the manager's watchdog): not a sign of Redis being down.
+			answer.cancel(true);
+			Thread.currentThread().interrupt();
+			throw new CancellationException("Interrupted while waiting for Redis");
 		}
 	}
 
-	/** Stop the command threads. */
+	/** Stop the threads. */
 	@Override
 	public void destroy() {
-		this.commands.dispose();
+		this.fetches.dispose();
+		this.commands.shutdownNow();
 	}
 
 	@Override
@@ -206,6 +256,16 @@ public final class RedisTokenStore implements CdpTokenStore, DisposableBean {
 
 		RedisUnavailableException(String message, Throwable cause) {
 			super(message, cause);
+		}
+
+		/** Whether a key of ours holds another type of value: ours to replace, not an outage. */
+		boolean isWrongType() {
+			for (Throwable cause = getCause(); cause != null; cause = cause.getCause()) {
+				if (String.valueOf(cause.getMessage()).contains("WRONGTYPE")) {
+					return true;
+				}
+			}
+			return false;
 		}
 
 	}

@@ -20,7 +20,7 @@ final class SharedEntries {
 
 	private static final String TOKEN = "token 1";
 
-	private static final String BACKOFF = "backoff 1";
+	private static final String BACKOFF = "backoff 2";
 
 	private SharedEntries() {
 	}
@@ -54,17 +54,17 @@ final class SharedEntries {
 	static String backoff(FleetBackoff backoff) {
 		// The message is the starter's own (a status, a cause), never a secret or a token.
 		return BACKOFF + "\n" + backoff.failures() + "\n" + backoff.retryAtMillis() + "\n" + backoff.retryable() + "\n"
-				+ backoff.message().replace('\n', ' ');
+				+ backoff.credentialsRejected() + "\n" + backoff.message().replace('\n', ' ');
 	}
 
 	static @Nullable FleetBackoff backoff(@Nullable String text) {
-		String[] lines = lines(text, BACKOFF, 5);
+		String[] lines = lines(text, BACKOFF, 6);
 		if (lines == null) {
 			return null;
 		}
 		try {
 			return new FleetBackoff(Integer.parseInt(lines[1]), Long.parseLong(lines[2]),
-					Boolean.parseBoolean(lines[3]), lines[4]);
+					Boolean.parseBoolean(lines[3]), Boolean.parseBoolean(lines[4]), lines[5]);
 		}
 		catch (RuntimeException ex) {
 			return null;
@@ -85,9 +85,11 @@ final class SharedEntries {
 	 * @param failures how many in a row, across the fleet
 	 * @param retryAtMillis no instance asks the endpoint before this instant
 	 * @param retryable whether the last failure may go away by itself
+	 * @param credentialsRejected whether the endpoint refused the API key or secret
 	 * @param message the last failure's message
 	 */
-	record FleetBackoff(int failures, long retryAtMillis, boolean retryable, String message) {
+	record FleetBackoff(int failures, long retryAtMillis, boolean retryable, boolean credentialsRejected,
+			String message) {
 
 	}
 

@@ -12,6 +12,7 @@ import io.github.sitecorecdp.fake.FakeTokenEndpoint;
 import io.github.sitecorecdp.fake.MutableClock;
 import io.github.sitecorecdp.testsupport.RealRedis;
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
+import io.github.sitecorecdp.token.CdpCredentialsRejectedException;
 import io.github.sitecorecdp.token.CdpTokenException;
 import io.github.sitecorecdp.token.CdpTokenStoreState;
 import org.junit.jupiter.api.AfterAll;
@@ -20,6 +21,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -185,6 +190,62 @@ class RedisTokenStoreTests {
 		CdpAccessTokenManager after = this.instances.start("rotated-secret");
 		assertThat(after.obtainToken().getTokenValue()).isNotEqualTo(old);
 		assertThat(this.tokens.requestCount()).isEqualTo(2);
+	}
+
+	@Test
+	void whenTwentyCallersBlockOnReactorsSharedWorkersThenTheFetchTheyWaitForStillRuns() {
+		CdpAccessTokenManager manager = this.instances.start();
+		List<Mono<String>> callers = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			callers.add(Mono.fromCallable(() -> manager.obtainToken().getTokenValue())
+				.subscribeOn(Schedulers.boundedElastic()));
+		}
+		List<String> seen = Flux.merge(callers).collectList().block(Duration.ofSeconds(30));
+		assertThat(seen).hasSize(20).containsOnly(this.tokens.issuedTokens().get(0));
+		assertThat(this.tokens.requestCount()).isEqualTo(1);
+	}
+
+	@Test
+	void whenALockWithoutExpiryBlocksTheFleetThenItIsRepairedAndTheCallStillGetsAToken() {
+		CdpAccessTokenManager manager = this.instances.start();
+		// Learn the entry's name, then plant a lock that never expires under it.
+		String first = manager.obtainToken().getTokenValue();
+		String entry = redis.entries().keySet().stream().filter((key) -> key.matches("test:token:[0-9a-f]{32}"))
+			.findFirst()
+			.orElseThrow();
+		redis.set(entry + ":lock", "someone-else");
+		assertThat(manager.reject(manager.obtainToken())).isTrue();
+		String second = manager.obtainToken().getTokenValue();
+		assertThat(second).isNotEqualTo(first);
+		assertThat(redis.ttl(entry + ":lock")).isNotEqualTo(-1);
+	}
+
+	@Test
+	void whenTheEndpointRejectsTheCredentialsThenEveryInstanceSeesTheRejection() {
+		CdpAccessTokenManager first = this.instances.start();
+		CdpAccessTokenManager second = this.instances.start();
+		this.tokens.credentials(this.tokens.apiKey(), "another-secret");
+		assertThatExceptionOfType(CdpCredentialsRejectedException.class).isThrownBy(first::obtainToken);
+		assertThatExceptionOfType(CdpCredentialsRejectedException.class).isThrownBy(second::obtainToken)
+			.withMessageContaining("across the fleet");
+		assertThat(this.tokens.requestCount()).isEqualTo(1);
+	}
+
+	@Test
+	void whenAnotherTypeOfValueLiesUnderTheStoresKeysThenTheyAreReplaced() {
+		CdpAccessTokenManager manager = this.instances.start();
+		String token = manager.obtainToken().getTokenValue();
+		String entry = redis.entries().keySet().stream().filter((key) -> key.matches("test:token:[0-9a-f]{32}"))
+			.findFirst()
+			.orElseThrow();
+		redis.flush();
+		redis.listPush(entry, "not a token");
+		redis.listPush("test:token-events", "not a stream");
+		assertThat(manager.reject(manager.obtainToken())).isTrue();
+		assertThat(manager.obtainToken().getTokenValue()).isNotEqualTo(token);
+		assertThat(manager.status().store().shared()).isTrue();
+		CdpAccessTokenManager other = this.instances.start();
+		assertThat(other.obtainToken().getTokenValue()).isEqualTo(manager.obtainToken().getTokenValue());
 	}
 
 	private static String value(OAuth2AccessToken token) {
