@@ -72,7 +72,8 @@ public final class SitecoreCdpMetrics implements CdpTokenListener, MeterBinder {
 		for (TokenRequestOutcome outcome : TokenRequestOutcome.values()) {
 			requests.put(outcome,
 					Timer.builder("sitecore.cdp.token.requests")
-						.description("Token requests to Sitecore's token endpoint")
+						.description("Tokens this instance requested: from Sitecore's token endpoint, or with a "
+								+ "shared token store from the store or the endpoint")
 						.tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
 						.tag("registration", this.registration)
 						.register(registry));

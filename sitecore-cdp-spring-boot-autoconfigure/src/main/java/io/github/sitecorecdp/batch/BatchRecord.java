@@ -34,7 +34,9 @@ public final class BatchRecord {
 	 * @param mode how Sitecore applies it
 	 * @param valueJson the value, a JSON object
 	 * @return the record
-	 * @throws IllegalArgumentException if the value is not a JSON object
+	 * @throws IllegalArgumentException if the value is not one JSON object: it must start with
+	 * an opening brace, end with the brace that closes it, and close its strings; the JSON
+	 * inside is not parsed (Sitecore reports a malformed value per record)
 	 */
 	public static BatchRecord of(UUID ref, BatchSchema schema, BatchMode mode, String valueJson) {
 		return new BatchRecord(ref, schema, mode, minifiedObject(valueJson));

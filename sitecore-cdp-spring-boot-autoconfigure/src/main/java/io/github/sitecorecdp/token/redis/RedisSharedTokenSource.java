@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.sitecorecdp.token.CdpCredentialsRejectedException;
@@ -54,6 +55,8 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 			"if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
 			Long.class);
 
+	private static final Duration PROBE_INTERVAL = Duration.ofSeconds(5);
+
 	/** Added to every budget: scheduling, and the answer's way back. */
 	private static final Duration SLACK = Duration.ofSeconds(2);
 
@@ -85,6 +88,8 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 
 	/** Why Redis is not used right now, or {@code null} while it is. */
 	private final AtomicReference<@Nullable String> problem = new AtomicReference<>();
+
+	private final AtomicLong lastProbe = new AtomicLong(System.nanoTime());
 
 	RedisSharedTokenSource(RedisTokenStore store, TokenSeal seal, String label, CdpTokenSource endpoint,
 			TokenPolicy policy, Clock clock) {
@@ -120,7 +125,32 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 	@Override
 	public CdpTokenStoreState storeState() {
 		String current = this.problem.get();
+		if (current != null) {
+			probe();
+		}
 		return new CdpTokenStoreState("redis", current == null, current);
+	}
+
+	/**
+	 * While Redis is given up on, a health check or metrics scrape also asks it, at most every
+	 * few seconds and in the background, so that health and the gauge show its return without
+	 * waiting for the next token fetch, which can be a day away.
+	 */
+	private void probe() {
+		long now = System.nanoTime();
+		long last = this.lastProbe.get();
+		if (now - last < PROBE_INTERVAL.toNanos() || !this.lastProbe.compareAndSet(last, now)) {
+			return;
+		}
+		Mono.fromRunnable(() -> {
+			try {
+				this.store.lastEvent();
+				rejoined();
+			}
+			catch (RuntimeException ex) {
+				// Still unavailable: the state says so already.
+			}
+		}).subscribeOn(this.store.fetches()).subscribe();
 	}
 
 	private OAuth2AccessToken obtain(@Nullable OAuth2AccessToken replacing) {
@@ -146,7 +176,8 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 				long left = giveUpWaitingAt - System.nanoTime();
 				if (left <= 0) {
 					// The lock's holder neither finished nor let it expire: do without.
-					fallBack("the instance holding the token lock gave no token within " + this.waitBudget);
+					fallBack("the instance holding the token lock gave no token within "
+							+ this.waitBudget.toMillis() + " ms");
 					return requestAlone(replacing);
 				}
 				this.store.awaitEvent(since, Duration.ofNanos(left));
@@ -282,8 +313,8 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 	private void throwIfFleetBacksOff() {
 		FleetBackoff backoff = readBackoff();
 		if (backoff != null && this.clock.millis() < backoff.retryAtMillis()) {
-			String message = backoff.message() + " (" + backoff.failures() + " failed token request"
-					+ ((backoff.failures() > 1) ? "s" : "") + " in a row across the fleet; next attempt not before "
+			// The manager adds its own count and next attempt; this says whose failure it was.
+			String message = backoff.message() + " (as another instance found; the fleet waits until "
 					+ Instant.ofEpochMilli(backoff.retryAtMillis()) + ")";
 			throw backoff.credentialsRejected() ? new CdpCredentialsRejectedException(message, null)
 					: new CdpTokenException(message, null, backoff.retryable());

@@ -24,6 +24,7 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -225,11 +226,15 @@ public final class RedisTokenStore implements CdpTokenStore, DisposableBean {
 		}
 		catch (TimeoutException ex) {
 			answer.cancel(true);
-			throw new RedisUnavailableException("no answer within " + limit, ex);
+			throw new RedisUnavailableException("no answer within " + limit.toMillis() + " ms", ex);
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-			throw new RedisUnavailableException(String.valueOf(cause), cause);
+			// The innermost cause says why (such as a refused password), the outer one only
+			// that connecting failed.
+			Throwable root = NestedExceptionUtils.getMostSpecificCause(cause);
+			throw new RedisUnavailableException(
+					String.valueOf(cause) + ((root != cause) ? "; cause: " + root : ""), cause);
 		}
 		catch (InterruptedException ex) {
 			// The caller gave up (the manager's watchdog): not a sign of Redis being down.
