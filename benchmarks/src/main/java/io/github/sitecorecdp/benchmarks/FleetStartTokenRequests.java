@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import io.github.sitecorecdp.fake.FakeTokenEndpoint;
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
@@ -44,7 +46,6 @@ public final class FleetStartTokenRequests {
 				System.out.println("| " + size + " | " + coldStart(size, null) + " | " + coldStart(size, redis) + " |");
 			}
 		}
-		System.exit(0);
 	}
 
 	private static int coldStart(int size, BenchRedis redis) {
@@ -71,12 +72,15 @@ public final class FleetStartTokenRequests {
 			}
 			sleep(Duration.ofSeconds(1));
 			CountDownLatch go = new CountDownLatch(1);
+			// A thread per instance, so that all of them ask in the same moment.
+			ExecutorService instances = Executors.newFixedThreadPool(size);
 			List<CompletableFuture<Void>> starts = fleet.stream().map((manager) -> CompletableFuture.runAsync(() -> {
 				awaitQuietly(go);
 				manager.obtainToken();
-			}, java.util.concurrent.Executors.newSingleThreadExecutor())).toList();
+			}, instances)).toList();
 			go.countDown();
 			starts.forEach(CompletableFuture::join);
+			instances.shutdown();
 			int requests = tokens.requestCount();
 			closing.forEach(Runnable::run);
 			return requests;

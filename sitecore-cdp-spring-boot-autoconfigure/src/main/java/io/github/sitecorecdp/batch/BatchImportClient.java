@@ -55,6 +55,8 @@ public final class BatchImportClient {
 	private static final Pattern LOG_FIELD = Pattern
 		.compile("\"(ref|code|message)\"\\s*:\\s*(\"(?:[^\"\\\\]|\\\\.)*\"|-?\\d+)");
 
+	private static final Pattern S3_MESSAGE = Pattern.compile("<Message>(.*?)</Message>");
+
 	private static final ParameterizedTypeReference<Map<String, Object>> JSON_OBJECT = new ParameterizedTypeReference<>() {
 	};
 
@@ -374,7 +376,7 @@ public final class BatchImportClient {
 	}
 
 	private static String s3Message(String body) {
-		Matcher message = Pattern.compile("<Message>(.*?)</Message>").matcher(body);
+		Matcher message = S3_MESSAGE.matcher(body);
 		return message.find() ? message.group(1) : "(no message)";
 	}
 

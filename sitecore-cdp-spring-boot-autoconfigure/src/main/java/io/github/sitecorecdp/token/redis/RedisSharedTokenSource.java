@@ -150,7 +150,9 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 			catch (RuntimeException ex) {
 				// Still unavailable: the state says so already.
 			}
-		}).subscribeOn(this.store.fetches()).subscribe();
+		}).subscribeOn(this.store.fetches()).subscribe(null, (ex) -> {
+			// The store is closing: nothing to probe any more.
+		});
 	}
 
 	private OAuth2AccessToken obtain(@Nullable OAuth2AccessToken replacing) {
@@ -158,9 +160,9 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 		try {
 			while (true) {
 				String since = this.store.lastEvent();
+				rejoined();
 				OAuth2AccessToken shared = usable(readToken(), replacing);
 				if (shared != null) {
-					rejoined();
 					return shared;
 				}
 				throwIfFleetBacksOff();
@@ -168,10 +170,8 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 				if (Boolean.TRUE.equals(this.store.call(() -> this.store.redis()
 					.opsForValue()
 					.setIfAbsent(this.lockKey, owner, this.lockExpiry)))) {
-					rejoined();
 					return requestForFleet(replacing, owner);
 				}
-				rejoined();
 				repairLock();
 				long left = giveUpWaitingAt - System.nanoTime();
 				if (left <= 0) {
@@ -206,22 +206,7 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 				return shared;
 			}
 			throwIfFleetBacksOff();
-			OAuth2AccessToken token;
-			try {
-				token = this.endpoint.fetch(replacing).block(this.endpoint.timeout().plus(SLACK));
-			}
-			catch (CdpTokenException ex) {
-				// Only what the endpoint answered (or did not) is the fleet's business.
-				storeBackoff(ex);
-				throw ex;
-			}
-			catch (RuntimeException ex) {
-				throw new CdpTokenException("Could not get a " + this.label + " access token: " + ex, ex, true);
-			}
-			if (token == null) {
-				throw new CdpTokenException("The " + this.label + " token endpoint answered without a token", null,
-						true);
-			}
+			OAuth2AccessToken token = request(replacing, true);
 			try {
 				String sealed = this.seal.seal(SharedEntries.token(token));
 				Duration keep = Duration.between(this.clock.instant(), token.getExpiresAt());
@@ -244,11 +229,23 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 	}
 
 	private OAuth2AccessToken requestAlone(@Nullable OAuth2AccessToken replacing) {
+		return request(replacing, false);
+	}
+
+	/**
+	 * Ask the endpoint. With {@code forFleet}, what the endpoint answered (or did not) is
+	 * stored as the fleet's backoff; a failure of this instance's own (such as its wait
+	 * running out) never is.
+	 */
+	private OAuth2AccessToken request(@Nullable OAuth2AccessToken replacing, boolean forFleet) {
 		OAuth2AccessToken token;
 		try {
 			token = this.endpoint.fetch(replacing).block(this.endpoint.timeout().plus(SLACK));
 		}
 		catch (CdpTokenException ex) {
+			if (forFleet) {
+				storeBackoff(ex);
+			}
 			throw ex;
 		}
 		catch (RuntimeException ex) {

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 
+import io.github.sitecorecdp.actuate.SitecoreCdpMetrics;
 import io.github.sitecorecdp.fake.FakeTokenEndpoint;
 import io.github.sitecorecdp.fake.MutableClock;
 import io.github.sitecorecdp.testsupport.RealRedis;
@@ -15,6 +16,7 @@ import io.github.sitecorecdp.token.CdpAccessTokenManager;
 import io.github.sitecorecdp.token.CdpCredentialsRejectedException;
 import io.github.sitecorecdp.token.CdpTokenException;
 import io.github.sitecorecdp.token.CdpTokenStoreState;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -172,6 +174,24 @@ class RedisTokenStoreTests {
 		CdpAccessTokenManager second = this.instances.start();
 		assertThat(second.obtainToken().getTokenValue()).isEqualTo(first.obtainToken().getTokenValue());
 		assertThat(output.getOut()).contains("the Redis token store answers again");
+	}
+
+	@Test
+	void whenRedisIsUnavailableThenTheSharedStoreGaugeSaysSo() {
+		CdpAccessTokenManager manager = this.instances.start();
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		new SitecoreCdpMetrics(() -> manager).bindTo(registry);
+		OAuth2AccessToken shared = manager.obtainToken();
+		assertThat(registry.get("sitecore.cdp.token.store.shared").gauge().value()).isEqualTo(1.0);
+		redis.stop();
+		try {
+			assertThat(manager.reject(shared)).isTrue();
+			manager.obtainToken();
+			assertThat(registry.get("sitecore.cdp.token.store.shared").gauge().value()).isEqualTo(0.0);
+		}
+		finally {
+			redis.restart();
+		}
 	}
 
 	@Test
