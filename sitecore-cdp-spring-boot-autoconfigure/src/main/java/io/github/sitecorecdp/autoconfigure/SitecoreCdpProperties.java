@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.core.env.Environment;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -23,7 +25,7 @@ import org.springframework.util.unit.DataSize;
  * @author sitecore-cdp-spring-boot
  */
 @ConfigurationProperties("sitecore.cdp")
-public class SitecoreCdpProperties implements InitializingBean {
+public class SitecoreCdpProperties implements InitializingBean, EnvironmentAware {
 
 	/**
 	 * Whether to configure the Sitecore CDP client.
@@ -94,6 +96,9 @@ public class SitecoreCdpProperties implements InitializingBean {
 	 * except the API key and secret.
 	 */
 	private final Map<String, Client> clients = new LinkedHashMap<>();
+
+	// Not a property (no getter): where settings that bound nothing are looked for.
+	private @Nullable Environment environment;
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -196,8 +201,14 @@ public class SitecoreCdpProperties implements InitializingBean {
 	}
 
 	@Override
+	public void setEnvironment(Environment environment) {
+		this.environment = environment;
+	}
+
+	@Override
 	public void afterPropertiesSet() {
-		SitecoreCdpPropertiesValidator.validate(this);
+		SitecoreCdpPropertiesValidator.validate(this, (this.environment != null)
+				? UnboundRegistrationSettings.find(this.environment, this.clients.keySet()) : List.of());
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -15,10 +16,13 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
+import org.springframework.util.unit.DataUnit;
 
 /**
  * The rules a {@link SitecoreCdpProperties} must meet before anything is built from it.
- * Each failure names the property and says how to fix it; none shows a secret.
+ * Each failure names the property and says how to fix it; none shows a secret. Every
+ * property is checked before startup is refused, so that one report lists every problem,
+ * not one per restart.
  *
  * @author sitecore-cdp-spring-boot
  */
@@ -63,10 +67,35 @@ final class SitecoreCdpPropertiesValidator {
 			+ "feature of the API you call, such as Audience export. "
 			+ "To start the application without Sitecore CDP, set sitecore.cdp.enabled=false.";
 
+	private final List<InvalidSitecoreCdpPropertyException> problems = new ArrayList<>();
+
 	private SitecoreCdpPropertiesValidator() {
 	}
 
 	static void validate(SitecoreCdpProperties properties) {
+		validate(properties, List.of());
+	}
+
+	/**
+	 * Checks the properties and refuses them with every problem found.
+	 * @param properties the bound properties
+	 * @param unbound problems found outside the bound values, such as settings of
+	 * registrations that bound nothing
+	 */
+	static void validate(SitecoreCdpProperties properties, List<InvalidSitecoreCdpPropertyException> unbound) {
+		SitecoreCdpPropertiesValidator validator = new SitecoreCdpPropertiesValidator();
+		validator.check(properties);
+		validator.problems.addAll(unbound);
+		if (!validator.problems.isEmpty()) {
+			throw InvalidSitecoreCdpPropertyException.of(validator.problems);
+		}
+	}
+
+	private void refuse(String property, String description, String action) {
+		this.problems.add(new InvalidSitecoreCdpPropertyException(property, description, action));
+	}
+
+	private void check(SitecoreCdpProperties properties) {
 		if (CdpRegistration.hasDefault(properties)) {
 			requireText(PREFIX + "api-key", properties.getApiKey(), "the API key (the OAuth2 client_id)");
 			requireText(PREFIX + "api-secret", properties.getApiSecret(), "the API secret (the OAuth2 client_secret)");
@@ -89,8 +118,8 @@ final class SitecoreCdpPropertiesValidator {
 				token.getMaxBackoff());
 		DataSize maxRecordSize = properties.getAudienceExport().getMaxRecordSize();
 		if (maxRecordSize.toBytes() < MIN_RECORD_SIZE.toBytes() || maxRecordSize.toBytes() > MAX_RECORD_SIZE.toBytes()) {
-			throw new InvalidSitecoreCdpPropertyException(PREFIX + "audience-export.max-record-size",
-					PREFIX + "audience-export.max-record-size is " + maxRecordSize
+			refuse(PREFIX + "audience-export.max-record-size",
+					PREFIX + "audience-export.max-record-size is " + print(maxRecordSize)
 							+ ", but must be between 1KB and 256MB.",
 					"Set " + PREFIX + "audience-export.max-record-size to a size such as 10MB, or remove it to use "
 							+ "the default.");
@@ -99,7 +128,7 @@ final class SitecoreCdpPropertiesValidator {
 		if (StringUtils.hasText(proxy.getHost())) {
 			Integer port = proxy.getPort();
 			if (port == null || port < 1 || port > 65535) {
-				throw new InvalidSitecoreCdpPropertyException(PREFIX + "proxy.port",
+				refuse(PREFIX + "proxy.port",
 						"sitecore.cdp.proxy.port is " + ((port != null) ? port : "not set")
 								+ ", but sitecore.cdp.proxy.host is set.",
 						"Set sitecore.cdp.proxy.port to the proxy's port (1 to 65535).");
@@ -119,7 +148,7 @@ final class SitecoreCdpPropertiesValidator {
 		Path spool = batch.getSpoolDirectory();
 		if (spool != null && !Files.isDirectory(spool)) {
 			// Else the first import would fail, long after startup.
-			throw new InvalidSitecoreCdpPropertyException(PREFIX + "batch.spool-directory",
+			refuse(PREFIX + "batch.spool-directory",
 					PREFIX + "batch.spool-directory (" + spool + ") is not an existing directory.",
 					"Create the directory, point " + PREFIX + "batch.spool-directory at one, or remove it to use "
 							+ "the JVM's temporary directory.");
@@ -128,32 +157,32 @@ final class SitecoreCdpPropertiesValidator {
 		requireInRange(PREFIX + "batch.max-poll-interval", batch.getMaxPollInterval());
 		requireInRange(PREFIX + "batch.max-wait", batch.getMaxWait());
 		if (batch.getPollInterval().compareTo(batch.getMaxPollInterval()) > 0) {
-			throw new InvalidSitecoreCdpPropertyException(PREFIX + "batch.poll-interval",
+			refuse(PREFIX + "batch.poll-interval",
 					PREFIX + "batch.poll-interval (" + printExactly(batch.getPollInterval()) + ") is longer than " + PREFIX
 							+ "batch.max-poll-interval (" + printExactly(batch.getMaxPollInterval()) + ").",
 					"Set " + PREFIX + "batch.poll-interval to at most " + PREFIX + "batch.max-poll-interval.");
 		}
 		DataSize maxFileSize = batch.getMaxFileSize();
 		if (maxFileSize.toBytes() < MIN_RECORD_SIZE.toBytes() || maxFileSize.toBytes() > MAX_BATCH_FILE.toBytes()) {
-			throw new InvalidSitecoreCdpPropertyException(PREFIX + "batch.max-file-size",
-					PREFIX + "batch.max-file-size is " + maxFileSize + ", but must be between 1KB and 50MB.",
+			refuse(PREFIX + "batch.max-file-size",
+					PREFIX + "batch.max-file-size is " + print(maxFileSize) + ", but must be between 1KB and 50MB.",
 					"Set " + PREFIX + "batch.max-file-size to at most 50MB, Sitecore's limit, or remove it.");
 		}
 		validateTokenStore(properties.getToken());
 	}
 
-	private static void validateTokenStore(SitecoreCdpProperties.Token token) {
+	private void validateTokenStore(SitecoreCdpProperties.Token token) {
 		if (token.getStore() != SitecoreCdpProperties.Token.Store.REDIS) {
 			return;
 		}
 		if (!StringUtils.hasText(token.getRedis().getKeyPrefix())) {
-			throw new InvalidSitecoreCdpPropertyException(PREFIX + "token.redis.key-prefix",
+			refuse(PREFIX + "token.redis.key-prefix",
 					PREFIX + "token.redis.key-prefix is empty.",
 					"Set " + PREFIX + "token.redis.key-prefix to the start of the keys, or remove it.");
 		}
 		Duration timeout = token.getRedis().getTimeout();
 		if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofMinutes(1)) > 0) {
-			throw new InvalidSitecoreCdpPropertyException(PREFIX + "token.redis.timeout",
+			refuse(PREFIX + "token.redis.timeout",
 					PREFIX + "token.redis.timeout is " + timeout + ", but must be more than 0 and at most 1m.",
 					"Set " + PREFIX + "token.redis.timeout to how long one Redis command may take (such as 500ms).");
 		}
@@ -163,15 +192,16 @@ final class SitecoreCdpPropertiesValidator {
 	 * Checks what a named registration sets itself, naming its own properties, then the
 	 * token settings it ends up with after taking the rest from {@code sitecore.cdp.*}.
 	 */
-	private static void validateClient(String name, SitecoreCdpProperties.Client client,
+	private void validateClient(String name, SitecoreCdpProperties.Client client,
 			SitecoreCdpProperties defaults) {
 		String prefix = CdpRegistration.prefixOf(name);
 		if (!VALID_NAME.matcher(name).matches() || name.equals(CdpRegistration.DEFAULT_NAME)) {
-			throw new InvalidSitecoreCdpPropertyException(prefix.substring(0, prefix.length() - 1),
+			refuse(prefix.substring(0, prefix.length() - 1),
 					prefix.substring(0, prefix.length() - 1) + " names a registration '" + name
 							+ "', which is not a valid registration name.",
 					"Name registrations with lower-case letters, digits and hyphens, such as personalize or "
 							+ "xm-cloud; 'default' is the name of the registration of sitecore.cdp.api-key.");
+			return;
 		}
 		requireText(prefix + "api-key", client.getApiKey(), "the API key (the OAuth2 client_id)");
 		requireText(prefix + "api-secret", client.getApiSecret(), "the API secret (the OAuth2 client_secret)");
@@ -186,7 +216,7 @@ final class SitecoreCdpPropertiesValidator {
 			requireAudience(prefix, audience);
 			if (!audience.equals(defaults.getAudience()) && client.getBaseUrl() == null && client.getRegion() == null) {
 				// Its tokens are for another API: sent to the default's host they could only be refused.
-				throw new InvalidSitecoreCdpPropertyException(prefix + "base-url",
+				refuse(prefix + "base-url",
 						prefix + "audience (" + audience + ") differs from sitecore.cdp.audience, but the "
 								+ "registration sets no base-url or region, so its tokens would go to the API of "
 								+ "sitecore.cdp.*.",
@@ -213,18 +243,18 @@ final class SitecoreCdpPropertiesValidator {
 		return (value != null) ? value : fallback;
 	}
 
-	private static void requireAudience(String prefix, String audience) {
+	private void requireAudience(String prefix, String audience) {
 		if (!StringUtils.hasText(audience)) {
-			throw new InvalidSitecoreCdpPropertyException(prefix + "audience", prefix + "audience is empty.",
+			refuse(prefix + "audience", prefix + "audience is empty.",
 					"Remove " + prefix + "audience to use " + (prefix.equals(PREFIX) ? "https://api.sitecorecloud.io"
 							: "sitecore.cdp.audience") + ", or set the audience Sitecore told you to use.");
 		}
 	}
 
-	private static void requireConsistentToken(String prefix, Duration refreshAhead, Duration expiryMargin,
+	private void requireConsistentToken(String prefix, Duration refreshAhead, Duration expiryMargin,
 			Duration initialBackoff, Duration maxBackoff) {
 		if (expiryMargin.compareTo(refreshAhead) >= 0) {
-			throw new InvalidSitecoreCdpPropertyException(prefix + "token.expiry-margin",
+			refuse(prefix + "token.expiry-margin",
 					prefix + "token.expiry-margin (" + print(expiryMargin) + ") is not shorter than " + prefix
 							+ "token.refresh-ahead (" + print(refreshAhead)
 							+ "), so there would be no time to refresh a token before calls must wait for it.",
@@ -232,7 +262,7 @@ final class SitecoreCdpPropertiesValidator {
 							+ "token.refresh-ahead (defaults: 60s and 5m).");
 		}
 		if (initialBackoff.compareTo(maxBackoff) > 0) {
-			throw new InvalidSitecoreCdpPropertyException(prefix + "token.initial-backoff",
+			refuse(prefix + "token.initial-backoff",
 					prefix + "token.initial-backoff (" + print(initialBackoff) + ") is longer than " + prefix
 							+ "token.max-backoff (" + print(maxBackoff) + ").",
 					"Make " + prefix + "token.initial-backoff at most " + prefix
@@ -240,24 +270,25 @@ final class SitecoreCdpPropertiesValidator {
 		}
 	}
 
-	private static void requireInRangeIfSet(String property, @Nullable Duration value) {
+	private void requireInRangeIfSet(String property, @Nullable Duration value) {
 		if (value != null) {
 			requireInRange(property, value);
 		}
 	}
 
-	private static void requireText(String property, @Nullable String value, String what) {
+	private void requireText(String property, @Nullable String value, String what) {
 		requireText(property, value, what, "to get access tokens",
 				" of a Sitecore Cloud Portal API key. " + WHERE_TO_GET_KEYS);
 	}
 
-	private static void requireText(String property, @Nullable String value, String what, String purpose,
+	private void requireText(String property, @Nullable String value, String what, String purpose,
 			String source) {
 		String variable = property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
 		if (!StringUtils.hasText(value)) {
-			throw new InvalidSitecoreCdpPropertyException(property,
+			refuse(property,
 					property + " is not set: the Sitecore CDP client needs " + what + " " + purpose + ".",
 					"Set " + property + " (or the environment variable " + variable + ") to " + what + source);
+			return;
 		}
 		Matcher placeholder = PLACEHOLDER.matcher(value);
 		if (placeholder.find()) {
@@ -265,42 +296,60 @@ final class SitecoreCdpPropertiesValidator {
 			// would make Sitecore's "access denied" blame the key.
 			// Only the name: the rest of the value may be part of a secret.
 			String missing = placeholder.group(1);
-			throw new InvalidSitecoreCdpPropertyException(property,
+			refuse(property,
 					property + " holds the unresolved placeholder ${" + missing + "}: no property or environment "
 							+ "variable " + missing + " is defined.",
 					"Set the environment variable " + missing + ", or drop the placeholder: the environment "
 							+ "variable " + variable + " sets " + property + " without one.");
+			return;
+		}
+		if (!value.equals(value.strip())) {
+			// Environment variables and copied values keep a stray space, tab or line break,
+			// which Sitecore would take as part of the credential and refuse as a wrong one.
+			refuse(property, property + " starts or ends with white space (a space, tab or line break), which "
+					+ "would be sent as part of " + what + ".",
+					"Remove the white space around the value of " + property + " (or of the environment variable "
+							+ variable + ").");
 		}
 	}
 
-	private static void requireSafeUrl(String property, URI url) {
+	private void requireSafeUrl(String property, URI url) {
 		if (!url.isAbsolute() || url.getHost() == null) {
-			throw new InvalidSitecoreCdpPropertyException(property,
+			refuse(property,
 					property + " (" + printable(url) + ") is not an absolute URL with a host.",
 					"Set " + property + " to an absolute https URL, such as https://host/path.");
+			return;
 		}
 		if (url.getUserInfo() != null) {
-			throw new InvalidSitecoreCdpPropertyException(property,
+			refuse(property,
 					property + " (" + printable(url) + ") contains user information.",
 					"Remove the user information from " + property
 							+ "; credentials belong in the api-key and api-secret properties.");
+			return;
 		}
 		String scheme = url.getScheme().toLowerCase(Locale.ROOT);
 		if (scheme.equals("https") || (scheme.equals("http") && isLoopback(url.getHost()))) {
 			return;
 		}
-		throw new InvalidSitecoreCdpPropertyException(property,
+		if (!scheme.equals("http")) {
+			// A typo such as htps:// would otherwise read as a security refusal.
+			refuse(property, property + " (" + printable(url) + ") has the scheme '" + url.getScheme()
+					+ "', which is no scheme the client can call: only https (and http on loopback) are taken.",
+					"Correct the scheme of " + property + " to https, such as https://host/path.");
+			return;
+		}
+		refuse(property,
 				property + " (" + printable(url) + ") does not use https: the API secret and access tokens "
 						+ "would cross the network unencrypted.",
 				"Use an https URL for " + property
 						+ ". Plain http is accepted only for loopback hosts (localhost, 127.0.0.0/8, [::1]) in tests.");
 	}
 
-	private static void requireInRange(String property, Duration value) {
+	private void requireInRange(String property, Duration value) {
 		if (value.compareTo(MIN_DURATION) < 0 || value.compareTo(MAX_DURATION) > 0) {
 			String what = (value.isNegative() || value.isZero()) ? "must be longer than zero"
 					: "must be between " + RANGE;
-			throw new InvalidSitecoreCdpPropertyException(property,
+			refuse(property,
 					property + " is " + printExactly(value) + ", but " + what + ".", "Set " + property
 							+ " to a duration between " + RANGE + ", such as 10s, or remove it to use the default.");
 		}
@@ -326,6 +375,17 @@ final class SitecoreCdpPropertiesValidator {
 		}
 		ChronoUnit unit = (duration.getNano() % 1_000_000 == 0) ? ChronoUnit.MILLIS : ChronoUnit.MICROS;
 		return DurationStyle.SIMPLE.print(duration, unit);
+	}
+
+	/** In the largest unit that shows the size exactly, as it was most likely written. */
+	private static String print(DataSize size) {
+		for (DataUnit unit : List.of(DataUnit.TERABYTES, DataUnit.GIGABYTES, DataUnit.MEGABYTES, DataUnit.KILOBYTES)) {
+			long perUnit = DataSize.of(1, unit).toBytes();
+			if (size.toBytes() != 0 && size.toBytes() % perUnit == 0) {
+				return (size.toBytes() / perUnit) + unit.name().substring(0, 1) + "B";
+			}
+		}
+		return size.toBytes() + "B";
 	}
 
 	private static String print(Duration duration) {

@@ -1,6 +1,7 @@
 package io.github.sitecorecdp.autoconfigure;
 
 import java.util.Locale;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -9,6 +10,9 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ContextConsumer;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -213,6 +217,84 @@ class SitecoreCdpPropertiesValidationTests {
 				assertThat(analysis.getDescription()).doesNotContain("s3cr3t");
 				assertThat(analysis.getAction()).doesNotContain("s3cr3t");
 			}));
+	}
+
+	@Test
+	void whenTheApiKeyStartsWithASpaceThenStartupFailsNamingIt() {
+		this.contextRunner
+			.withInitializer(exactly(Map.of("sitecore.cdp.api-key", " key", "sitecore.cdp.api-secret", "s3cr3t")))
+			.run(refused((analysis) -> {
+				assertThat(analysis.getDescription())
+					.contains("sitecore.cdp.api-key starts or ends with white space");
+				assertThat(analysis.getAction()).contains("SITECORE_CDP_API_KEY");
+			}));
+	}
+
+	@Test
+	void whenTheApiSecretEndsWithATabThenStartupFailsWithoutShowingIt() {
+		this.contextRunner
+			.withInitializer(exactly(Map.of("sitecore.cdp.api-key", "key", "sitecore.cdp.api-secret", "s3cr3t\t")))
+			.run(refused((analysis) -> {
+				assertThat(analysis.getDescription())
+					.contains("sitecore.cdp.api-secret starts or ends with white space")
+					.doesNotContain("s3cr3t");
+				assertThat(analysis.getAction()).doesNotContain("s3cr3t");
+			}));
+	}
+
+	@Test
+	void whenTheBasicAuthApiTokenEndsWithALineBreakThenStartupFailsNamingIt() {
+		this.configured
+			.withInitializer(exactly(
+					Map.of("sitecore.cdp.basic-auth.client-key", "ck", "sitecore.cdp.basic-auth.api-token", "t0ken\n")))
+			.run(refused((analysis) -> assertThat(analysis.getDescription())
+				.contains("sitecore.cdp.basic-auth.api-token starts or ends with white space")
+				.doesNotContain("t0ken")));
+	}
+
+	@Test
+	void whenTheSchemeIsMisspeltThenStartupSaysItIsNoSchemeTheClientCanCall() {
+		this.configured.withPropertyValues("sitecore.cdp.base-url=htps://api-engage-eu.sitecorecloud.io")
+			.run(refused((analysis) -> {
+				assertThat(analysis.getDescription()).contains("sitecore.cdp.base-url")
+					.contains("has the scheme 'htps'")
+					.doesNotContain("does not use https");
+				assertThat(analysis.getAction()).contains("https");
+			}));
+	}
+
+	@Test
+	void whenSeveralPropertiesAreWrongThenOneReportNamesEveryOne() {
+		this.contextRunner
+			.withPropertyValues("sitecore.cdp.api-secret=s3cr3t", "sitecore.cdp.token-uri=http://auth.example.com/t",
+					"sitecore.cdp.token.connect-timeout=0s", "sitecore.cdp.batch.max-file-size=60MB")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOfSatisfying(InvalidSitecoreCdpPropertyException.class,
+							(ex) -> assertThat(ex.getProperties()).containsExactly("sitecore.cdp.api-key",
+									"sitecore.cdp.token-uri", "sitecore.cdp.token.connect-timeout",
+									"sitecore.cdp.batch.max-file-size"));
+				FailureAnalysis analysis = new InvalidSitecoreCdpPropertyFailureAnalyzer()
+					.analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).startsWith("4 Sitecore CDP properties are invalid")
+					.contains("sitecore.cdp.api-key is not set")
+					.contains("sitecore.cdp.token-uri (http://auth.example.com/t) does not use https")
+					.contains("sitecore.cdp.token.connect-timeout is 0s")
+					.contains("sitecore.cdp.batch.max-file-size is 60MB")
+					.doesNotContain("s3cr3t");
+				assertThat(analysis.getAction()).contains("SITECORE_CDP_API_KEY")
+					.contains("Use an https URL for sitecore.cdp.token-uri")
+					.contains("sitecore.cdp.token.connect-timeout to a duration")
+					.contains("sitecore.cdp.batch.max-file-size to at most 50MB");
+			});
+	}
+
+	/** Values as they are: {@code withPropertyValues} trims them. */
+	private static ApplicationContextInitializer<ConfigurableApplicationContext> exactly(Map<String, Object> values) {
+		return (context) -> context.getEnvironment()
+			.getPropertySources()
+			.addFirst(new MapPropertySource("exactly", values));
 	}
 
 	private static ContextConsumer<AssertableApplicationContext> refused(
