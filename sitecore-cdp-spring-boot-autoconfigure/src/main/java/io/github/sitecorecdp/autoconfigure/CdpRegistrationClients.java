@@ -15,6 +15,7 @@ import io.github.sitecorecdp.web.CdpBearerClientHttpConnector;
 import io.github.sitecorecdp.web.CdpBearerClientHttpRequestFactory;
 import io.github.sitecorecdp.web.CdpBearerProtocol;
 import io.github.sitecorecdp.web.CdpHost;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -51,10 +52,12 @@ final class CdpRegistrationClients {
 
 	private final ObjectProvider<CdpTokenStore> tokenStore;
 
+	private final ObjectProvider<ObservationRegistry> observationRegistry;
+
 	CdpRegistrationClients(CdpHttpClients httpClients, ObjectProvider<CdpTokenListener> listeners,
 			ObjectProvider<CdpTokenListenerFactory> listenerFactories, Clock clock,
 			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<RestClient.Builder> restClientBuilder,
-			ObjectProvider<CdpTokenStore> tokenStore) {
+			ObjectProvider<CdpTokenStore> tokenStore, ObjectProvider<ObservationRegistry> observationRegistry) {
 		this.httpClients = httpClients;
 		this.listeners = listeners;
 		this.listenerFactories = listenerFactories;
@@ -62,6 +65,7 @@ final class CdpRegistrationClients {
 		this.webClientBuilder = webClientBuilder;
 		this.restClientBuilder = restClientBuilder;
 		this.tokenStore = tokenStore;
+		this.observationRegistry = observationRegistry;
 	}
 
 	Clock clock() {
@@ -97,7 +101,7 @@ final class CdpRegistrationClients {
 
 	WebClient webClient(CdpRegistration registration, CdpAccessTokenManager tokenManager) {
 		// configure(..) sets the connector and codecs: a plain clone of Boot's builder is enough.
-		WebClient.Builder builder = this.webClientBuilder.getIfAvailable(WebClient::builder).clone();
+		WebClient.Builder builder = webClientBuilder();
 		configure(builder, registration, tokenManager);
 		return builder.build();
 	}
@@ -136,21 +140,44 @@ final class CdpRegistrationClients {
 	}
 
 	private WebClient.Builder apiWebClientBuilder(reactor.netty.http.client.HttpClient httpClient) {
-		// Boot's builder is a prototype, but a user's may be a singleton: clone either way.
-		// Without Boot's WebClient auto-configuration (Boot 4 without spring-boot-webclient)
-		// there is no builder bean, and a default one does the job.
-		return this.webClientBuilder.getIfAvailable(WebClient::builder)
-			.clone()
-			.clientConnector(new ReactorClientHttpConnector(httpClient))
+		return webClientBuilder().clientConnector(new ReactorClientHttpConnector(httpClient))
 			// spring.codec.log-request-details=true would log the Authorization header at
 			// TRACE; the bearer token must never be logged, so it stays off here.
 			.codecs((codecs) -> codecs.defaultCodecs().enableLoggingRequestDetails(false));
 	}
 
 	RestClient restClient(CdpRegistration registration, CdpAccessTokenManager tokenManager) {
-		RestClient.Builder builder = this.restClientBuilder.getIfAvailable(RestClient::builder).clone();
+		RestClient.Builder builder = restClientBuilder();
 		configure(builder, registration, tokenManager);
 		return builder.build();
+	}
+
+	/**
+	 * Return a builder of the application's own: Boot's, with its customizations and
+	 * observations, when there is one. Boot's builder is a prototype, but a user's may be a
+	 * singleton: cloned either way.
+	 */
+	private WebClient.Builder webClientBuilder() {
+		WebClient.Builder builder = this.webClientBuilder.getIfAvailable();
+		if (builder != null) {
+			return builder.clone();
+		}
+		// No builder bean: Boot 4 without spring-boot-webclient. The application's
+		// observation registry (actuator's) still records http.client.requests.
+		WebClient.Builder plain = WebClient.builder();
+		this.observationRegistry.ifAvailable(plain::observationRegistry);
+		return plain;
+	}
+
+	private RestClient.Builder restClientBuilder() {
+		RestClient.Builder builder = this.restClientBuilder.getIfAvailable();
+		if (builder != null) {
+			return builder.clone();
+		}
+		// Boot 4 without spring-boot-restclient, as with spring-boot-starter-web alone.
+		RestClient.Builder plain = RestClient.builder();
+		this.observationRegistry.ifAvailable(plain::observationRegistry);
+		return plain;
 	}
 
 	/**

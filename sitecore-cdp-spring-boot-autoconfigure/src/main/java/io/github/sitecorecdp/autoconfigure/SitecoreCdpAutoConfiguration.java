@@ -13,6 +13,7 @@ import io.github.sitecorecdp.token.CdpTokenListener;
 import io.github.sitecorecdp.token.CdpTokenListenerFactory;
 import io.github.sitecorecdp.token.CdpTokenStore;
 import io.github.sitecorecdp.token.redis.RedisTokenStore;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -90,9 +91,11 @@ public final class SitecoreCdpAutoConfiguration {
 	CdpRegistrationClients sitecoreCdpRegistrationClients(CdpHttpClients httpClients,
 			ObjectProvider<CdpTokenListener> listeners, ObjectProvider<CdpTokenListenerFactory> listenerFactories,
 			@Qualifier(CLOCK_BEAN_NAME) ObjectProvider<Clock> cdpClock, ObjectProvider<WebClient.Builder> webClientBuilder,
-			ObjectProvider<RestClient.Builder> restClientBuilder, ObjectProvider<CdpTokenStore> tokenStore) {
+			ObjectProvider<RestClient.Builder> restClientBuilder, ObjectProvider<CdpTokenStore> tokenStore,
+			ObjectProvider<ObservationRegistry> observationRegistry) {
 		return new CdpRegistrationClients(httpClients, listeners, listenerFactories,
-				cdpClock.getIfAvailable(Clock::systemUTC), webClientBuilder, restClientBuilder, tokenStore);
+				cdpClock.getIfAvailable(Clock::systemUTC), webClientBuilder, restClientBuilder, tokenStore,
+				observationRegistry);
 	}
 
 	@Bean

@@ -1,5 +1,7 @@
 package io.github.sitecorecdp.testsupport;
 
+import org.springframework.boot.actuate.autoconfigure.observation.web.client.HttpClientObservationsAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration;
 import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
 import java.util.Map;
 
@@ -41,6 +43,17 @@ public final class BootLine {
 
 	public static Class<?>[] metricsAutoConfigurations() {
 		return new Class<?>[] { MetricsAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class };
+	}
+
+	/** Actuator's observation registry, recording observations as meters in a simple registry. */
+	public static Class<?>[] observationAutoConfigurations() {
+		return new Class<?>[] { ObservationAutoConfiguration.class, MetricsAutoConfiguration.class,
+				SimpleMetricsExportAutoConfiguration.class };
+	}
+
+	/** Spring Boot's observation of its client builders' calls. */
+	public static Class<?>[] clientObservationAutoConfigurations() {
+		return new Class<?>[] { HttpClientObservationsAutoConfiguration.class };
 	}
 
 	public static Class<?> redisAutoConfiguration() {

@@ -1,5 +1,8 @@
 package io.github.sitecorecdp.testsupport;
 
+import org.springframework.boot.webclient.autoconfigure.WebClientObservationAutoConfiguration;
+import org.springframework.boot.restclient.autoconfigure.RestClientObservationAutoConfiguration;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import java.util.Map;
 
@@ -41,6 +44,17 @@ public final class BootLine {
 
 	public static Class<?>[] metricsAutoConfigurations() {
 		return new Class<?>[] { MetricsAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class };
+	}
+
+	/** Actuator's observation registry, recording observations as meters in a simple registry. */
+	public static Class<?>[] observationAutoConfigurations() {
+		return new Class<?>[] { ObservationAutoConfiguration.class, MetricsAutoConfiguration.class,
+				SimpleMetricsExportAutoConfiguration.class };
+	}
+
+	/** Spring Boot's observation of its client builders' calls. */
+	public static Class<?>[] clientObservationAutoConfigurations() {
+		return new Class<?>[] { WebClientObservationAutoConfiguration.class, RestClientObservationAutoConfiguration.class };
 	}
 
 	public static Class<?> redisAutoConfiguration() {
