@@ -23,6 +23,17 @@ public record AudienceExportOutput(@Nullable String executionRef, @Nullable Stri
 		@Nullable String friendlyId, @Nullable String clientKey, @Nullable Instant expireAt, Integer numberOfFiles,
 		Long totalSizeKB, @Nullable List<ExportFile> exports) {
 
+	/**
+	 * Create an export output; counts Sitecore leaves out are read as 0.
+	 * @param executionRef the job execution
+	 * @param definitionRef the Audience export definition
+	 * @param friendlyId the definition's friendly id
+	 * @param clientKey the tenant's client key
+	 * @param expireAt when the presigned file URLs stop working
+	 * @param numberOfFiles how many files the export has, or {@code null} when absent
+	 * @param totalSizeKB the size of all files together, in kilobytes, or {@code null} when absent
+	 * @param exports the files as Sitecore's {@code exports} field holds them, possibly {@code null}
+	 */
 	public AudienceExportOutput {
 		numberOfFiles = (numberOfFiles != null) ? numberOfFiles : 0;
 		totalSizeKB = KnownValues.orZero(totalSizeKB);

@@ -30,6 +30,23 @@ public record AudienceExportReport(@Nullable String executionRef, @Nullable Stri
 		Long successes, Long failures, Long successAdd, Long successRemove, @Nullable String datasetDate,
 		@Nullable Instant startTime, @Nullable Instant endTime, @Nullable List<String> errors) {
 
+	/**
+	 * Create a report; counts Sitecore leaves out are read as 0.
+	 * @param executionRef the job execution
+	 * @param definitionRef the Audience export definition
+	 * @param executionType {@code INSTANT_RUN} or {@code SCHEDULED}, as sent
+	 * @param status the job status, as sent
+	 * @param definitionType {@code DELTA} or {@code FULL_SYNC}, as sent
+	 * @param total guests processed, or {@code null} when absent
+	 * @param successes guests exported, or {@code null} when absent
+	 * @param failures guests that failed, or {@code null} when absent
+	 * @param successAdd guests added, or {@code null} when absent
+	 * @param successRemove guests removed, or {@code null} when absent
+	 * @param datasetDate the date of the data set, as sent
+	 * @param startTime when the job started
+	 * @param endTime when the job ended
+	 * @param errors error messages, if any
+	 */
 	public AudienceExportReport {
 		total = KnownValues.orZero(total);
 		successes = KnownValues.orZero(successes);

@@ -16,6 +16,12 @@ import org.jspecify.annotations.Nullable;
  */
 public record ExportFile(String url, Long sizeKB, @Nullable String deltaAction) {
 
+	/**
+	 * Create a file entry; a size Sitecore leaves out is read as 0.
+	 * @param url the presigned URL, used exactly as given
+	 * @param sizeKB the file's size in kilobytes, or {@code null} when absent
+	 * @param deltaAction {@code add} or {@code remove}, as Sitecore sends it
+	 */
 	public ExportFile {
 		sizeKB = KnownValues.orZero(sizeKB);
 	}

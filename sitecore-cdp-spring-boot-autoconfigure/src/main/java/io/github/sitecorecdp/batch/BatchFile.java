@@ -21,10 +21,24 @@ import org.jspecify.annotations.Nullable;
  */
 public record BatchFile(Path path, long size, byte[] md5, long records, UUID firstRef, UUID lastRef) {
 
+	/**
+	 * Create a batch file; the digest is copied, so that the array passed in can change
+	 * afterwards without changing the file's checksum.
+	 * @param path where it is spooled
+	 * @param size its size in bytes
+	 * @param md5 the MD5 digest of its bytes
+	 * @param records how many records it holds
+	 * @param firstRef the reference of its first record
+	 * @param lastRef the reference of its last record
+	 */
 	public BatchFile {
 		md5 = md5.clone();
 	}
 
+	/**
+	 * Return the MD5 digest of the file's bytes, as a copy that the caller may change.
+	 * @return the digest, 16 bytes
+	 */
 	@Override
 	public byte[] md5() {
 		return this.md5.clone();

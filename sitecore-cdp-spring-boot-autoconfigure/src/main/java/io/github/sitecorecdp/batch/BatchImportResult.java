@@ -10,6 +10,10 @@ import java.util.List;
  */
 public record BatchImportResult(List<BatchResult> batches) {
 
+	/**
+	 * Create a result holding an unmodifiable copy of the batch results.
+	 * @param batches one result per batch (file), in upload order
+	 */
 	public BatchImportResult {
 		batches = List.copyOf(batches);
 	}

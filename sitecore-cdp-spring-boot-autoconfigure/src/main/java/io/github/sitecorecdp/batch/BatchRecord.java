@@ -72,14 +72,26 @@ public final class BatchRecord {
 		return of(UUID.randomUUID(), BatchSchema.TRACKING, mode, valueJson);
 	}
 
+	/**
+	 * Return the record's reference, by which Sitecore reports it.
+	 * @return the reference
+	 */
 	public UUID ref() {
 		return this.ref;
 	}
 
+	/**
+	 * Return what the record holds.
+	 * @return the schema
+	 */
 	public BatchSchema schema() {
 		return this.schema;
 	}
 
+	/**
+	 * Return how Sitecore applies the record.
+	 * @return the mode
+	 */
 	public BatchMode mode() {
 		return this.mode;
 	}

@@ -23,7 +23,17 @@ public record BatchResult(UUID batchRef, BatchStatus status, long records, long 
 	/** How many failed records a result keeps: a log can list a whole file's. */
 	public static final int MAX_FAILED_RECORDS_KEPT = 10_000;
 
-
+	/**
+	 * Create a result holding an unmodifiable copy of the failed records.
+	 * @param batchRef the batch's reference at Sitecore
+	 * @param status its final status
+	 * @param records how many records its file held
+	 * @param size the size of its file in bytes
+	 * @param firstRecordRef the reference of its first record
+	 * @param lastRecordRef the reference of its last record
+	 * @param failedRecords the records Sitecore refused, from the error log
+	 * @param failedRecordCount how many records the error log lists in all
+	 */
 	public BatchResult {
 		failedRecords = List.copyOf(failedRecords);
 	}
