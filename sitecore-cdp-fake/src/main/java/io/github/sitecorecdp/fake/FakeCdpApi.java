@@ -61,14 +61,21 @@ public final class FakeCdpApi implements AutoCloseable {
 
 	private volatile String audience = FakeTokenEndpoint.AUDIENCE;
 
-	FakeCdpApi(FakeTokenEndpoint tokens, Clock clock, @Nullable FakeTls tls, Journal journal) {
+	FakeCdpApi(FakeTokenEndpoint tokens, Clock clock, @Nullable FakeTls tls, Journal journal, int port,
+			int filePort) {
 		this.tokens = tokens;
 		this.clock = clock;
 		this.journal = journal;
 		// Asked only when a batch is announced, long after construction.
 		this.batches = new FakeBatches(clock, this::fileBaseUrl);
-		this.fileHost = new FakeFileHost(clock, tls, journal, this::findJob, this.batches);
-		this.server = new LoopbackServer(Kind.API, journal, tls, (request, body) -> answer(request));
+		this.fileHost = new FakeFileHost(clock, tls, journal, this::findJob, this.batches, filePort);
+		try {
+			this.server = new LoopbackServer(Kind.API, journal, tls, port, (request, body) -> answer(request));
+		}
+		catch (RuntimeException ex) {
+			this.fileHost.close();
+			throw ex;
+		}
 	}
 
 	/**
@@ -90,7 +97,7 @@ public final class FakeCdpApi implements AutoCloseable {
 	 * @return the running API
 	 */
 	public static FakeCdpApi start(FakeTokenEndpoint tokens, Clock clock, @Nullable FakeTls tls) {
-		return new FakeCdpApi(tokens, clock, tls, new Journal());
+		return new FakeCdpApi(tokens, clock, tls, new Journal(), 0, 0);
 	}
 
 	/**

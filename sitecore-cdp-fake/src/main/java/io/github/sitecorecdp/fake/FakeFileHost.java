@@ -37,12 +37,12 @@ public final class FakeFileHost implements AutoCloseable {
 	private final Queue<Integer> failures = new ConcurrentLinkedQueue<>();
 
 	FakeFileHost(Clock clock, @Nullable FakeTls tls, Journal journal, Function<String, Optional<FakeExportJob>> jobs,
-			FakeBatches batches) {
+			FakeBatches batches, int port) {
 		this.clock = clock;
 		this.journal = journal;
 		this.jobs = jobs;
 		this.batches = batches;
-		this.server = new LoopbackServer(Kind.FILE, journal, tls, this::answer);
+		this.server = new LoopbackServer(Kind.FILE, journal, tls, port, this::answer);
 	}
 
 	/**

@@ -6,6 +6,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
@@ -35,11 +38,17 @@ public final class FakeSitecoreCdp implements AutoCloseable {
 	/** The audience the fake requires, Sitecore's. */
 	public static final String AUDIENCE = FakeTokenEndpoint.AUDIENCE;
 
-	/** The second API key of the demo data, for a Personalize registration. */
+	/**
+	 * The second API key of the demo data, for a Personalize registration: the key of
+	 * {@link #addRegistration addRegistration("personalize")}.
+	 */
 	public static final String PERSONALIZE_API_KEY = "fake-personalize-key";
 
 	/** The secret of {@link #PERSONALIZE_API_KEY}. */
 	public static final String PERSONALIZE_API_SECRET = "fake-personalize-secret";
+
+	/** What the starter accepts as a registration name, and {@code default} is taken. */
+	private static final Pattern REGISTRATION_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
 
 	/** Path of the token endpoint. */
 	public static final String TOKEN_PATH = FakeTokenEndpoint.PATH;
@@ -50,10 +59,13 @@ public final class FakeSitecoreCdp implements AutoCloseable {
 
 	private final FakeCdpApi api;
 
-	private FakeSitecoreCdp(Clock clock, @Nullable FakeTls tls) {
-		this.tokenEndpoint = new FakeTokenEndpoint(clock, tls, this.journal);
+	/** Names of the registrations {@link #properties()} sets up, besides the default one. */
+	private final Set<String> registrations = new CopyOnWriteArraySet<>();
+
+	private FakeSitecoreCdp(Clock clock, @Nullable FakeTls tls, Ports ports) {
+		this.tokenEndpoint = new FakeTokenEndpoint(clock, tls, this.journal, ports.token());
 		try {
-			this.api = new FakeCdpApi(this.tokenEndpoint, clock, tls, this.journal);
+			this.api = new FakeCdpApi(this.tokenEndpoint, clock, tls, this.journal, ports.api(), ports.file());
 		}
 		catch (RuntimeException ex) {
 			this.tokenEndpoint.close();
@@ -85,7 +97,12 @@ public final class FakeSitecoreCdp implements AutoCloseable {
 	 * @return the running fake
 	 */
 	public static FakeSitecoreCdp start(Clock clock, @Nullable FakeTls tls) {
-		return new FakeSitecoreCdp(clock, tls);
+		return new FakeSitecoreCdp(clock, tls, Ports.ANY);
+	}
+
+	/** Start a fake on chosen ports, as {@link FakeSitecoreCdpServer} does. */
+	static FakeSitecoreCdp startOn(Ports ports, Clock clock) {
+		return new FakeSitecoreCdp(clock, null, ports);
 	}
 
 	// Servers
@@ -143,7 +160,9 @@ public final class FakeSitecoreCdp implements AutoCloseable {
 	/**
 	 * Return the {@code sitecore.cdp.*} properties that point the starter at this fake: the
 	 * OAuth key, the Batch API's Basic credentials, and status polls of batches a few
-	 * milliseconds apart instead of seconds, as the fake processes a batch at once.
+	 * milliseconds apart instead of seconds, as the fake processes a batch at once; then,
+	 * for each {@link #addRegistration named registration}, its key, secret, token URI,
+	 * audience and base URL under {@code sitecore.cdp.clients.<name>.*}.
 	 * @return property names and values
 	 */
 	public Map<String, String> properties() {
@@ -156,7 +175,65 @@ public final class FakeSitecoreCdp implements AutoCloseable {
 		properties.put("sitecore.cdp.basic-auth.api-token", FakeBatches.API_TOKEN);
 		properties.put("sitecore.cdp.batch.poll-interval", "10ms");
 		properties.put("sitecore.cdp.batch.max-poll-interval", "100ms");
+		for (String name : this.registrations) {
+			String prefix = "sitecore.cdp.clients." + name + ".";
+			properties.put(prefix + "api-key", registrationApiKey(name));
+			properties.put(prefix + "api-secret", registrationApiSecret(name));
+			properties.put(prefix + "token-uri", tokenUri().toString());
+			// The fake's API serves Sitecore CDP's audience only; an application's own
+			// audience for this registration (Experience Edge's) would be refused.
+			properties.put(prefix + "audience", AUDIENCE);
+			properties.put(prefix + "base-url", baseUrl().toString());
+		}
 		return properties;
+	}
+
+	/**
+	 * Return the API key the fake gives a named registration:
+	 * {@code fake-<name>-key}.
+	 * @param name the registration's name
+	 * @return the API key
+	 */
+	public static String registrationApiKey(String name) {
+		return "fake-" + name + "-key";
+	}
+
+	/**
+	 * Return the API secret the fake gives a named registration:
+	 * {@code fake-<name>-secret}.
+	 * @param name the registration's name
+	 * @return the API secret
+	 */
+	public static String registrationApiSecret(String name) {
+		return "fake-" + name + "-secret";
+	}
+
+	/**
+	 * Give a named registration ({@code sitecore.cdp.clients.<name>}) an API key of its own
+	 * at the token endpoint ({@link #registrationApiKey}, with
+	 * {@link #registrationApiSecret}), for Sitecore's audience and this fake's API, and add
+	 * it to {@link #properties()}. Its tokens are its own: tell them apart in the journal by
+	 * the {@code client_id} of token requests and by
+	 * {@link FakeTokenEndpoint#apiKeyOf(String)} of API requests' bearer tokens. A key the
+	 * endpoint already accepts (the demo data's {@link #PERSONALIZE_API_KEY}) keeps its
+	 * scope.
+	 * @param name the registration's name: lower-case letters, digits and hyphens, not
+	 * {@code default}
+	 * @return this fake
+	 * @throws IllegalArgumentException if the name is not one the starter accepts
+	 */
+	public FakeSitecoreCdp addRegistration(String name) {
+		if (!REGISTRATION_NAME.matcher(name).matches() || name.equals("default")) {
+			throw new IllegalArgumentException("'" + name + "' is not a registration name the starter accepts: use "
+					+ "lower-case letters, digits and hyphens, such as personalize or xm-cloud ('default' is the "
+					+ "registration of sitecore.cdp.api-key)");
+		}
+		if (!this.tokenEndpoint.accepts(registrationApiKey(name))) {
+			this.tokenEndpoint.addClient(registrationApiKey(name), registrationApiSecret(name), AUDIENCE,
+					FakeTokenEndpoint.DEFAULT_SCOPE);
+		}
+		this.registrations.add(name);
+		return this;
 	}
 
 	// Fixtures

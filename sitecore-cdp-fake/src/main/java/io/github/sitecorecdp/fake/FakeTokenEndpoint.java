@@ -10,6 +10,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,7 +51,8 @@ public final class FakeTokenEndpoint implements AutoCloseable {
 
 	private static final Duration DEFAULT_LIFETIME = Duration.ofHours(24);
 
-	private static final String DEFAULT_SCOPE = "cdp.audience_exports:r";
+	/** Scope of the default key's tokens, and of a named registration's. */
+	static final String DEFAULT_SCOPE = "cdp.audience_exports:r";
 
 	private final Clock clock;
 
@@ -63,7 +65,8 @@ public final class FakeTokenEndpoint implements AutoCloseable {
 	/** Further API keys, besides the default one of {@link #credentials}. */
 	private final Map<String, Client> clients = new ConcurrentHashMap<>();
 
-	private final List<String> issuedInOrder = new ArrayList<>();
+	/** Every token issued, oldest first, with the API key it was issued to; revoking keeps it here. */
+	private final Map<String, String> apiKeysOfTokens = new LinkedHashMap<>();
 
 	private final Queue<Answer> scriptedAnswers = new ConcurrentLinkedQueue<>();
 
@@ -81,10 +84,10 @@ public final class FakeTokenEndpoint implements AutoCloseable {
 
 	private volatile Duration delay = Duration.ZERO;
 
-	FakeTokenEndpoint(Clock clock, @Nullable FakeTls tls, Journal journal) {
+	FakeTokenEndpoint(Clock clock, @Nullable FakeTls tls, Journal journal, int port) {
 		this.clock = clock;
 		this.journal = journal;
-		this.server = new LoopbackServer(Kind.TOKEN, journal, tls, (request, body) -> answer(request));
+		this.server = new LoopbackServer(Kind.TOKEN, journal, tls, port, (request, body) -> answer(request));
 	}
 
 	/**
@@ -111,7 +114,7 @@ public final class FakeTokenEndpoint implements AutoCloseable {
 	 * @return the running endpoint
 	 */
 	public static FakeTokenEndpoint start(Clock clock, @Nullable FakeTls tls) {
-		return new FakeTokenEndpoint(clock, tls, new Journal());
+		return new FakeTokenEndpoint(clock, tls, new Journal(), 0);
 	}
 
 	/**
@@ -358,9 +361,50 @@ public final class FakeTokenEndpoint implements AutoCloseable {
 	 * @return the tokens
 	 */
 	public List<String> issuedTokens() {
-		synchronized (this.issuedInOrder) {
-			return List.copyOf(this.issuedInOrder);
+		synchronized (this.apiKeysOfTokens) {
+			return List.copyOf(this.apiKeysOfTokens.keySet());
 		}
+	}
+
+	/**
+	 * Return the API key a token was issued to, even once it is revoked or expired: with
+	 * several keys (named registrations), it tells which one an API request came from.
+	 * @param token the token, such as {@link RecordedCdpRequest#bearerToken()}
+	 * @return the API key, or empty if the endpoint never issued the token
+	 */
+	public Optional<String> apiKeyOf(@Nullable String token) {
+		if (token == null) {
+			return Optional.empty();
+		}
+		synchronized (this.apiKeysOfTokens) {
+			return Optional.ofNullable(this.apiKeysOfTokens.get(token));
+		}
+	}
+
+	/**
+	 * Return whether the endpoint accepts this API key, by default or through
+	 * {@link #addClient}.
+	 * @param apiKey the API key
+	 * @return whether the key is known
+	 */
+	boolean accepts(String apiKey) {
+		return clientOf(apiKey) != null;
+	}
+
+	/** Every token issued, oldest first, with what an API would say of it now. */
+	List<TokenState> tokenStates() {
+		Map<String, String> issued;
+		synchronized (this.apiKeysOfTokens) {
+			issued = new LinkedHashMap<>(this.apiKeysOfTokens);
+		}
+		List<TokenState> states = new ArrayList<>(issued.size());
+		issued.forEach((token, apiKey) -> {
+			IssuedToken live = this.issuedTokens.get(token);
+			String state = (live == null) ? "revoked"
+					: this.clock.instant().isBefore(live.expiry()) ? "valid" : "expired";
+			states.add(new TokenState(token, apiKey, state, (live != null) ? live.expiry() : null));
+		});
+		return states;
 	}
 
 	/**
@@ -437,8 +481,8 @@ public final class FakeTokenEndpoint implements AutoCloseable {
 		IntFunction<String> values = this.tokenValues;
 		String token = (values != null) ? values.apply(number) : jwt(client, now, expiry);
 		this.issuedTokens.put(token, new IssuedToken(expiry, client.audience()));
-		synchronized (this.issuedInOrder) {
-			this.issuedInOrder.add(token);
+		synchronized (this.apiKeysOfTokens) {
+			this.apiKeysOfTokens.put(token, client.apiKey());
 		}
 		Map<String, Object> answer = new LinkedHashMap<>();
 		answer.put("access_token", token);
@@ -491,6 +535,24 @@ public final class FakeTokenEndpoint implements AutoCloseable {
 	}
 
 	private record IssuedToken(Instant expiry, String audience) {
+	}
+
+	/**
+	 * One issued token as the fake's control API lists it.
+	 *
+	 * @param token the token
+	 * @param apiKey the API key it was issued to
+	 * @param state {@code valid}, {@code expired} or {@code revoked}
+	 * @param expiresAt when it expires, or {@code null} once revoked
+	 */
+	record TokenState(String token, String apiKey, String state, @Nullable Instant expiresAt) {
+
+		@Override
+		public String toString() {
+			// The token stays out of logs, even a fake's.
+			return "TokenState[" + this.apiKey + ", " + this.state + "]";
+		}
+
 	}
 
 }

@@ -31,10 +31,14 @@ final class LoopbackServer implements AutoCloseable {
 
 	private final boolean https;
 
-	LoopbackServer(Kind kind, Journal journal, @Nullable FakeTls tls, Handler handler) {
+	/**
+	 * Start a server on loopback.
+	 * @param port the port, or 0 for a free one
+	 */
+	LoopbackServer(Kind kind, Journal journal, @Nullable FakeTls tls, int port, Handler handler) {
 		HttpServer http = HttpServer.create()
 			.host("127.0.0.1")
-			.port(0)
+			.port(port)
 			.handle((request, response) -> serve(kind, journal, handler, request, response));
 		if (tls != null) {
 			http = http.secure((spec) -> spec.sslContext(Http11SslContextSpec.forServer(tls.privateKey(), tls.chain())));

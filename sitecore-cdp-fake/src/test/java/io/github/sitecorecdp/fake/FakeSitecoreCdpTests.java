@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * The fake's own behaviour, seen through the JDK's HTTP client.
@@ -162,6 +163,41 @@ class FakeSitecoreCdpTests {
 		Answer answer = get("/v2/audienceExports/definitions/demo-audience/latestExport", token());
 		assertThat(answer.status()).isEqualTo(200);
 		assertThat(answer.body()).contains("\"numberOfFiles\":3").contains("demo-execution-0001");
+	}
+
+	@Test
+	void whenARegistrationIsAddedThenItsOwnKeyGetsTokensAndThePropertiesNameIt() {
+		this.cdp.addRegistration("xm-cloud");
+		assertThat(this.cdp.properties()).containsEntry("sitecore.cdp.clients.xm-cloud.api-key", "fake-xm-cloud-key")
+			.containsEntry("sitecore.cdp.clients.xm-cloud.api-secret", "fake-xm-cloud-secret")
+			.containsEntry("sitecore.cdp.clients.xm-cloud.token-uri", this.cdp.tokenUri().toString())
+			.containsEntry("sitecore.cdp.clients.xm-cloud.audience", FakeSitecoreCdp.AUDIENCE)
+			.containsEntry("sitecore.cdp.clients.xm-cloud.base-url", this.cdp.baseUrl().toString());
+		Answer answer = requestToken("fake-xm-cloud-key", "fake-xm-cloud-secret", FakeSitecoreCdp.AUDIENCE);
+		assertThat(answer.status()).isEqualTo(200);
+		String token = answer.body().replaceAll(".*\"access_token\":\"([^\"]+)\".*", "$1");
+		assertThat(this.cdp.tokenEndpoint().apiKeyOf(token)).contains("fake-xm-cloud-key");
+		assertThat(this.cdp.tokenEndpoint().apiKeyOf(token())).contains(FakeSitecoreCdp.API_KEY);
+	}
+
+	@Test
+	void whenTheDemoDataHasThePersonalizeKeyThenTheRegistrationOfThatNameUsesIt() {
+		this.cdp.withDemoData().addRegistration("personalize");
+		assertThat(this.cdp.properties())
+			.containsEntry("sitecore.cdp.clients.personalize.api-key", FakeSitecoreCdp.PERSONALIZE_API_KEY)
+			.containsEntry("sitecore.cdp.clients.personalize.api-secret", FakeSitecoreCdp.PERSONALIZE_API_SECRET);
+		Answer answer = requestToken(FakeSitecoreCdp.PERSONALIZE_API_KEY, FakeSitecoreCdp.PERSONALIZE_API_SECRET,
+				FakeSitecoreCdp.AUDIENCE);
+		assertThat(answer.body()).contains("\"scope\":\"personalize.flows:r\"");
+	}
+
+	@Test
+	void whenARegistrationNameIsNotOneTheStarterAcceptsThenItIsRefused() {
+		assertThatIllegalArgumentException().isThrownBy(() -> this.cdp.addRegistration("default"))
+			.withMessageContaining("'default' is not a registration name");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.cdp.addRegistration("XM_Cloud"))
+			.withMessageContaining("lower-case letters, digits and hyphens");
+		assertThat(this.cdp.properties()).noneSatisfy((name, value) -> assertThat(name).contains(".clients."));
 	}
 
 	private String fileUrl() {

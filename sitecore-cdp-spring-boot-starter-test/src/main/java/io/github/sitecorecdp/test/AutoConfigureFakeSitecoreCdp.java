@@ -12,7 +12,8 @@ import io.github.sitecorecdp.fake.MutableClock;
 
 /**
  * Starts a {@link FakeSitecoreCdp} for a Spring test's application context and points
- * {@code sitecore.cdp.*} (API key and secret, token URI, base URL) at it. The fake is a
+ * {@code sitecore.cdp.*} (API key and secret, token URI, base URL) at it, and
+ * {@code sitecore.cdp.clients.<name>.*} for each of the {@link #registrations()}. The fake is a
  * bean of the context, so a test can inject it to add fixtures, inject failures and read
  * the journal; its journal and controls are reset before each test method, its fixtures
  * and issued tokens are kept.
@@ -49,5 +50,17 @@ public @interface AutoConfigureFakeSitecoreCdp {
 	 * @return whether to share a test-controlled clock
 	 */
 	boolean mutableClock() default false;
+
+	/**
+	 * Names of the named registrations ({@code sitecore.cdp.clients.<name>}) to point at
+	 * the fake, besides the default one. Each gets an API key of its own at the fake
+	 * ({@code fake-<name>-key}, see {@link FakeSitecoreCdp#addRegistration}), so it is issued
+	 * its own tokens, and its {@code api-key}, {@code api-secret}, {@code token-uri},
+	 * {@code audience} and {@code base-url} are set, over what the application's own
+	 * configuration says. Its other settings (timeouts, {@code token.*}) stay the
+	 * application's.
+	 * @return the registration names, such as {@code "personalize"}
+	 */
+	String[] registrations() default {};
 
 }

@@ -1,8 +1,11 @@
 package io.github.sitecorecdp.test;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 import io.github.sitecorecdp.fake.FakeSitecoreCdp;
 import io.github.sitecorecdp.fake.MutableClock;
@@ -35,7 +38,8 @@ class FakeSitecoreCdpContextCustomizerFactory implements ContextCustomizerFactor
 			List<ContextConfigurationAttributes> configAttributes) {
 		AutoConfigureFakeSitecoreCdp annotation = TestContextAnnotationUtils.findMergedAnnotation(testClass,
 				AutoConfigureFakeSitecoreCdp.class);
-		return (annotation != null) ? new Customizer(annotation.demoData(), annotation.mutableClock()) : null;
+		return (annotation != null) ? new Customizer(annotation.demoData(), annotation.mutableClock(),
+				new TreeSet<>(List.of(annotation.registrations()))) : null;
 	}
 
 	/**
@@ -48,9 +52,13 @@ class FakeSitecoreCdpContextCustomizerFactory implements ContextCustomizerFactor
 
 		private final boolean mutableClock;
 
-		Customizer(boolean demoData, boolean mutableClock) {
+		/** Sorted, so that the order of the annotation's names does not split the cache. */
+		private final SortedSet<String> registrations;
+
+		Customizer(boolean demoData, boolean mutableClock, SortedSet<String> registrations) {
 			this.demoData = demoData;
 			this.mutableClock = mutableClock;
+			this.registrations = Collections.unmodifiableSortedSet(registrations);
 		}
 
 		@Override
@@ -59,6 +67,14 @@ class FakeSitecoreCdpContextCustomizerFactory implements ContextCustomizerFactor
 			FakeSitecoreCdp fake = (clock != null) ? FakeSitecoreCdp.start(clock) : FakeSitecoreCdp.start();
 			if (this.demoData) {
 				fake.withDemoData();
+			}
+			try {
+				this.registrations.forEach(fake::addRegistration);
+			}
+			catch (IllegalArgumentException ex) {
+				fake.close();
+				throw new IllegalStateException("@AutoConfigureFakeSitecoreCdp(registrations = ...) of "
+						+ config.getTestClass().getName() + ": " + ex.getMessage(), ex);
 			}
 			context.getEnvironment()
 				.getPropertySources()
@@ -74,12 +90,13 @@ class FakeSitecoreCdpContextCustomizerFactory implements ContextCustomizerFactor
 		@Override
 		public boolean equals(@Nullable Object other) {
 			return other instanceof Customizer customizer && customizer.demoData == this.demoData
-					&& customizer.mutableClock == this.mutableClock;
+					&& customizer.mutableClock == this.mutableClock
+					&& customizer.registrations.equals(this.registrations);
 		}
 
 		@Override
 		public int hashCode() {
-			return Objects.hash(Customizer.class, this.demoData, this.mutableClock);
+			return Objects.hash(Customizer.class, this.demoData, this.mutableClock, this.registrations);
 		}
 
 	}

@@ -1,0 +1,198 @@
+package io.github.sitecorecdp.fake;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.github.sitecorecdp.fake.TestHttp.Answer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The runnable fake in a JVM of its own, seen from this one over loopback, as another
+ * application or a person would see it: its printed properties, its token endpoint and
+ * API, and its control API.
+ */
+class FakeSitecoreCdpServerTests {
+
+	private static final String DEMO_EXPORT = "/v2/audienceExports/definitions/demo-audience/latestExport";
+
+	private static FakeServerProcess fake;
+
+	private final TestHttp http = new TestHttp();
+
+	@BeforeAll
+	static void startFake() throws InterruptedException {
+		fake = FakeServerProcess.fromClassPath("--port=0", "--registrations=personalize,edge", "--demo-data")
+			.awaitReady();
+	}
+
+	@AfterAll
+	static void stopFake() throws InterruptedException {
+		fake.close();
+	}
+
+	@BeforeEach
+	void resetFake() {
+		assertThat(control("POST", "/reset").status()).isEqualTo(200);
+	}
+
+	@Test
+	void whenStartedThenThePrintedPropertiesOfEachRegistrationGetATokenOfItsOwnKey() {
+		String defaultToken = token(fake.properties().get("sitecore.cdp.api-key"),
+				fake.properties().get("sitecore.cdp.api-secret"));
+		String edgeToken = token(fake.properties().get("sitecore.cdp.clients.edge.api-key"),
+				fake.properties().get("sitecore.cdp.clients.edge.api-secret"));
+		String tokens = control("GET", "/tokens").body();
+		assertThat(tokens).contains("{\"token\":\"" + defaultToken + "\",\"apiKey\":\"fake-api-key\",\"state\":\"valid\"")
+			.contains("{\"token\":\"" + edgeToken + "\",\"apiKey\":\"fake-edge-key\",\"state\":\"valid\"");
+		assertThat(fake.properties()).containsEntry("sitecore.cdp.clients.personalize.api-key",
+				FakeSitecoreCdp.PERSONALIZE_API_KEY);
+	}
+
+	@Test
+	void whenTokensAreRevokedThroughTheControlApiThenTheApiRefusesThem() {
+		String token = defaultToken();
+		assertThat(api(token).status()).isEqualTo(200);
+		assertThat(control("POST", "/tokens/revoke").status()).isEqualTo(200);
+		Answer refused = api(token);
+		assertThat(refused.status()).isEqualTo(401);
+		assertThat(refused.body()).contains("revoked");
+		assertThat(control("GET", "/tokens").body()).contains("{\"token\":\"" + token + "\",\"apiKey\":\"fake-api-key\","
+				+ "\"state\":\"revoked\",\"expiresAt\":null}");
+	}
+
+	@Test
+	void whenOneTokenIsRevokedThroughTheControlApiThenOthersStayValid() {
+		String revoked = defaultToken();
+		String kept = defaultToken();
+		assertThat(control("POST", "/tokens/revoke?token=" + revoked).status()).isEqualTo(200);
+		assertThat(api(revoked).status()).isEqualTo(401);
+		assertThat(api(kept).status()).isEqualTo(200);
+	}
+
+	@Test
+	void whenTheNextTokenRequestsAreToFailThenExactlyThoseGetTheStatus() {
+		assertThat(control("POST", "/token-endpoint/fail?count=2&status=503").body())
+			.isEqualTo("{\"tokenRequestsToFail\":2,\"status\":503}");
+		assertThat(requestToken().status()).isEqualTo(503);
+		assertThat(requestToken().status()).isEqualTo(503);
+		assertThat(requestToken().status()).isEqualTo(200);
+	}
+
+	@Test
+	void whenTheNextApiCallsAreToFailThenExactlyThoseGetTheStatus() {
+		String token = defaultToken();
+		assertThat(control("POST", "/api/fail?status=429").status()).isEqualTo(200);
+		assertThat(api(token).status()).isEqualTo(429);
+		assertThat(api(token).status()).isEqualTo(200);
+	}
+
+	@Test
+	void whenTheJournalIsReadThenEachRequestNamesTheKeyItUsed() {
+		String token = token(FakeSitecoreCdp.PERSONALIZE_API_KEY, FakeSitecoreCdp.PERSONALIZE_API_SECRET);
+		api(token);
+		assertThat(control("GET", "/requests").body()).isEqualTo("["
+				+ "{\"kind\":\"TOKEN\",\"method\":\"POST\",\"path\":\"/oauth/token\",\"status\":200,"
+				+ "\"apiKey\":\"fake-personalize-key\"},"
+				+ "{\"kind\":\"API\",\"method\":\"GET\",\"path\":\"" + DEMO_EXPORT + "\",\"status\":200,"
+				+ "\"apiKey\":\"fake-personalize-key\"}]");
+	}
+
+	@Test
+	void whenResetThenTheJournalAndScriptedFailuresAreGoneButTokensStayValid() {
+		String token = defaultToken();
+		control("POST", "/token-endpoint/fail?count=3");
+		control("POST", "/reset");
+		assertThat(control("GET", "/requests").body()).isEqualTo("[]");
+		assertThat(requestToken().status()).isEqualTo(200);
+		assertThat(api(token).status()).isEqualTo(200);
+	}
+
+	@Test
+	void whenAControlParameterIsWrongThenTheAnswerIs400NamingIt() {
+		Answer answer = control("POST", "/api/fail?count=2&status=abc");
+		assertThat(answer.status()).isEqualTo(400);
+		assertThat(answer.body()).isEqualTo("{\"error\":\"status=abc is not a number from 100 to 599\"}");
+		assertThat(control("GET", "/requests").body()).isEqualTo("[]");
+	}
+
+	@Test
+	void whenThePropertiesAreAskedForThenTheyAreThePrintedOnes() {
+		StringBuilder printed = new StringBuilder();
+		fake.properties().forEach((name, value) -> printed.append(name).append('=').append(value).append('\n'));
+		assertThat(control("GET", "/properties").body()).isEqualTo(printed.toString());
+	}
+
+	@Test
+	void whenTheRootIsAskedForThenItListsEveryEndpoint() {
+		assertThat(control("GET", "/").body()).contains("GET   /tokens ")
+			.contains("POST  /tokens/revoke ")
+			.contains("POST  /token-endpoint/fail ")
+			.contains("POST  /api/fail ")
+			.contains("POST  /reset ");
+	}
+
+	@Test
+	void whenStoppedThenTheJvmEndsWithoutHavingPrintedAToken() throws InterruptedException {
+		FakeServerProcess own = FakeServerProcess.fromClassPath("--port=0").awaitReady();
+		String token = this.http.token(own.tokenUri());
+		own.close();
+		assertThat(own.isAlive()).isFalse();
+		assertThat(own.output()).doesNotContain(token).doesNotContain(token.substring(0, 20));
+	}
+
+	@Test
+	void whenAPortIsTakenThenTheFakeRefusesToStartNamingIt() throws IOException, InterruptedException {
+		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			FakeServerProcess own = FakeServerProcess.fromClassPath("--port=0",
+					"--api-port=" + taken.getLocalPort());
+			assertThat(own.awaitExit()).isEqualTo(1);
+			assertThat(own.output()).contains("Could not start the fake Sitecore CDP")
+				.contains(String.valueOf(taken.getLocalPort()))
+				.contains("--port");
+		}
+	}
+
+	@Test
+	void whenAnOptionIsUnknownThenTheFakeSaysWhichAndShowsTheUsage() throws InterruptedException {
+		FakeServerProcess own = FakeServerProcess.fromClassPath("--prot=8089");
+		assertThat(own.awaitExit()).isEqualTo(2);
+		assertThat(own.output()).contains("Unknown option --prot").contains("Usage: java -jar");
+	}
+
+	private String defaultToken() {
+		return token(FakeSitecoreCdp.API_KEY, FakeSitecoreCdp.API_SECRET);
+	}
+
+	private String token(String key, String secret) {
+		Answer answer = this.http.requestToken(fake.tokenUri(), key, secret, FakeSitecoreCdp.AUDIENCE);
+		assertThat(answer.status()).isEqualTo(200);
+		Matcher token = Pattern.compile("\"access_token\":\"([^\"]+)\"").matcher(answer.body());
+		assertThat(token.find()).isTrue();
+		return token.group(1);
+	}
+
+	private Answer requestToken() {
+		return this.http.requestToken(fake.tokenUri(), FakeSitecoreCdp.API_KEY, FakeSitecoreCdp.API_SECRET,
+				FakeSitecoreCdp.AUDIENCE);
+	}
+
+	private Answer api(String token) {
+		return this.http.get(URI.create(fake.baseUrl() + DEMO_EXPORT), token);
+	}
+
+	private Answer control(String method, String pathAndQuery) {
+		return this.http.exchange(HttpRequest.newBuilder(URI.create(fake.controlUrl() + pathAndQuery))
+			.method(method, HttpRequest.BodyPublishers.noBody()));
+	}
+
+}
