@@ -71,7 +71,8 @@ public final class CdpBearerClientHttpConnector implements ClientHttpConnector {
 	private Mono<ClientHttpResponse> replay(HttpMethod method, URI uri,
 			Function<? super ClientHttpRequest, Mono<Void>> requestCallback, RecordedBody recorded,
 			OAuth2AccessToken rejected, ClientHttpResponse response) {
-		if (!this.protocol.shouldReplay(method, uri, rejected)) {
+		if (!this.protocol.shouldReplay(method, uri, rejected,
+				response.getHeaders().getFirst(HttpHeaders.WWW_AUTHENTICATE))) {
 			return Mono.just(response);
 		}
 		// Released before waiting for a token, so that the connection is not held meanwhile.

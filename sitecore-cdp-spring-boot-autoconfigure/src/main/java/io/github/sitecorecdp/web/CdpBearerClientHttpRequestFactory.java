@@ -109,7 +109,8 @@ public final class CdpBearerClientHttpRequestFactory implements ClientHttpReques
 			ClientHttpResponse response = send(headers, bytes, token);
 			try {
 				if (!CdpBearerProtocol.isRejected(response.getStatusCode().value())
-						|| !protocol.shouldReplay(this.method, this.uri, token)) {
+						|| !protocol.shouldReplay(this.method, this.uri, token,
+								response.getHeaders().getFirst(HttpHeaders.WWW_AUTHENTICATE))) {
 					return response;
 				}
 			}
