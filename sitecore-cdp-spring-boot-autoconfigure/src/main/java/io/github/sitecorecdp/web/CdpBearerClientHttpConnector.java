@@ -60,11 +60,9 @@ public final class CdpBearerClientHttpConnector implements ClientHttpConnector {
 			Function<? super ClientHttpRequest, Mono<Void>> requestCallback, OAuth2AccessToken token) {
 		String authorization = this.protocol.headerValue(token);
 		RecordedBody recorded = new RecordedBody();
-		return this.delegate.connect(method, uri, (request) -> {
-			request.getHeaders().set(HttpHeaders.AUTHORIZATION, authorization);
-			return requestCallback.apply(recorded.recording(request));
-		})
-			.flatMap((response) -> CdpBearerProtocol.isRejected(response.getStatusCode().value())
+		return this.delegate.connect(method, uri, (request) -> requestCallback.apply(recorded.recording(request, authorization)))
+			.flatMap((response) -> (CdpBearerProtocol.isRejected(response.getStatusCode().value())
+					&& !recorded.hasOwnAuthorization())
 					? replay(method, uri, requestCallback, recorded, token, response) : Mono.just(response));
 	}
 
