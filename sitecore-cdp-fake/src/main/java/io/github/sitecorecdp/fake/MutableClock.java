@@ -6,15 +6,20 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
  * A clock that tests move by hand, so that a day of token lifetime passes in no time.
  * Give it to {@link FakeSitecoreCdp#start(Clock)} (token and file-URL expiry) and to the
  * code under test.
+ * <p>
+ * It is also a {@link LongSupplier} of nanoseconds that moves with it: the starter reads a
+ * clock that is one as simulating time as a whole, so that backoffs (otherwise measured on
+ * {@code System.nanoTime()}) and a shared token store's clock (otherwise Redis's) follow it.
  *
  * @author sitecore-cdp-spring-boot
  */
-public final class MutableClock extends Clock {
+public final class MutableClock extends Clock implements LongSupplier {
 
 	private final AtomicReference<Instant> now;
 
@@ -45,6 +50,16 @@ public final class MutableClock extends Clock {
 	@Override
 	public Instant instant() {
 		return this.now.get();
+	}
+
+	/**
+	 * Return the simulated time in nanoseconds, for waits measured on this clock.
+	 * @return nanoseconds since the epoch
+	 */
+	@Override
+	public long getAsLong() {
+		Instant instant = this.now.get();
+		return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
 	}
 
 	@Override

@@ -1,7 +1,6 @@
 package io.github.sitecorecdp.actuate;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -131,11 +130,8 @@ public final class SitecoreCdpMetrics implements CdpTokenListener, MeterBinder {
 	}
 
 	private double secondsUntilExpiry() {
-		Instant expiresAt = this.tokenManager.get().status().tokenExpiresAt();
-		if (expiresAt == null) {
-			return 0;
-		}
-		return Math.max(0, Duration.between(Instant.now(), expiresAt).toMillis() / 1000.0);
+		// On the manager's clock (sitecoreCdpClock), as every other token decision.
+		return this.tokenManager.get().timeUntilExpiry().toMillis() / 1000.0;
 	}
 
 	private record Meters(Map<TokenRequestOutcome, Timer> requests, Counter refreshes, Counter replays) {

@@ -35,16 +35,22 @@ final class CompositeCdpTokenListener implements CdpTokenListener {
 	}
 
 	/**
-	 * Tells every listener even when one fails, then reports the first failure to the
-	 * token manager, which logs it and carries on.
+	 * Tells every listener even when one fails, an {@link Error} such as an
+	 * {@code AssertionError} or a {@code NoClassDefFoundError} included, then reports the
+	 * first failure to the token manager, which logs it and carries on. Only a failing
+	 * virtual machine (out of memory, stack overflow) stops at once: nothing is sure to
+	 * work after it.
 	 */
 	private void tellEach(Consumer<CdpTokenListener> call) {
-		RuntimeException failure = null;
+		Throwable failure = null;
 		for (CdpTokenListener listener : this.listeners) {
 			try {
 				call.accept(listener);
 			}
-			catch (RuntimeException ex) {
+			catch (VirtualMachineError ex) {
+				throw ex;
+			}
+			catch (Throwable ex) {
 				if (failure == null) {
 					failure = ex;
 				}
@@ -53,8 +59,14 @@ final class CompositeCdpTokenListener implements CdpTokenListener {
 				}
 			}
 		}
+		if (failure instanceof RuntimeException runtime) {
+			throw runtime;
+		}
+		if (failure instanceof Error error) {
+			throw error;
+		}
 		if (failure != null) {
-			throw failure;
+			throw new IllegalStateException("A CdpTokenListener failed", failure);
 		}
 	}
 

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import io.github.sitecorecdp.token.CdpTokenListener.TokenRequestOutcome;
@@ -42,11 +44,12 @@ import org.springframework.util.Assert;
  * the same step that stores its token, so no caller can see "no request under way" while
  * the refresh's token is not yet stored.</li>
  * <li><b>Stored before waking.</b> Waiters are woken only after the new state is
- * published.</li>
+ * published, and before any listener is told, so a slow listener holds no waiter.</li>
  * <li><b>Stale point.</b> Within the expiry margin a token is no longer handed out;
  * callers wait for a new one, all on one request.</li>
  * <li><b>Backoff.</b> After a failed request the next waits a jittered, doubling, capped
- * step; meanwhile callers without a valid token fail fast with the last error, and a
+ * step, measured on a monotonic clock ({@code System.nanoTime()}), so that the wall clock
+ * stepping back or forth changes no wait; meanwhile callers without a valid token fail fast with the last error, and a
  * failed refresh leaves the still-valid token in service.</li>
  * <li><b>Compare-and-invalidate, bounded.</b> A token the API refused is dropped only if it
  * is still the one in service, and at most once per backoff step of its own: an API that
@@ -82,6 +85,13 @@ public final class CdpAccessTokenManager {
 	private final TokenPolicy policy;
 
 	private final Clock clock;
+
+	/**
+	 * Measures backoffs: {@code System.nanoTime()}, or the clock itself when it simulates
+	 * time as a whole (a clock that is also a {@link LongSupplier} of nanoseconds, such as
+	 * the test kit's), so that a test that moves its clock also ends backoffs.
+	 */
+	private final LongSupplier ticker;
 
 	private final DoubleSupplier random;
 
@@ -175,6 +185,7 @@ public final class CdpAccessTokenManager {
 		this.source = source;
 		this.policy = policy;
 		this.clock = clock;
+		this.ticker = (clock instanceof LongSupplier simulated) ? simulated : System::nanoTime;
 		this.random = random;
 		this.listener = listener;
 		this.maxWait = maxWait;
@@ -276,7 +287,26 @@ public final class CdpAccessTokenManager {
 		return new CdpTokenStatus((valid != null) ? valid.token().getExpiresAt() : null,
 				(valid != null) ? valid.fingerprint() : null,
 				(failures != null) ? failures.count : 0, (failures != null) ? failures.lastError : null,
-				(failures != null) ? Instant.ofEpochMilli(failures.retryAtMillis) : null, this.source.storeState());
+				(failures != null) ? wallTime(failures.retryAtNanos) : null, this.source.storeState());
+	}
+
+	/**
+	 * Return how long the token in service has left before it expires, on this manager's
+	 * clock.
+	 * @return the time left, zero without a valid token
+	 */
+	public Duration timeUntilExpiry() {
+		Instant expiresAt = status().tokenExpiresAt();
+		if (expiresAt == null) {
+			return Duration.ZERO;
+		}
+		Duration left = Duration.between(this.clock.instant(), expiresAt);
+		return left.isNegative() ? Duration.ZERO : left;
+	}
+
+	/** The wall-clock instant a point on the monotonic clock corresponds to, for messages. */
+	private Instant wallTime(long tickerNanos) {
+		return this.clock.instant().plusNanos(tickerNanos - this.ticker.getAsLong());
 	}
 
 	/**
@@ -292,7 +322,8 @@ public final class CdpAccessTokenManager {
 		if (now >= token.staleAtMillis()) {
 			return null;
 		}
-		if (now >= token.refreshAtMillis() && current.request == null && !holdsBack(current.endpointFailures, now)) {
+		if (now >= token.refreshAtMillis() && current.request == null
+				&& !holdsBack(current.endpointFailures, this.ticker.getAsLong())) {
 			TokenRequest refresh = new TokenRequest(true, token.token());
 			if (this.state.compareAndSet(current, current.withRequest(refresh))) {
 				start(refresh);
@@ -313,8 +344,8 @@ public final class CdpAccessTokenManager {
 				return current.request.result;
 			}
 			Failures failures = current.endpointFailures;
-			if (failures != null && failures.lastError != null && holdsBack(failures, now)) {
-				return Mono.error(failures.lastError.whileBackingOff(Instant.ofEpochMilli(failures.retryAtMillis)));
+			if (failures != null && failures.lastError != null && holdsBack(failures, this.ticker.getAsLong())) {
+				return Mono.error(failures.lastError.whileBackingOff(wallTime(failures.retryAtNanos)));
 			}
 			// A stale token or one the API refused: a shared source must not hand it back.
 			TokenRequest request = new TokenRequest(false, (token != null) ? token.token() : current.refused);
@@ -338,14 +369,15 @@ public final class CdpAccessTokenManager {
 				// Already replaced (or being replaced) by another caller: replay with that.
 				return true;
 			}
-			long now = this.clock.millis();
+			long now = this.ticker.getAsLong();
 			Failures rejections = current.apiRejections;
 			if (holdsBack(rejections, now)) {
 				return false;
 			}
-			int count = (rejections != null && this.policy.continuesRun(rejections.retryAtMillis, now))
+			int count = (rejections != null
+					&& this.policy.continuesRun(Duration.ofNanos(now - rejections.retryAtNanos)))
 					? rejections.count + 1 : 1;
-			long retryAt = now + this.policy.backoffAfter(count, this.random.getAsDouble()).toMillis();
+			long retryAt = now + this.policy.backoffAfter(count, this.random.getAsDouble()).toNanos();
 			Failures next = new Failures(count, null, retryAt);
 			if (this.state.compareAndSet(current,
 					new State(null, current.request, current.endpointFailures, next, token.token()))) {
@@ -404,14 +436,13 @@ public final class CdpAccessTokenManager {
 			failure = new CdpTokenException("Could not use the " + this.label + " token endpoint's answer: " + ex, ex,
 					true);
 		}
+		Duration duration = Duration.ofNanos(System.nanoTime() - startedNanos);
 		try {
 			publish(request, issued, failure);
-			Duration duration = Duration.ofNanos(System.nanoTime() - startedNanos);
-			TokenRequestOutcome outcome = (issued != null) ? TokenRequestOutcome.SUCCESS : outcomeOf(failure);
-			notifyListener(() -> this.listener.tokenRequested(outcome, duration));
 		}
 		finally {
-			// Woken last: the state is published (and counted) before anyone acts on it.
+			// Woken once the state is published, and before any listener is told, so that a
+			// slow listener holds no waiter.
 			if (issued != null) {
 				request.complete(issued);
 			}
@@ -419,6 +450,8 @@ public final class CdpAccessTokenManager {
 				request.fail(failure);
 			}
 		}
+		TokenRequestOutcome outcome = (issued != null) ? TokenRequestOutcome.SUCCESS : outcomeOf(failure);
+		notifyListener(() -> this.listener.tokenRequested(outcome, duration));
 	}
 
 	private void publish(TokenRequest request, @Nullable CachedToken issued, @Nullable CdpTokenException failure) {
@@ -431,13 +464,14 @@ public final class CdpAccessTokenManager {
 			}
 			State next;
 			long now = this.clock.millis();
+			long tick = this.ticker.getAsLong();
 			if (issued != null) {
 				next = new State(issued, null, null, current.apiRejections, null);
 			}
 			else {
 				CachedToken kept = (current.token != null && now < current.token.staleAtMillis()) ? current.token
 						: null;
-				next = new State(kept, null, failed(current.endpointFailures, Objects.requireNonNull(failure), now),
+				next = new State(kept, null, failed(current.endpointFailures, Objects.requireNonNull(failure), tick),
 						current.apiRejections, current.refused);
 			}
 			if (this.state.compareAndSet(current, next)) {
@@ -447,9 +481,10 @@ public final class CdpAccessTokenManager {
 		}
 	}
 
-	private Failures failed(@Nullable Failures previous, CdpTokenException failure, long now) {
+	private Failures failed(@Nullable Failures previous, CdpTokenException failure, long nowNanos) {
 		int count = (previous != null) ? previous.count + 1 : 1;
-		return new Failures(count, failure, now + this.policy.backoffAfter(count, this.random.getAsDouble()).toMillis());
+		return new Failures(count, failure,
+				nowNanos + this.policy.backoffAfter(count, this.random.getAsDouble()).toNanos());
 	}
 
 	private void log(State before, @Nullable CachedToken issued, State after) {
@@ -463,11 +498,17 @@ public final class CdpAccessTokenManager {
 			return;
 		}
 		Failures failures = after.endpointFailures;
+		if (failures != null && failures.lastError != null && isCancellation(failures.lastError)) {
+			// A request cut short by a shutdown (or a caller's interrupt) is no failure of the
+			// endpoint's worth a warning.
+			logger.debug(this.label + " token request cancelled: " + failures.lastError.getMessage());
+			return;
+		}
 		if (failures != null && failures.lastError != null) {
 			String what = (after.token != null) ? " (the current token stays in service)" : "";
 			logger.warn(failures.lastError.getMessage() + what + " (" + failures.count + " failed token request"
 					+ ((failures.count > 1) ? "s" : "") + " in a row; next attempt not before "
-					+ Instant.ofEpochMilli(failures.retryAtMillis) + ")");
+					+ wallTime(failures.retryAtNanos) + ")");
 			if (logger.isDebugEnabled()) {
 				logger.debug(this.label + " token request failure", failures.lastError);
 			}
@@ -498,8 +539,18 @@ public final class CdpAccessTokenManager {
 		}
 	}
 
-	private static boolean holdsBack(@Nullable Failures failures, long now) {
-		return failures != null && now < failures.retryAtMillis;
+	private static boolean holdsBack(@Nullable Failures failures, long nowNanos) {
+		// A difference, not a comparison: nanoTime values may wrap.
+		return failures != null && nowNanos - failures.retryAtNanos < 0;
+	}
+
+	private static boolean isCancellation(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof CancellationException || cause instanceof InterruptedException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static TokenRequestOutcome outcomeOf(@Nullable CdpTokenException error) {
@@ -539,9 +590,9 @@ public final class CdpAccessTokenManager {
 	 *
 	 * @param count how many in a row
 	 * @param lastError the last failure of a token request, {@code null} for API refusals
-	 * @param retryAtMillis nothing more before this instant, in epoch milliseconds
+	 * @param retryAtNanos nothing more before this point on the manager's monotonic clock
 	 */
-	private record Failures(int count, @Nullable CdpTokenException lastError, long retryAtMillis) {
+	private record Failures(int count, @Nullable CdpTokenException lastError, long retryAtNanos) {
 
 	}
 

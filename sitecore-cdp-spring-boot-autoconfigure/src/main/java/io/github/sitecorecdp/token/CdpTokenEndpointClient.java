@@ -142,12 +142,11 @@ public final class CdpTokenEndpointClient implements CdpTokenSource {
 				requestedAt.plus(lifetime), token.getScopes());
 	}
 
-	private CdpTokenException unreachable(Throwable ex) {
+	private CdpTokenEndpointUnreachableException unreachable(Throwable ex) {
 		String what = (ex instanceof TimeoutException) ? "did not answer within " + this.timeout
 				: "could not be reached: " + NestedExceptionUtils.getMostSpecificCause(ex);
-		return new CdpTokenException("Sitecore token endpoint " + this.tokenUri + " " + what
-				+ ". Check " + this.properties.tokenUri() + ", the network, and the proxy (sitecore.cdp.proxy.*)", ex,
-				true);
+		return new CdpTokenEndpointUnreachableException("Sitecore token endpoint " + this.tokenUri + " " + what
+				+ ". Check " + this.properties.tokenUri() + ", the network, and the proxy (sitecore.cdp.proxy.*)", ex);
 	}
 
 	private static MultiValueMap<String, String> audienceParameter(String audience) {

@@ -157,6 +157,17 @@ public record TokenPolicy(Duration refreshAhead, Duration expiryMargin, Duration
 		return nowMillis < previousRetryAtMillis + this.maxBackoff.toMillis();
 	}
 
+	/**
+	 * Return whether a failure belongs to the same run as the one before it: it comes less
+	 * than the longest step after the previous step ended.
+	 * @param sincePreviousStepEnded how long ago the previous step ended (negative while it
+	 * lasts)
+	 * @return whether the run goes on
+	 */
+	public boolean continuesRun(Duration sincePreviousStepEnded) {
+		return sincePreviousStepEnded.compareTo(this.maxBackoff) < 0;
+	}
+
 	private static void requireBounded(String name, Duration duration) {
 		Assert.notNull(duration, () -> name + " must not be null");
 		Assert.isTrue(!duration.isNegative() && !duration.isZero(), () -> name + " must be positive");

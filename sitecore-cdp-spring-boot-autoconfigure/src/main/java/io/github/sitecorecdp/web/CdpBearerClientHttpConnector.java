@@ -1,6 +1,7 @@
 package io.github.sitecorecdp.web;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.function.Function;
 
 import reactor.core.publisher.Flux;
@@ -28,6 +29,9 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
  * @author sitecore-cdp-spring-boot
  */
 public final class CdpBearerClientHttpConnector implements ClientHttpConnector {
+
+	/** The longest a 401's body is read before the replay. */
+	private static final Duration DRAIN_LIMIT = Duration.ofSeconds(1);
 
 	private final ClientHttpConnector delegate;
 
@@ -60,18 +64,17 @@ public final class CdpBearerClientHttpConnector implements ClientHttpConnector {
 			Function<? super ClientHttpRequest, Mono<Void>> requestCallback, OAuth2AccessToken token) {
 		String authorization = this.protocol.headerValue(token);
 		RecordedBody recorded = new RecordedBody();
-		return this.delegate.connect(method, uri, (request) -> {
-			request.getHeaders().set(HttpHeaders.AUTHORIZATION, authorization);
-			return requestCallback.apply(recorded.recording(request));
-		})
-			.flatMap((response) -> CdpBearerProtocol.isRejected(response.getStatusCode().value())
+		return this.delegate.connect(method, uri, (request) -> requestCallback.apply(recorded.recording(request, authorization)))
+			.flatMap((response) -> (CdpBearerProtocol.isRejected(response.getStatusCode().value())
+					&& !recorded.hasOwnAuthorization())
 					? replay(method, uri, requestCallback, recorded, token, response) : Mono.just(response));
 	}
 
 	private Mono<ClientHttpResponse> replay(HttpMethod method, URI uri,
 			Function<? super ClientHttpRequest, Mono<Void>> requestCallback, RecordedBody recorded,
 			OAuth2AccessToken rejected, ClientHttpResponse response) {
-		if (!this.protocol.shouldReplay(method, uri, rejected)) {
+		if (!this.protocol.shouldReplay(method, uri, rejected,
+				response.getHeaders().getFirst(HttpHeaders.WWW_AUTHENTICATE))) {
 			return Mono.just(response);
 		}
 		// Released before waiting for a token, so that the connection is not held meanwhile.
@@ -98,8 +101,18 @@ public final class CdpBearerClientHttpConnector implements ClientHttpConnector {
 		});
 	}
 
+	/**
+	 * Read what is left of the 401's body, so that its connection goes back to the pool,
+	 * but for at most {@link #DRAIN_LIMIT}: a body that trickles forever (each byte within
+	 * the response timeout) would otherwise hold the call. Cut short, the connection is
+	 * closed instead of reused.
+	 */
 	private static Mono<Void> release(ClientHttpResponse response) {
-		return Flux.from(response.getBody()).map(DataBufferUtils::release).onErrorResume((ex) -> Mono.empty()).then();
+		return Flux.from(response.getBody())
+			.map(DataBufferUtils::release)
+			.take(DRAIN_LIMIT)
+			.onErrorResume((ex) -> Mono.empty())
+			.then();
 	}
 
 }

@@ -105,11 +105,17 @@ public final class CdpBearerClientHttpRequestFactory implements ClientHttpReques
 				headers.setContentLength(bytes.length);
 			}
 			CdpBearerProtocol protocol = CdpBearerClientHttpRequestFactory.this.protocol;
+			if (headers.getFirst(HttpHeaders.AUTHORIZATION) != null) {
+				// The application's own (a Basic-auth API): sent as it is, and its 401 says
+				// nothing about the token.
+				return send(headers, bytes, null);
+			}
 			OAuth2AccessToken token = protocol.obtainToken();
 			ClientHttpResponse response = send(headers, bytes, token);
 			try {
 				if (!CdpBearerProtocol.isRejected(response.getStatusCode().value())
-						|| !protocol.shouldReplay(this.method, this.uri, token)) {
+						|| !protocol.shouldReplay(this.method, this.uri, token,
+								response.getHeaders().getFirst(HttpHeaders.WWW_AUTHENTICATE))) {
 					return response;
 				}
 			}
@@ -122,13 +128,16 @@ public final class CdpBearerClientHttpRequestFactory implements ClientHttpReques
 			return send(headers, bytes, protocol.obtainToken());
 		}
 
-		private ClientHttpResponse send(HttpHeaders headers, byte[] bytes, OAuth2AccessToken token)
+		private ClientHttpResponse send(HttpHeaders headers, byte[] bytes, @Nullable OAuth2AccessToken token)
 				throws IOException {
 			ClientHttpRequest request = CdpBearerClientHttpRequestFactory.this.delegate.createRequest(this.uri,
 					this.method);
 			HttpHeaders target = request.getHeaders();
 			headers.forEach(target::put);
-			target.set(HttpHeaders.AUTHORIZATION, CdpBearerClientHttpRequestFactory.this.protocol.headerValue(token));
+			if (token != null) {
+				target.set(HttpHeaders.AUTHORIZATION,
+						CdpBearerClientHttpRequestFactory.this.protocol.headerValue(token));
+			}
 			if (!getAttributes().isEmpty()) {
 				request.getAttributes().putAll(getAttributes());
 			}

@@ -21,7 +21,11 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
  * <li>Only requests to the API origin carry the token; any other host gets none.</li>
  * <li>A request is sent with the token in service, or waits for one (shared with every
  * other waiting caller).</li>
- * <li>A 401 is reported to the token manager, which drops the refused token if it is
+ * <li>A 401 whose {@code WWW-Authenticate} names an error other than
+ * {@code invalid_token} (such as {@code insufficient_scope}: the key lacks a scope, RFC
+ * 6750 section 3.1) is not about the token: it goes back to the caller, and the token
+ * stays in service.</li>
+ * <li>Any other 401 is reported to the token manager, which drops the refused token if it is
  * still the one in service, and says whether to send the request again: yes, unless
  * tokens are being refused faster than the backoff allows. Then the 401 is released at
  * once (its connection is not held while a token is fetched) and the request is sent
@@ -85,10 +89,20 @@ public final class CdpBearerProtocol {
 
 	/**
 	 * Report a 401 to a request sent with the given token.
+	 * @param challenge the answer's {@code WWW-Authenticate} header, or {@code null}
 	 * @return whether to send the request again, with a token from {@link #token()} or
 	 * {@link #obtainToken()}
 	 */
-	boolean shouldReplay(HttpMethod method, URI uri, OAuth2AccessToken rejected) {
+	boolean shouldReplay(HttpMethod method, URI uri, OAuth2AccessToken rejected, @Nullable String challenge) {
+		String error = bearerError(challenge);
+		if (error != null && !error.equals("invalid_token")) {
+			// Scope or request trouble: a new token would be refused the same way.
+			if (logger.isDebugEnabled()) {
+				logger.debug("Sitecore CDP answered 401 (" + error + ") to " + method + " " + uri
+						+ "; not a token problem, so the token stays in service");
+			}
+			return false;
+		}
 		boolean replay = this.tokenManager.reject(rejected);
 		if (logger.isDebugEnabled()) {
 			logger.debug("Sitecore CDP answered 401 to " + method + " " + uri
@@ -96,6 +110,39 @@ public final class CdpBearerProtocol {
 							: "; tokens are being refused faster than the backoff allows, so the 401 stands"));
 		}
 		return replay;
+	}
+
+	/**
+	 * The {@code error} of a Bearer challenge ({@code Bearer realm="x", error="..."}), or
+	 * {@code null} when there is none.
+	 */
+	static @Nullable String bearerError(@Nullable String challenge) {
+		if (challenge == null || !challenge.regionMatches(true, 0, "Bearer", 0, 6)) {
+			return null;
+		}
+		int at = challenge.indexOf("error=");
+		while (at > 0 && Character.isLetterOrDigit(challenge.charAt(at - 1))) {
+			// Part of another name, such as error_description=: look further.
+			at = challenge.indexOf("error=", at + 1);
+		}
+		if (at < 0) {
+			return null;
+		}
+		int start = at + "error=".length();
+		boolean quoted = start < challenge.length() && challenge.charAt(start) == '"';
+		if (quoted) {
+			start++;
+		}
+		int end = start;
+		while (end < challenge.length()) {
+			char c = challenge.charAt(end);
+			if (quoted ? c == '"' : (c == ',' || Character.isWhitespace(c))) {
+				break;
+			}
+			end++;
+		}
+		String error = challenge.substring(start, end).trim();
+		return error.isEmpty() ? null : error;
 	}
 
 	String headerValue(OAuth2AccessToken token) {

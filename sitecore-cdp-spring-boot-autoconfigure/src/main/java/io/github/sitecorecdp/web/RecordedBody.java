@@ -50,16 +50,27 @@ final class RecordedBody {
 
 	private volatile boolean tooLarge;
 
+	private volatile boolean ownAuthorization;
+
 	/**
-	 * Return the first attempt's request, which records what is written to it.
+	 * Return the first attempt's request, which records what is written to it and gets the
+	 * given {@code Authorization} unless the application set its own.
 	 * @param request the connector's request
+	 * @param authorization the bearer header value
 	 * @return the request to hand to the request callback
 	 */
-	ClientHttpRequest recording(ClientHttpRequest request) {
+	ClientHttpRequest recording(ClientHttpRequest request, String authorization) {
 		return new ClientHttpRequestDecorator(request) {
 
 			@Override
+			public Mono<Void> setComplete() {
+				authorize(getHeaders(), authorization);
+				return super.setComplete();
+			}
+
+			@Override
 			public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
+				authorize(getHeaders(), authorization);
 				start(getHeaders(), getCookies(), body instanceof Mono);
 				Publisher<? extends DataBuffer> recorded = (body instanceof Mono<? extends DataBuffer> mono)
 						? mono.doOnNext(RecordedBody.this::record) : Flux.from(body).doOnNext(RecordedBody.this::record);
@@ -68,6 +79,7 @@ final class RecordedBody {
 
 			@Override
 			public Mono<Void> writeAndFlushWith(Publisher<? extends Publisher<? extends DataBuffer>> body) {
+				authorize(getHeaders(), authorization);
 				start(getHeaders(), getCookies(), false);
 				return super.writeAndFlushWith(
 						Flux.from(body).map((part) -> Flux.from(part).doOnNext(RecordedBody.this::record)))
@@ -75,6 +87,29 @@ final class RecordedBody {
 			}
 
 		};
+	}
+
+	/**
+	 * Return whether the request carried the application's own {@code Authorization} (a
+	 * Basic-auth API, say): it was sent as it was, and its 401 says nothing about the token.
+	 * @return whether the application authorized the request itself
+	 */
+	boolean hasOwnAuthorization() {
+		return this.ownAuthorization;
+	}
+
+	/**
+	 * Set once the application's headers are on the request (WebClient copies them before
+	 * writing), so that its own {@code Authorization} is kept.
+	 */
+	private void authorize(HttpHeaders headers, String authorization) {
+		if (headers.getFirst(HttpHeaders.AUTHORIZATION) != null) {
+			if (!authorization.equals(headers.getFirst(HttpHeaders.AUTHORIZATION))) {
+				this.ownAuthorization = true;
+			}
+			return;
+		}
+		headers.set(HttpHeaders.AUTHORIZATION, authorization);
 	}
 
 	/**

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.sitecorecdp.token.CdpCredentialsRejectedException;
+import io.github.sitecorecdp.token.CdpTokenEndpointUnreachableException;
 import io.github.sitecorecdp.token.CdpTokenException;
 import io.github.sitecorecdp.token.CdpTokenSource;
 import io.github.sitecorecdp.token.CdpTokenStoreState;
@@ -34,11 +35,20 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
  * instance wants replaced is taken as it is: after one instance refreshed, or replaced a
  * refused token, the others take its token instead of requesting their own.</li>
  * <li><b>One request for the fleet.</b> Otherwise the instance that takes the
- * registration's lock (SET NX with an expiry) asks the token endpoint, stores the token
- * and adds the entry's name to the registration's event stream; the others wait for that
- * event in a blocking read, bounded by the lock's expiry, and read the entry again.</li>
- * <li><b>Fleet backoff.</b> A failed request stores the backoff in Redis: until it ends,
- * no instance asks the endpoint, and all fail fast with the stored error.</li>
+ * registration's lock (SET NX) asks the token endpoint, stores the token and adds the
+ * entry's name to the registration's event stream; the others wait for that event in
+ * blocking reads of at most the Redis timeout each, and after each read look at the entry
+ * and the lock again.</li>
+ * <li><b>A short lease.</b> The lock lives a few seconds and its holder renews it while it
+ * works, so a holder that was killed frees it within one lease and one waiter (SET NX)
+ * takes over; a holder that stops gracefully releases it at once.</li>
+ * <li><b>One clock.</b> A shared entry's instants are on Redis's clock ({@code TIME}), and
+ * each instance converts them with its own offset to Redis when it reads or writes one, so
+ * no instance's clock skew makes it send an expired token or refuse a fresh one.</li>
+ * <li><b>Fleet backoff.</b> A failed request that the endpoint answered (a {@code 5xx}, a
+ * {@code 429}, rejected credentials) stores the backoff in Redis: until it ends, no
+ * instance asks the endpoint, and all fail fast with the stored error. A failure to reach
+ * the endpoint may be the instance's own (its DNS, its network) and is not shared.</li>
  * <li><b>Fallback.</b> When Redis fails or does not answer in time, the instance asks the
  * endpoint itself (the manager's own single flight and backoff still hold), logs that
  * once, and shares again from the first Redis call that works.</li>
@@ -51,8 +61,14 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 	private static final Log logger = LogFactory.getLog(RedisSharedTokenSource.class);
 
 	/** Deletes the lock only if this instance still holds it. */
-	private static final DefaultRedisScript<Long> UNLOCK = new DefaultRedisScript<>(
+	static final DefaultRedisScript<Long> UNLOCK = new DefaultRedisScript<>(
 			"if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
+			Long.class);
+
+	/** Extends the lock's lease only if this instance still holds it. */
+	private static final DefaultRedisScript<Long> RENEW = new DefaultRedisScript<>(
+			"if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) "
+					+ "else return 0 end",
 			Long.class);
 
 	private static final Duration PROBE_INTERVAL = Duration.ofSeconds(5);
@@ -70,6 +86,7 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 
 	private final TokenPolicy policy;
 
+	/** This instance's clock, which the manager judges tokens by. */
 	private final Clock clock;
 
 	private final String lockKey;
@@ -77,13 +94,16 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 	private final String backoffKey;
 
 	/**
-	 * Outlives what its holder does under it (two reads, the token request, the write, the
-	 * event, the release), so that no second instance requests a token meanwhile; expires
-	 * by itself if the holder dies.
+	 * How long the lock lives without being renewed: a few Redis timeouts, so that a
+	 * renewal delayed by one slow command does not lose it, and a dead holder's lock frees
+	 * within seconds. Its holder renews it every third of that while it works.
 	 */
-	private final Duration lockExpiry;
+	private final Duration lease;
 
-	/** The longest wait for another instance: one whole lock, and a read after it. */
+	/**
+	 * The longest wait for one holder: its whole token request, a lease, and its writes.
+	 * Counted again once when another instance takes over the lock.
+	 */
 	private final Duration waitBudget;
 
 	/** Why Redis is not used right now, or {@code null} while it is. */
@@ -101,8 +121,8 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 		this.clock = clock;
 		this.lockKey = seal.name() + ":lock";
 		this.backoffKey = seal.name() + ":backoff";
-		this.lockExpiry = endpoint.timeout().plus(store.timeout().multipliedBy(6)).plus(SLACK);
-		this.waitBudget = this.lockExpiry.plus(store.timeout());
+		this.lease = store.lease();
+		this.waitBudget = endpoint.timeout().plus(this.lease).plus(store.timeout().multipliedBy(4)).plus(SLACK);
 	}
 
 	@Override
@@ -113,28 +133,29 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 	}
 
 	/**
-	 * Waiting for another instance (at most {@link #waitBudget}), then one request, under
-	 * the lock or alone, and the Redis calls around it: the manager's watchdog never has
-	 * to cut a fetch short.
+	 * Waiting for other instances (at most two {@link #waitBudget}s: a holder, and one that
+	 * took over from it), then one request, under the lock or alone, and the Redis calls
+	 * around it: the manager's watchdog never has to cut a fetch short.
 	 */
 	@Override
 	public Duration timeout() {
-		return this.waitBudget.plus(this.lockExpiry).plus(SLACK);
+		return this.waitBudget.multipliedBy(2)
+			.plus(this.endpoint.timeout())
+			.plus(this.store.timeout().multipliedBy(4))
+			.plus(SLACK);
 	}
 
 	@Override
 	public CdpTokenStoreState storeState() {
+		probe();
 		String current = this.problem.get();
-		if (current != null) {
-			probe();
-		}
 		return new CdpTokenStoreState("redis", current == null, current);
 	}
 
 	/**
-	 * While Redis is given up on, a health check or metrics scrape also asks it, at most every
-	 * few seconds and in the background, so that health and the gauge show its return without
-	 * waiting for the next token fetch, which can be a day away.
+	 * A health check or metrics scrape also asks Redis, at most every few seconds and in
+	 * the background, so that health and the gauge show Redis going away or coming back
+	 * without waiting for the next token fetch, which can be a day away.
 	 */
 	private void probe() {
 		long now = System.nanoTime();
@@ -147,8 +168,11 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 				this.store.lastEvent();
 				rejoined();
 			}
+			catch (RedisUnavailableException ex) {
+				fallBack(String.valueOf(ex.getMessage()));
+			}
 			catch (RuntimeException ex) {
-				// Still unavailable: the state says so already.
+				// The store is closing.
 			}
 		}).subscribeOn(this.store.fetches()).subscribe(null, (ex) -> {
 			// The store is closing: nothing to probe any more.
@@ -156,28 +180,39 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 	}
 
 	private OAuth2AccessToken obtain(@Nullable OAuth2AccessToken replacing) {
-		long giveUpWaitingAt = System.nanoTime() + this.waitBudget.toNanos();
+		long startedAt = System.nanoTime();
+		long giveUpWaitingAt = startedAt + this.waitBudget.toNanos();
+		boolean extended = false;
+		String holder = null;
 		try {
 			while (true) {
 				String since = this.store.lastEvent();
+				FleetTime time = fleetTime();
 				rejoined();
-				OAuth2AccessToken shared = usable(readToken(), replacing);
+				OAuth2AccessToken shared = usable(readToken(time), replacing);
 				if (shared != null) {
 					return shared;
 				}
-				throwIfFleetBacksOff();
+				throwIfFleetBacksOff(time);
 				String owner = UUID.randomUUID().toString();
 				if (Boolean.TRUE.equals(this.store.call(() -> this.store.redis()
 					.opsForValue()
-					.setIfAbsent(this.lockKey, owner, this.lockExpiry)))) {
+					.setIfAbsent(this.lockKey, owner, this.lease)))) {
 					return requestForFleet(replacing, owner);
 				}
-				repairLock();
+				String current = repairLock();
+				if (current != null && holder != null && !current.equals(holder) && !extended) {
+					// Another instance took over from a holder that died or left: wait for it
+					// too, once.
+					extended = true;
+					giveUpWaitingAt = System.nanoTime() + this.waitBudget.toNanos();
+				}
+				holder = (current != null) ? current : holder;
 				long left = giveUpWaitingAt - System.nanoTime();
 				if (left <= 0) {
-					// The lock's holder neither finished nor let it expire: do without.
-					fallBack("the instance holding the token lock gave no token within "
-							+ this.waitBudget.toMillis() + " ms");
+					// Redis answers, so the store is not unavailable: only this wait failed.
+					logger.warn(this.label + ": the instance holding the token lock gave no token within "
+							+ this.waitBudget.toMillis() + " ms; this instance requests its own");
 					return requestAlone(replacing);
 				}
 				this.store.awaitEvent(since, Duration.ofNanos(left));
@@ -189,27 +224,46 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 		}
 	}
 
-	/** A lock without an expiry (written by something else) would block the fleet for good. */
-	private void repairLock() {
+	/** The offset from this instance's clock to the fleet's, measured now. */
+	private FleetTime fleetTime() {
+		// Local time read before Redis's, so that the offset errs towards an earlier expiry.
+		long local = this.clock.millis();
+		long fleet = this.store.fleetMillis();
+		return new FleetTime(fleet, fleet - local);
+	}
+
+	/**
+	 * A lock without an expiry (written by something else) would block the fleet for good.
+	 * @return who holds the lock now, or {@code null} if nobody does
+	 */
+	private @Nullable String repairLock() {
 		Long expiry = this.store.call(() -> this.store.redis().getExpire(this.lockKey));
 		if (expiry != null && expiry == -1) {
-			this.store.call(() -> this.store.redis().expire(this.lockKey, this.lockExpiry));
+			this.store.call(() -> this.store.redis().expire(this.lockKey, this.lease));
 		}
+		return this.store.call(() -> this.store.redis().opsForValue().get(this.lockKey));
 	}
 
 	/** Holding the lock: ask the endpoint once for every instance. */
 	private OAuth2AccessToken requestForFleet(@Nullable OAuth2AccessToken replacing, String owner) {
+		Runnable stopRenewing = this.store.hold(this.lockKey, owner, this::renew);
 		try {
 			// Another instance may have stored a token between the read and the lock.
-			OAuth2AccessToken shared = usable(readToken(), replacing);
+			FleetTime time = fleetTime();
+			OAuth2AccessToken shared = usable(readToken(time), replacing);
 			if (shared != null) {
 				return shared;
 			}
-			throwIfFleetBacksOff();
+			throwIfFleetBacksOff(time);
 			OAuth2AccessToken token = request(replacing, true);
 			try {
-				String sealed = this.seal.seal(SharedEntries.token(token));
-				Duration keep = Duration.between(this.clock.instant(), token.getExpiresAt());
+				long localAfter = this.clock.millis();
+				long fleetNow = this.store.fleetMillis();
+				// Local time read before Redis's: the stored expiry errs towards earlier.
+				String sealed = this.seal.seal(SharedEntries.token(token, fleetNow - localAfter));
+				Instant expiresAt = token.getExpiresAt();
+				Duration keep = Duration.ofMillis(
+						((expiresAt != null) ? expiresAt.toEpochMilli() : localAfter) - localAfter);
 				this.store.call(() -> {
 					this.store.redis().opsForValue().set(this.seal.name(), sealed, positive(keep));
 					this.store.redis().delete(this.backoffKey);
@@ -224,7 +278,20 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 			return token;
 		}
 		finally {
+			stopRenewing.run();
 			unlock(owner);
+		}
+	}
+
+	/** Extend the lease while the request goes on. */
+	private void renew(String owner) {
+		try {
+			this.store.call(() -> this.store.redis()
+				.execute(RENEW, Collections.singletonList(this.lockKey), owner,
+						String.valueOf(this.lease.toMillis())));
+		}
+		catch (RuntimeException ex) {
+			// The next renewal tries again; a lease lost meanwhile costs one more request.
 		}
 	}
 
@@ -243,7 +310,9 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 			token = this.endpoint.fetch(replacing).block(this.endpoint.timeout().plus(SLACK));
 		}
 		catch (CdpTokenException ex) {
-			if (forFleet) {
+			// What the endpoint answered holds for every instance; not reaching it may be
+			// this instance's own trouble.
+			if (forFleet && !(ex instanceof CdpTokenEndpointUnreachableException)) {
 				storeBackoff(ex);
 			}
 			throw ex;
@@ -257,7 +326,7 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 		return token;
 	}
 
-	private @Nullable OAuth2AccessToken readToken() {
+	private @Nullable OAuth2AccessToken readToken(FleetTime time) {
 		String sealed;
 		try {
 			sealed = this.store.call(() -> this.store.redis().opsForValue().get(this.seal.name()));
@@ -272,7 +341,7 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 		if (sealed == null) {
 			return null;
 		}
-		OAuth2AccessToken token = SharedEntries.token(this.seal.open(sealed));
+		OAuth2AccessToken token = SharedEntries.token(this.seal.open(sealed), time.offsetMillis());
 		if (token == null) {
 			logger.debug(this.label + ": the shared token entry cannot be opened with this API secret; it is "
 					+ "replaced by the next token");
@@ -287,6 +356,8 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 	 */
 	private @Nullable OAuth2AccessToken usable(@Nullable OAuth2AccessToken shared,
 			@Nullable OAuth2AccessToken replacing) {
+		// The shared token's instants are on this instance's clock already (read with its
+		// offset to Redis's), so this clock judges them without skew.
 		Instant issuedAt = (shared != null) ? shared.getIssuedAt() : null;
 		Instant expiresAt = (shared != null) ? shared.getExpiresAt() : null;
 		if (shared == null || issuedAt == null || expiresAt == null) {
@@ -307,12 +378,12 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 		return (replacingExpiry == null || expiresAt.toEpochMilli() >= replacingExpiry.toEpochMilli()) ? shared : null;
 	}
 
-	private void throwIfFleetBacksOff() {
+	private void throwIfFleetBacksOff(FleetTime time) {
 		FleetBackoff backoff = readBackoff();
-		if (backoff != null && this.clock.millis() < backoff.retryAtMillis()) {
+		if (backoff != null && time.nowMillis() < backoff.retryAtMillis()) {
 			// The manager adds its own count and next attempt; this says whose failure it was.
 			String message = backoff.message() + " (as another instance found; the fleet waits until "
-					+ Instant.ofEpochMilli(backoff.retryAtMillis()) + ")";
+					+ Instant.ofEpochMilli(backoff.retryAtMillis() - time.offsetMillis()) + ")";
 			throw backoff.credentialsRejected() ? new CdpCredentialsRejectedException(message, null)
 					: new CdpTokenException(message, null, backoff.retryable());
 		}
@@ -333,7 +404,7 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 
 	private void storeBackoff(CdpTokenException failure) {
 		try {
-			long now = this.clock.millis();
+			long now = this.store.fleetMillis();
 			FleetBackoff previous = readBackoff();
 			int failures = (previous != null && this.policy.continuesRun(previous.retryAtMillis(), now))
 					? previous.failures() + 1 : 1;
@@ -382,8 +453,14 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 		return (duration.compareTo(Duration.ofSeconds(1)) < 0) ? Duration.ofSeconds(1) : duration;
 	}
 
-	private static Duration min(Duration a, Duration b) {
-		return (a.compareTo(b) <= 0) ? a : b;
+	/**
+	 * The fleet's clock (Redis's) at one moment, and its offset from this instance's.
+	 *
+	 * @param nowMillis the fleet's time, in epoch milliseconds
+	 * @param offsetMillis the fleet's time minus this instance's
+	 */
+	private record FleetTime(long nowMillis, long offsetMillis) {
+
 	}
 
 }

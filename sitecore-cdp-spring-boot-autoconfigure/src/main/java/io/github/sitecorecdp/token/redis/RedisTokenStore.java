@@ -2,16 +2,23 @@ package io.github.sitecorecdp.token.redis;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import io.github.sitecorecdp.token.CdpTokenSource;
@@ -33,6 +40,7 @@ import org.springframework.data.redis.connection.stream.ReadOffset;
 import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.connection.stream.StreamReadOptions;
 import org.springframework.data.redis.connection.stream.StreamRecords;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
@@ -41,15 +49,22 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * application's) serves every registration.
  *
  * <p>
- * Instances wait for another instance's token request on a Redis stream, not by polling:
- * the instance that got the token adds the entry's name to the stream once it is stored,
- * and the waiters are blocked in {@code XREAD} until then. A stream rather than pub/sub:
+ * Instances wait for another instance's token request on a Redis stream: the instance that
+ * got the token adds the entry's name to the stream once it is stored, and the waiters are
+ * blocked in {@code XREAD} until then, at most one command timeout at a time, after which
+ * they look at the entry and the lock again (a holder that died leaves no event). A stream rather than pub/sub:
  * every waiter sees every event from the position it read before looking at the entry, so
  * none is missed, and there is no subscription to keep alive, recover or shut down (Spring
  * Data Redis's listener container could block a context's shutdown while it recovered
  * from a Redis outage). Every Redis command is bounded by
  * {@code sitecore.cdp.token.redis.timeout}, so a slow or stopped Redis turns into the
  * instance getting its own token, never into a failed or stalled API call.
+ *
+ * <p>
+ * Shared entries are judged on Redis's clock ({@code TIME}), so that no instance's clock
+ * skew matters. A clock that simulates time as a whole (one that also implements
+ * {@link LongSupplier}, as the test kit's {@code MutableClock} does) stands in for Redis's
+ * clock, so that every instance of a test lives in the same simulated time.
  *
  * @author sitecore-cdp-spring-boot
  */
@@ -92,6 +107,12 @@ public final class RedisTokenStore implements CdpTokenStore, DisposableBean {
 				return thread;
 			});
 
+	/** Renews the leases of the locks this instance holds. */
+	private final ScheduledThreadPoolExecutor renewals;
+
+	/** The locks this instance holds, by key, with their owner value: released on shutdown. */
+	private final Map<String, String> held = new ConcurrentHashMap<>();
+
 	/**
 	 * Create a new instance.
 	 * @param connectionFactory the application's Redis connection
@@ -106,6 +127,12 @@ public final class RedisTokenStore implements CdpTokenStore, DisposableBean {
 		this.timeout = timeout;
 		this.clock = clock;
 		this.events = keyPrefix + ":token-events";
+		this.renewals = new ScheduledThreadPoolExecutor(1, (runnable) -> {
+			Thread thread = new Thread(runnable, "sitecore-cdp-redis-lease");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.renewals.setRemoveOnCancelPolicy(true);
 	}
 
 	@Override
@@ -193,6 +220,57 @@ public final class RedisTokenStore implements CdpTokenStore, DisposableBean {
 		}
 	}
 
+	/**
+	 * The time on the fleet's clock: Redis's, or a clock that simulates time for a test.
+	 * @return epoch milliseconds
+	 */
+	long fleetMillis() {
+		if (this.clock instanceof LongSupplier) {
+			return this.clock.millis();
+		}
+		Long time = call(() -> this.redis
+			.execute((RedisCallback<Long>) (connection) -> connection.serverCommands().time(TimeUnit.MILLISECONDS)));
+		if (time == null) {
+			throw new RedisUnavailableException("no answer to TIME", new IllegalStateException("TIME"));
+		}
+		return time;
+	}
+
+	/**
+	 * How long a token lock lives unless renewed: three Redis timeouts, at least two
+	 * seconds.
+	 */
+	Duration lease() {
+		Duration lease = this.timeout.multipliedBy(3);
+		return (lease.compareTo(Duration.ofSeconds(2)) < 0) ? Duration.ofSeconds(2) : lease;
+	}
+
+	/**
+	 * Record a lock this instance took, and renew its lease every third of it until the
+	 * returned action runs.
+	 * @param key the lock's key
+	 * @param owner the lock's value, this instance's
+	 * @param renew renews the lease if the lock is still this owner's
+	 * @return what stops the renewals and forgets the lock
+	 */
+	Runnable hold(String key, String owner, Consumer<String> renew) {
+		this.held.put(key, owner);
+		long every = Math.max(1, lease().toMillis() / 3);
+		ScheduledFuture<?> renewing;
+		try {
+			renewing = this.renewals.scheduleWithFixedDelay(() -> renew.accept(owner), every, every,
+					TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// Closing: the lock is released by destroy().
+			return () -> this.held.remove(key, owner);
+		}
+		return () -> {
+			renewing.cancel(false);
+			this.held.remove(key, owner);
+		};
+	}
+
 	Scheduler fetches() {
 		return this.fetches;
 	}
@@ -244,9 +322,25 @@ public final class RedisTokenStore implements CdpTokenStore, DisposableBean {
 		}
 	}
 
-	/** Stop the threads. */
+	/**
+	 * Release the locks this instance holds, so that another instance takes over at once
+	 * rather than after a lease, then stop the threads (which interrupts a token request
+	 * under way).
+	 */
 	@Override
 	public void destroy() {
+		this.renewals.shutdownNow();
+		this.held.forEach((key, owner) -> {
+			try {
+				call(() -> this.redis.execute(RedisSharedTokenSource.UNLOCK, Collections.singletonList(key), owner));
+				publish(key);
+			}
+			catch (RuntimeException ex) {
+				// The lease ends it by itself.
+				logger.debug("Could not release token lock on shutdown: " + ex);
+			}
+		});
+		this.held.clear();
 		this.fetches.dispose();
 		this.commands.shutdownNow();
 	}

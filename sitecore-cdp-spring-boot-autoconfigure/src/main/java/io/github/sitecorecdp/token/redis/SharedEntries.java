@@ -18,24 +18,36 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
  */
 final class SharedEntries {
 
-	private static final String TOKEN = "token 1";
+	/** Version 2: instants on the fleet's clock (Redis's), not on the writer's. */
+	private static final String TOKEN = "token 2";
 
-	private static final String BACKOFF = "backoff 2";
+	/** Version 3: the retry instant on the fleet's clock. */
+	private static final String BACKOFF = "backoff 3";
 
 	private SharedEntries() {
 	}
 
-	static String token(OAuth2AccessToken token) {
+	/**
+	 * Write a token with its instants moved onto the fleet's clock.
+	 * @param token the token, on the writer's clock
+	 * @param offsetMillis the fleet's time minus the writer's
+	 */
+	static String token(OAuth2AccessToken token, long offsetMillis) {
 		Instant issuedAt = token.getIssuedAt();
 		Instant expiresAt = token.getExpiresAt();
 		if (issuedAt == null || expiresAt == null) {
 			throw new IllegalArgumentException("A shared token needs its issue and expiry times");
 		}
-		return TOKEN + "\n" + issuedAt.toEpochMilli() + "\n" + expiresAt.toEpochMilli() + "\n"
+		return TOKEN + "\n" + (issuedAt.toEpochMilli() + offsetMillis) + "\n" + (expiresAt.toEpochMilli() + offsetMillis) + "\n"
 				+ String.join(" ", token.getScopes()) + "\n" + token.getTokenValue();
 	}
 
-	static @Nullable OAuth2AccessToken token(@Nullable String text) {
+	/**
+	 * Read a token with its instants moved onto the reader's clock.
+	 * @param text the entry
+	 * @param offsetMillis the fleet's time minus the reader's
+	 */
+	static @Nullable OAuth2AccessToken token(@Nullable String text, long offsetMillis) {
 		String[] lines = lines(text, TOKEN, 5);
 		if (lines == null) {
 			return null;
@@ -43,7 +55,8 @@ final class SharedEntries {
 		try {
 			Set<String> scopes = lines[3].isEmpty() ? Set.of() : new LinkedHashSet<>(Arrays.asList(lines[3].split(" ")));
 			return new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, lines[4],
-					Instant.ofEpochMilli(Long.parseLong(lines[1])), Instant.ofEpochMilli(Long.parseLong(lines[2])),
+					Instant.ofEpochMilli(Long.parseLong(lines[1]) - offsetMillis),
+					Instant.ofEpochMilli(Long.parseLong(lines[2]) - offsetMillis),
 					scopes);
 		}
 		catch (RuntimeException ex) {
@@ -83,7 +96,8 @@ final class SharedEntries {
 	 * The fleet's backoff after failed token requests.
 	 *
 	 * @param failures how many in a row, across the fleet
-	 * @param retryAtMillis no instance asks the endpoint before this instant
+	 * @param retryAtMillis no instance asks the endpoint before this instant, on the fleet's
+	 * clock
 	 * @param retryable whether the last failure may go away by itself
 	 * @param credentialsRejected whether the endpoint refused the API key or secret
 	 * @param message the last failure's message

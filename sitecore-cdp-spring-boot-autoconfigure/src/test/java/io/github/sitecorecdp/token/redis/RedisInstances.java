@@ -1,8 +1,12 @@
 package io.github.sitecorecdp.token.redis;
 
+import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.github.sitecorecdp.fake.FakeTokenEndpoint;
 import io.github.sitecorecdp.fake.MutableClock;
@@ -33,6 +37,8 @@ final class RedisInstances implements AutoCloseable {
 
 	private final List<AutoCloseable> resources = new ArrayList<>();
 
+	private final Map<CdpAccessTokenManager, AutoCloseable> stops = new IdentityHashMap<>();
+
 	RedisInstances(RealRedis redis, FakeTokenEndpoint tokens, MutableClock clock) {
 		this.redis = redis;
 		this.tokens = tokens;
@@ -44,17 +50,36 @@ final class RedisInstances implements AutoCloseable {
 	}
 
 	CdpAccessTokenManager start(String apiSecret) {
+		return start(apiSecret, this.clock, this.tokens.uri());
+	}
+
+	/**
+	 * Start an instance whose clock may be off, or whose token requests go to another
+	 * address than the registration's (as when the instance's DNS resolves it wrongly).
+	 */
+	CdpAccessTokenManager start(String apiSecret, Clock clock, URI reachedAt) {
 		LettuceConnectionFactory connection = this.redis.connectionFactory();
-		RedisTokenStore store = new RedisTokenStore(connection, "test", Duration.ofSeconds(1), this.clock);
+		RedisTokenStore store = new RedisTokenStore(connection, "test", Duration.ofSeconds(1), clock);
 		store.warmUp();
 		this.resources.add(connection::destroy);
 		this.resources.add(store::destroy);
-		CdpTokenEndpointClient endpoint = new CdpTokenEndpointClient(this.tokens.apiKey(), apiSecret, this.tokens.uri(),
-				FakeTokenEndpoint.AUDIENCE, WebClient.create(), Duration.ofSeconds(5), this.clock);
+		CdpTokenEndpointClient endpoint = new CdpTokenEndpointClient(this.tokens.apiKey(), apiSecret, reachedAt,
+				FakeTokenEndpoint.AUDIENCE, WebClient.create(), Duration.ofSeconds(5), clock);
 		CdpTokenStore.Registration registration = new CdpTokenStore.Registration("Sitecore CDP", this.tokens.apiKey(),
 				apiSecret, FakeTokenEndpoint.AUDIENCE, this.tokens.uri());
-		return new CdpAccessTokenManager("Sitecore CDP", store.sourceFor(registration, endpoint, POLICY), POLICY,
-				this.clock, CdpTokenListener.NONE);
+		CdpAccessTokenManager manager = new CdpAccessTokenManager("Sitecore CDP",
+				store.sourceFor(registration, endpoint, POLICY), POLICY, clock, CdpTokenListener.NONE);
+		// In the order a context closes: the store before the connection it uses.
+		this.stops.put(manager, () -> {
+			store.destroy();
+			connection.destroy();
+		});
+		return manager;
+	}
+
+	/** Stop an instance as its application context would on a graceful shutdown. */
+	void stop(CdpAccessTokenManager manager) throws Exception {
+		this.stops.get(manager).close();
 	}
 
 	@Override
