@@ -30,6 +30,12 @@ import org.jspecify.annotations.Nullable;
  * bound would pass the limit, the compressor is flushed to know the exact size, and the
  * file ends if the next record still does not fit.
  *
+ * <p>
+ * Each record ends with a line feed. Sitecore's format pages say each record is
+ * "terminated with a carriage return"; a CR LF pair would also do, but the JSON-lines
+ * format and Sitecore's own sample files end lines with LF, and a bare CR would join every
+ * record into one line for most readers, so LF is the safe reading.
+ *
  * @author sitecore-cdp-spring-boot
  */
 final class BatchFileWriter {
