@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,6 +42,17 @@ import io.github.sitecorecdp.fake.LoopbackServer.Answer;
  * {@code success}, {@code corrupted} or {@code error}, with an error log of the invalid
  * records. The Batch API takes HTTP Basic credentials (client key and API token), not a
  * bearer token.
+ *
+ * <p>
+ * It refuses what Sitecore and S3 refuse: a ref announced twice ({@code 409}: a batch ref
+ * must be unique across all batches), an upload without {@code Content-Length}
+ * ({@code 411}, as S3 answers a chunked upload). A file whose size or checksum differs
+ * from its announcement is taken and the batch ends {@code corrupted}; a file that is not
+ * gzip ends {@code error} with no log, as Sitecore's batch status page describes. Error
+ * logs carry Sitecore's numeric codes ({@code 400} validation error, {@code 402}
+ * unsupported mode, ...). Faults of each call can be injected: {@link #failNext},
+ * {@link #failAlways}, {@link #throttleNext}, {@link #resetNext},
+ * {@link #loseNextResponse} and {@link #delayNext}.
  *
  * @author sitecore-cdp-spring-boot
  */
@@ -86,9 +98,18 @@ public final class FakeBatches {
 
 	private final AtomicInteger expiredAnnouncements = new AtomicInteger();
 
+	private final List<Queue<Fault>> nextFaults = new ArrayList<>();
+
+	private final Map<Call, Fault> lastingFaults = new ConcurrentHashMap<>();
+
+	private volatile @Nullable Refusal refusal;
+
 	FakeBatches(Clock clock, Supplier<String> fileBaseUrl) {
 		this.clock = clock;
 		this.fileBaseUrl = fileBaseUrl;
+		for (int i = 0; i < Call.values().length; i++) {
+			this.nextFaults.add(new ConcurrentLinkedQueue<>());
+		}
 	}
 
 	// Settings and controls
@@ -148,6 +169,107 @@ public final class FakeBatches {
 	}
 
 	/**
+	 * Refuse the records whose line (the whole JSON record, as uploaded) matches, as
+	 * Sitecore refuses a record it cannot process: the batch ends {@code error} and its log
+	 * lists each with its real {@code ref}, this code and this message.
+	 * @param records which records to refuse, tested on each line
+	 * @param code the error code, as Sitecore's error log documents them (for example
+	 * {@code 400} for a validation error, {@code 409} for an identity that exists)
+	 * @param message the message
+	 * @return these batches
+	 */
+	public FakeBatches refuseRecords(Predicate<String> records, int code, String message) {
+		this.refusal = new Refusal(records, String.valueOf(code), message);
+		return this;
+	}
+
+	/**
+	 * Answer the next calls of a kind with this status, without acting on them: S3's error
+	 * body on the file host, CDP's on the API.
+	 * @param call which call
+	 * @param times how many calls
+	 * @param status the status, for example 500 or 503
+	 * @return these batches
+	 */
+	public FakeBatches failNext(Call call, int times, int status) {
+		return next(call, times, new Fault(FaultKind.STATUS, status, Duration.ZERO));
+	}
+
+	/**
+	 * Answer every call of a kind with this status, without acting, until
+	 * {@link #recover()}.
+	 * @param call which call
+	 * @param status the status
+	 * @return these batches
+	 */
+	public FakeBatches failAlways(Call call, int status) {
+		this.lastingFaults.put(call, new Fault(FaultKind.STATUS, status, Duration.ZERO));
+		return this;
+	}
+
+	/**
+	 * Answer the next calls of a kind with {@code 429} and a {@code Retry-After} header,
+	 * without acting on them.
+	 * @param call which call
+	 * @param times how many calls
+	 * @param retryAfter the wait asked for, in whole seconds
+	 * @return these batches
+	 */
+	public FakeBatches throttleNext(Call call, int times, Duration retryAfter) {
+		return next(call, times, new Fault(FaultKind.STATUS, 429, retryAfter));
+	}
+
+	/**
+	 * Close the connection of the next calls of a kind without acting and without an
+	 * answer, as a connection reset.
+	 * @param call which call
+	 * @param times how many calls
+	 * @return these batches
+	 */
+	public FakeBatches resetNext(Call call, int times) {
+		return next(call, times, new Fault(FaultKind.RESET, 0, Duration.ZERO));
+	}
+
+	/**
+	 * Act on the next calls of a kind, then close the connection instead of answering: the
+	 * server did its work and the response was lost.
+	 * @param call which call
+	 * @param times how many calls
+	 * @return these batches
+	 */
+	public FakeBatches loseNextResponse(Call call, int times) {
+		return next(call, times, new Fault(FaultKind.LOSE, 0, Duration.ZERO));
+	}
+
+	/**
+	 * Act on the next calls of a kind and answer this much later, for timeouts.
+	 * @param call which call
+	 * @param times how many calls
+	 * @param delay the delay
+	 * @return these batches
+	 */
+	public FakeBatches delayNext(Call call, int times, Duration delay) {
+		return next(call, times, new Fault(FaultKind.DELAY, 0, delay));
+	}
+
+	/**
+	 * Forget every injected fault, scheduled or lasting.
+	 * @return these batches
+	 */
+	public FakeBatches recover() {
+		this.nextFaults.forEach(Queue::clear);
+		this.lastingFaults.clear();
+		return this;
+	}
+
+	private FakeBatches next(Call call, int times, Fault fault) {
+		for (int i = 0; i < times; i++) {
+			this.nextFaults.get(call.ordinal()).add(fault);
+		}
+		return this;
+	}
+
+	/**
 	 * Let the upload URLs of every batch announced so far expire now.
 	 */
 	public void expireUploadUrls() {
@@ -175,6 +297,46 @@ public final class FakeBatches {
 		this.uploadUrlLifetime = Duration.ofHours(1);
 		this.pollsWhileProcessing = 1;
 		this.expiredAnnouncements.set(0);
+		this.refusal = null;
+		recover();
+	}
+
+	private @Nullable Fault fault(Call call) {
+		Fault next = this.nextFaults.get(call.ordinal()).poll();
+		return (next != null) ? next : this.lastingFaults.get(call);
+	}
+
+	/** Applies the call's fault, if any, around the fake's own answer. */
+	private Answer withFault(Call call, boolean onFileHost, Supplier<Answer> act) {
+		Fault fault = fault(call);
+		if (fault == null) {
+			return act.get();
+		}
+		return switch (fault.kind()) {
+			case STATUS -> {
+				Answer failure = onFileHost ? Answer.xml(fault.status(), s3Code(fault.status()), s3Message(fault.status()))
+						: Answer.json(fault.status(), "{\"status\":" + fault.status() + ",\"code\":" + fault.status()
+								+ ",\"message\":\"Service unavailable, try again\"}", Duration.ZERO);
+				yield (fault.status() == 429) ? failure.withHeader("Retry-After",
+						String.valueOf(Math.max(0, fault.duration().toSeconds()))) : failure;
+			}
+			case RESET -> Answer.connectionReset(0, Duration.ZERO);
+			case LOSE -> act.get().lost();
+			case DELAY -> act.get().delayed(fault.duration());
+		};
+	}
+
+	private static String s3Code(int status) {
+		return switch (status) {
+			case 503 -> "SlowDown";
+			case 429 -> "TooManyRequests";
+			default -> "InternalError";
+		};
+	}
+
+	private static String s3Message(int status) {
+		return (status == 503) ? "Please reduce your request rate."
+				: "We encountered an internal error. Please try again.";
 	}
 
 	// The API host
@@ -191,15 +353,23 @@ public final class FakeBatches {
 		}
 		String ref = path.substring(PATH.length());
 		if (request.method().equals("PUT")) {
-			return announce(ref, request.body());
+			return withFault(Call.ANNOUNCE, false, () -> announce(ref, request.body()));
 		}
+		return withFault(Call.STATUS, false, () -> status(ref, request));
+	}
+
+	private Answer status(String ref, RecordedCdpRequest request) {
 		Batch batch = this.batches.get(ref);
 		if (batch == null || !request.method().equals("GET")) {
 			return Answer.json(404, "{\"status\":404,\"code\":404,\"message\":\"Not Found\","
 					+ "\"developerMessage\":\"No batch " + ref + "\"}", Duration.ZERO);
 		}
-		return Answer.json(200, Json.write(batch.poll(this.pollsWhileProcessing, this.fileBaseUrl.get())),
-				Duration.ZERO);
+		Map<String, Object> answer = batch.poll(this.pollsWhileProcessing, this.fileBaseUrl.get());
+		if (answer.get("status") instanceof Map<?, ?> status && "uploading".equals(status.get("code"))) {
+			// As Sitecore's status page: the upload location stays readable while uploading.
+			answer.put("location", location(batch));
+		}
+		return Answer.json(200, Json.write(answer), Duration.ZERO);
 	}
 
 	private boolean authorized(@Nullable String authorization) {
@@ -219,20 +389,29 @@ public final class FakeBatches {
 			return Answer.json(400, "{\"status\":400,\"code\":400,\"message\":\"Bad Request\","
 					+ "\"developerMessage\":\"A batch needs a UUID ref, a hex MD5 checksum and a size\"}", Duration.ZERO);
 		}
-		boolean expired = this.expiredAnnouncements.getAndUpdate((n) -> Math.max(0, n - 1)) > 0;
-		Instant expiry = expired ? this.clock.instant() : this.clock.instant().plus(this.uploadUrlLifetime);
-		Batch batch = this.batches.compute(ref, (key, existing) -> (existing != null && existing.status.equals("uploading"))
-				? existing.reannounced(checksum.group(1), Long.parseLong(size.group(1)), expiry)
-				: new Batch(ref, checksum.group(1).toLowerCase(java.util.Locale.ROOT), Long.parseLong(size.group(1)),
-						expiry));
+		Instant now = this.clock.instant();
+		Batch created = new Batch(ref, checksum.group(1).toLowerCase(java.util.Locale.ROOT),
+				Long.parseLong(size.group(1)), now.plus(this.uploadUrlLifetime));
+		if (this.batches.putIfAbsent(ref, created) != null) {
+			// Sitecore: a batch ref "must be unique across all batches".
+			return Answer.json(409, "{\"status\":409,\"code\":409,\"message\":\"Conflict\","
+					+ "\"developerMessage\":\"Batch " + ref + " already exists\"}", Duration.ZERO);
+		}
+		if (this.expiredAnnouncements.getAndUpdate((n) -> Math.max(0, n - 1)) > 0) {
+			created.uploadExpiresAt = now;
+		}
+		Batch batch = created;
 		Map<String, Object> answer = new LinkedHashMap<>();
 		answer.put("ref", ref);
 		answer.put("checksum", batch.checksum);
 		answer.put("size", batch.size);
 		answer.put("status", Map.of("code", batch.status));
-		answer.put("location", Map.of("href", this.fileBaseUrl.get() + batch.uploadPath(), "expiry",
-				batch.uploadExpiresAt.toString()));
+		answer.put("location", location(batch));
 		return Answer.json(201, Json.write(answer), Duration.ZERO);
+	}
+
+	private Map<String, Object> location(Batch batch) {
+		return Map.of("href", this.fileBaseUrl.get() + batch.uploadPath(), "expiry", batch.uploadExpiresAt.toString());
 	}
 
 	// The file host
@@ -245,7 +424,12 @@ public final class FakeBatches {
 		}
 		String ref = path.substring("/batches/".length());
 		boolean log = ref.endsWith("/log");
-		Batch batch = this.batches.get(log ? ref.substring(0, ref.length() - 4) : ref);
+		return withFault(log ? Call.ERROR_LOG : Call.UPLOAD, true,
+				() -> storage(request, body, log ? ref.substring(0, ref.length() - 4) : ref, log));
+	}
+
+	private Answer storage(RecordedCdpRequest request, byte[] body, String ref, boolean log) {
+		Batch batch = this.batches.get(ref);
 		if (batch == null) {
 			return Answer.xml(404, "NoSuchKey", "The specified key does not exist.");
 		}
@@ -268,14 +452,19 @@ public final class FakeBatches {
 		}
 		String problem = uploadProblem(request, body, batch);
 		if (problem != null) {
-			return Answer.xml(400, problem.substring(0, problem.indexOf(':')), problem.substring(problem.indexOf(':') + 2));
+			String code = problem.substring(0, problem.indexOf(':'));
+			return Answer.xml(code.equals("MissingContentLength") ? 411 : 400, code,
+					problem.substring(problem.indexOf(':') + 2));
 		}
 		String forced = this.forcedOutcomes.poll();
-		batch.received(body, forced);
+		batch.received(body, forced, this.refusal);
 		return new Answer(200, "application/xml", new byte[0], Duration.ZERO);
 	}
 
 	private static @Nullable String uploadProblem(RecordedCdpRequest request, byte[] body, Batch batch) {
+		if (request.header("Content-Length") == null) {
+			return "MissingContentLength: You must provide the Content-Length HTTP header.";
+		}
 		if (request.header("Authorization") != null) {
 			return "InvalidArgument: Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter should "
 					+ "be specified";
@@ -292,17 +481,16 @@ public final class FakeBatches {
 		if (contentMd5 == null || !contentMd5.equals(Base64.getEncoder().encodeToString(md5))) {
 			return "BadDigest: The Content-MD5 you specified did not match what we received.";
 		}
-		if (body.length != batch.size || !HexFormat.of().formatHex(md5).equals(batch.checksum)) {
-			return "InvalidArgument: The file is not the one announced (size " + batch.size + ", checksum "
-					+ batch.checksum + ")";
-		}
+		// A file that differs from its announcement is stored: Sitecore ends the batch
+		// corrupted ("the MD5 checksum or the size of the gzipped file does not match").
 		return null;
 	}
 
 	private static Map<String, Object> failedLine(FailedRecord failed) {
 		Map<String, Object> line = new LinkedHashMap<>();
 		line.put("ref", failed.ref());
-		line.put("code", failed.code());
+		line.put("code", failed.code().chars().allMatch(Character::isDigit) ? Integer.valueOf(failed.code())
+				: failed.code());
 		line.put("message", failed.message());
 		return line;
 	}
@@ -324,6 +512,10 @@ public final class FakeBatches {
 	 * counts the fake's time too.
 	 */
 	static @Nullable List<FailedRecord> check(byte[] gzip, long[] records) {
+		return check(gzip, records, null);
+	}
+
+	static @Nullable List<FailedRecord> check(byte[] gzip, long[] records, @Nullable Refusal refusal) {
 		List<FailedRecord> failed = new ArrayList<>();
 		long count = 0;
 		try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gzip), 64 * 1024)) {
@@ -335,7 +527,7 @@ public final class FakeBatches {
 				int start = 0;
 				for (int end = indexOf(buffer, (byte) '\n', start, length); end >= 0; end = indexOf(buffer, (byte) '\n', start,
 						length)) {
-					count = checkLine(buffer, start, end, count, failed);
+					count = checkLine(buffer, start, end, count, failed, refusal);
 					start = end + 1;
 				}
 				// The start of the next line moves to the front; a line longer than the
@@ -346,7 +538,7 @@ public final class FakeBatches {
 					buffer = Arrays.copyOf(buffer, buffer.length * 2);
 				}
 			}
-			count = checkLine(buffer, 0, length, count, failed);
+			count = checkLine(buffer, 0, length, count, failed, refusal);
 		}
 		catch (IOException ex) {
 			return null;
@@ -356,7 +548,8 @@ public final class FakeBatches {
 	}
 
 	/** Checks one line, unless blank; returns the count of records so far. */
-	private static long checkLine(byte[] bytes, int start, int end, long count, List<FailedRecord> failed) {
+	private static long checkLine(byte[] bytes, int start, int end, long count, List<FailedRecord> failed,
+			@Nullable Refusal refusal) {
 		int last = end;
 		while (last > start && isWhitespace(bytes[last - 1])) {
 			last--;
@@ -369,6 +562,14 @@ public final class FakeBatches {
 			return count;
 		}
 		FailedRecord problem = problem(bytes, start, last, count + 1);
+		if (problem == null && refusal != null) {
+			String line = new String(bytes, first, last - first, StandardCharsets.UTF_8);
+			if (refusal.records().test(line)) {
+				int refStart = valueStart(bytes, REF, first, last);
+				problem = new FailedRecord(new String(bytes, refStart, 36, StandardCharsets.US_ASCII), refusal.code(),
+						refusal.message());
+			}
+		}
 		if (problem != null) {
 			failed.add(problem);
 		}
@@ -380,19 +581,19 @@ public final class FakeBatches {
 		int refEnd = (refStart < 0) ? -1 : indexOf(line, (byte) '"', refStart, end);
 		String ref = (refEnd < 0) ? null : new String(line, refStart, refEnd - refStart, StandardCharsets.UTF_8);
 		if (line[start] != '{' || line[end - 1] != '}') {
-			return new FailedRecord(ref, "INVALID_JSON", "Line " + number + " is not a JSON object");
+			return new FailedRecord(ref, "400", "Validation error: line " + number + " is not a JSON object");
 		}
 		if (refEnd < 0 || !isUuid(line, refStart, refEnd)) {
-			return new FailedRecord(ref, "INVALID_REF", "ref must be a UUID");
+			return new FailedRecord(ref, "400", "Validation error: ref must be a UUID");
 		}
 		if (!hasValueOf(line, SCHEMA, SCHEMAS, start, end)) {
-			return new FailedRecord(ref, "INVALID_SCHEMA", "schema must be guest, order or tracking");
+			return new FailedRecord(ref, "400", "Validation error: schema must be guest, order or tracking");
 		}
 		if (!hasValueOf(line, MODE, MODES, start, end)) {
-			return new FailedRecord(ref, "INVALID_MODE", "mode must be insert, upsert or merge");
+			return new FailedRecord(ref, "402", "Unsupported mode");
 		}
 		if (indexOf(line, VALUE, start, end) < 0) {
-			return new FailedRecord(ref, "INVALID_VALUE", "value must be a JSON object");
+			return new FailedRecord(ref, "400", "Validation error: value must be a JSON object");
 		}
 		return null;
 	}
@@ -489,15 +690,13 @@ public final class FakeBatches {
 
 		volatile @Nullable String outcome;
 
+		volatile boolean noLog;
+
 		Batch(String ref, String checksum, long size, Instant uploadExpiresAt) {
 			this.ref = ref;
 			this.checksum = checksum;
 			this.size = size;
 			this.uploadExpiresAt = uploadExpiresAt;
-		}
-
-		Batch reannounced(String checksum, long size, Instant expiry) {
-			return new Batch(this.ref, checksum.toLowerCase(java.util.Locale.ROOT), size, expiry);
 		}
 
 		String uploadPath() {
@@ -509,17 +708,22 @@ public final class FakeBatches {
 					+ Integer.toHexString((this.ref + this.checksum).hashCode());
 		}
 
-		synchronized void received(byte[] gzip, @Nullable String forced) {
+		synchronized void received(byte[] gzip, @Nullable String forced, @Nullable Refusal refusal) {
 			long[] count = new long[1];
-			List<FailedRecord> found = check(gzip, count);
+			List<FailedRecord> found = check(gzip, count, refusal);
 			this.records = count[0];
 			if (forced != null) {
 				this.outcome = forced;
-				this.failed = forced.equals("error") ? List.of(new FailedRecord(null, "PROCESSING_FAILED",
-						"Injected failure")) : List.of();
+				this.failed = forced.equals("error") ? List.of(new FailedRecord(null, "500", "Internal server error"))
+						: List.of();
+			}
+			else if (gzip.length != this.size || !HexFormat.of().formatHex(md5(gzip)).equals(this.checksum)) {
+				this.outcome = "corrupted";
 			}
 			else if (found == null) {
-				this.outcome = "corrupted";
+				// Sitecore's status page: "error" with no log when the file is not gzip.
+				this.outcome = "error";
+				this.noLog = true;
 			}
 			else {
 				this.failed = List.copyOf(found);
@@ -536,7 +740,7 @@ public final class FakeBatches {
 			}
 			Map<String, Object> statusField = new LinkedHashMap<>();
 			statusField.put("code", this.status);
-			if (this.status.equals("error")) {
+			if (this.status.equals("error") && !this.noLog) {
 				statusField.put("log", fileBaseUrl + "/batches/" + this.ref + "/log");
 			}
 			Map<String, Object> answer = new LinkedHashMap<>();
@@ -552,6 +756,37 @@ public final class FakeBatches {
 					this.failed, this.polls);
 		}
 
+	}
+
+	/**
+	 * A call of the Batch API or its storage host, for fault injection.
+	 */
+	public enum Call {
+
+		/** {@code PUT /v2/batches/{ref}}. */
+		ANNOUNCE,
+
+		/** {@code GET /v2/batches/{ref}}. */
+		STATUS,
+
+		/** {@code PUT} of the file to the presigned URL. */
+		UPLOAD,
+
+		/** {@code GET} of a batch's error log. */
+		ERROR_LOG
+
+	}
+
+	private enum FaultKind {
+
+		STATUS, RESET, LOSE, DELAY
+
+	}
+
+	private record Fault(FaultKind kind, int status, Duration duration) {
+	}
+
+	record Refusal(Predicate<String> records, String code, String message) {
 	}
 
 }

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.server.HttpServer;
@@ -72,11 +73,16 @@ final class LoopbackServer implements AutoCloseable {
 					Map.copyOf(headers), body, 0);
 			Answer answer = handler.answer(received, bytes);
 			journal.add(received.withStatus(answer.status()));
-			Mono<Void> send = response.status(answer.status())
+			if (answer.reset()) {
+				// The connection ends with no answer: what a client sees of a reset, or of a
+				// response lost on its way.
+				return Mono.delay(answer.delay()).doOnNext((tick) -> response.withConnection(Connection::dispose)).then();
+			}
+			response.status(answer.status())
 				.header("Content-Type", answer.contentType())
-				.header("Content-Length", String.valueOf(answer.body().length))
-				.sendByteArray(Mono.just(answer.body()))
-				.then();
+				.header("Content-Length", String.valueOf(answer.body().length));
+			answer.headers().forEach(response::header);
+			Mono<Void> send = response.sendByteArray(Mono.just(answer.body())).then();
 			return answer.delay().isZero() ? send : Mono.delay(answer.delay()).then(send);
 		});
 	}
@@ -98,8 +104,34 @@ final class LoopbackServer implements AutoCloseable {
 	 * @param contentType the content type
 	 * @param body the body
 	 * @param delay how long to wait before answering
+	 * @param headers further response headers
+	 * @param reset whether to close the connection instead of answering; the status is
+	 * the one journaled
 	 */
-	record Answer(int status, String contentType, byte[] body, Duration delay) {
+	record Answer(int status, String contentType, byte[] body, Duration delay, Map<String, String> headers,
+			boolean reset) {
+
+		Answer(int status, String contentType, byte[] body, Duration delay) {
+			this(status, contentType, body, delay, Map.of(), false);
+		}
+
+		Answer withHeader(String name, String value) {
+			Map<String, String> all = new LinkedHashMap<>(this.headers);
+			all.put(name, value);
+			return new Answer(this.status, this.contentType, this.body, this.delay, Map.copyOf(all), this.reset);
+		}
+
+		Answer delayed(Duration by) {
+			return new Answer(this.status, this.contentType, this.body, by, this.headers, this.reset);
+		}
+
+		static Answer connectionReset(int journaledStatus, Duration after) {
+			return new Answer(journaledStatus, "text/plain", new byte[0], after, Map.of(), true);
+		}
+
+		Answer lost() {
+			return new Answer(this.status, this.contentType, this.body, this.delay, this.headers, true);
+		}
 
 		static Answer json(int status, String json, Duration delay) {
 			return new Answer(status, "application/json", json.getBytes(StandardCharsets.UTF_8), delay);

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The fake's Batch API and upload host, seen through the JDK's HTTP client.
@@ -67,9 +68,9 @@ class FakeBatchesTests {
 		String log = done.body().substring(done.body().indexOf("\"log\":\"") + 7).split("\"")[0];
 		Answer errors = this.http.get(URI.create(log), null);
 		assertThat(errors.body().split("\n")).hasSize(2);
-		assertThat(errors.body()).contains("INVALID_SCHEMA").contains("INVALID_REF").contains("not-a-uuid");
+		assertThat(errors.body()).contains("\"code\":400").contains("Validation error").contains("not-a-uuid");
 		assertThat(this.cdp.api().batches().batches().get(0).failedRecords()).extracting(FailedRecord::code)
-			.containsExactly("INVALID_SCHEMA", "INVALID_REF");
+			.containsExactly("400", "400");
 	}
 
 	@Test
@@ -92,7 +93,7 @@ class FakeBatchesTests {
 		text.append(line("guest", "upsert"));
 		long[] records = new long[1];
 		assertThat(FakeBatches.check(gzip(text.toString()), records)).extracting(FailedRecord::code)
-			.containsExactly("INVALID_MODE", "INVALID_VALUE", "INVALID_JSON");
+			.containsExactly("402", "400", "400");
 		assertThat(records[0]).isEqualTo(2000 + 1 + 1 + 3 + 1);
 		assertThat(FakeBatches.check("not gzip".getBytes(StandardCharsets.UTF_8), records)).isNull();
 	}
@@ -111,13 +112,98 @@ class FakeBatchesTests {
 		assertThat(withToken.status()).isEqualTo(400);
 		assertThat(upload(href, file, md5Base64(gzip("other")), true).body()).contains("BadDigest");
 		assertThat(upload(href, file, md5Base64(file), false).body()).contains("x-amz-server-side-encryption");
-		byte[] other = gzip(line("order", "insert") + "\n");
-		assertThat(upload(href, other, md5Base64(other), true).body()).contains("not the one announced");
 		assertThat(this.cdp.api().batches().batches().get(0).status()).isEqualTo("uploading");
 	}
 
 	@Test
-	void whenTheUploadUrlHasExpiredThenTheUploadIsRefusedAndAReannouncementGivesANewOne() throws Exception {
+	void whenTheFileDiffersFromItsAnnouncementThenTheUploadIsTakenAndTheBatchEndsCorrupted() throws Exception {
+		String ref = UUID.randomUUID().toString();
+		byte[] announced = gzip(line("guest", "insert") + "\n");
+		byte[] other = gzip(line("order", "insert") + "\n" + line("order", "insert") + "\n");
+		assertThat(upload(href(announce(ref, announced)), other, md5Base64(other), true).status()).isEqualTo(200);
+		poll(ref);
+		assertThat(poll(ref).body()).contains("\"code\":\"corrupted\"");
+	}
+
+	@Test
+	void whenAnUploadIsChunkedWithoutContentLengthThenTheUploadHostAnswers411() throws Exception {
+		String ref = UUID.randomUUID().toString();
+		byte[] file = gzip(line("guest", "insert") + "\n");
+		Answer chunked = this.http.exchange(HttpRequest.newBuilder(URI.create(href(announce(ref, file))))
+			.version(java.net.http.HttpClient.Version.HTTP_1_1)
+			.header("Content-Type", "application/gzip")
+			.header("Content-Md5", md5Base64(file))
+			.header("x-amz-server-side-encryption", "AES256")
+			.PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(file))));
+		assertThat(chunked.status()).isEqualTo(411);
+		assertThat(chunked.body()).contains("MissingContentLength");
+		assertThat(this.cdp.api().batches().batches().get(0).status()).isEqualTo("uploading");
+	}
+
+	@Test
+	void whenARefIsAnnouncedTwiceThenTheSecondIsRefusedAndTheFirstKept() throws Exception {
+		String ref = UUID.randomUUID().toString();
+		byte[] file = gzip(line("guest", "insert") + "\n");
+		assertThat(announce(ref, file).status()).isEqualTo(201);
+		Answer again = announce(ref, gzip("other"));
+		assertThat(again.status()).isEqualTo(409);
+		assertThat(again.body()).contains("already exists");
+		assertThat(this.cdp.api().batches().batches()).singleElement()
+			.satisfies((batch) -> assertThat(batch.size()).isEqualTo(file.length));
+	}
+
+	@Test
+	void whenABatchIsUploadingThenItsStatusCarriesTheUploadLocation() throws Exception {
+		String ref = UUID.randomUUID().toString();
+		byte[] file = gzip(line("guest", "insert") + "\n");
+		String href = href(announce(ref, file));
+		assertThat(href(poll(ref))).isEqualTo(href);
+	}
+
+	@Test
+	void whenChosenRecordsAreRefusedThenTheLogNamesEachWithItsRefCodeAndMessage() throws Exception {
+		this.cdp.api().batches().refuseRecords((record) -> record.contains("b@example.com"), 409,
+				"Identity already exists");
+		String refused = UUID.randomUUID().toString();
+		String ref = UUID.randomUUID().toString();
+		byte[] file = gzip(line("guest", "upsert") + "\n{\"ref\":\"" + refused
+				+ "\",\"schema\":\"guest\",\"mode\":\"upsert\",\"value\":{\"email\":\"b@example.com\"}}\n");
+		upload(href(announce(ref, file)), file, md5Base64(file), true);
+		poll(ref);
+		assertThat(poll(ref).body()).contains("\"code\":\"error\"");
+		assertThat(this.cdp.api().batches().batches().get(0).failedRecords())
+			.containsExactly(new FailedRecord(refused, "409", "Identity already exists"));
+	}
+
+	@Test
+	void whenFaultsAreInjectedThenEachCallFailsAsScriptedAndThenRecovers() throws Exception {
+		FakeBatches batches = this.cdp.api().batches();
+		String ref = UUID.randomUUID().toString();
+		byte[] file = gzip(line("guest", "insert") + "\n");
+		batches.failNext(FakeBatches.Call.ANNOUNCE, 1, 503).throttleNext(FakeBatches.Call.ANNOUNCE, 1,
+				Duration.ofSeconds(7));
+		assertThat(announce(ref, file).status()).isEqualTo(503);
+		Answer throttled = this.http.exchangeWithHeaders(HttpRequest.newBuilder(URI.create(this.cdp.baseUrl()
+				+ "/v2/batches/" + ref)).header("Authorization", BASIC).PUT(HttpRequest.BodyPublishers.ofString("{}")),
+				"Retry-After");
+		assertThat(throttled.status()).isEqualTo(429);
+		assertThat(throttled.body()).isEqualTo("7");
+		assertThat(batches.batches()).isEmpty();
+		batches.loseNextResponse(FakeBatches.Call.ANNOUNCE, 1);
+		assertThatExceptionOfType(java.io.UncheckedIOException.class).isThrownBy(() -> announce(ref, file));
+		assertThat(batches.batches()).hasSize(1);
+		batches.resetNext(FakeBatches.Call.UPLOAD, 1).failAlways(FakeBatches.Call.STATUS, 500);
+		String href = href(announce(UUID.randomUUID().toString(), file));
+		assertThatExceptionOfType(java.io.UncheckedIOException.class)
+			.isThrownBy(() -> upload(href, file, md5Base64(file), true));
+		assertThat(poll(ref).status()).isEqualTo(500);
+		assertThat(poll(ref).status()).isEqualTo(500);
+		batches.recover();
+		assertThat(poll(ref).status()).isEqualTo(200);
+	}
+
+	@Test
+	void whenTheUploadUrlHasExpiredThenTheUploadIsRefusedAndANewBatchGivesANewOne() throws Exception {
 		String ref = UUID.randomUUID().toString();
 		byte[] file = gzip(line("guest", "insert") + "\n");
 		String href = href(announce(ref, file));
@@ -125,7 +211,8 @@ class FakeBatchesTests {
 		Answer refused = upload(href, file, md5Base64(file), true);
 		assertThat(refused.status()).isEqualTo(403);
 		assertThat(refused.body()).contains("Request has expired");
-		assertThat(upload(href(announce(ref, file)), file, md5Base64(file), true).status()).isEqualTo(200);
+		assertThat(upload(href(announce(UUID.randomUUID().toString(), file)), file, md5Base64(file), true).status())
+			.isEqualTo(200);
 	}
 
 	@Test
@@ -151,7 +238,7 @@ class FakeBatchesTests {
 		byte[] notGzip = "plain text".getBytes(StandardCharsets.UTF_8);
 		upload(href(announce(second, notGzip)), notGzip, md5Base64(notGzip), true);
 		poll(second);
-		assertThat(poll(second).body()).contains("\"code\":\"corrupted\"");
+		assertThat(poll(second).body()).contains("\"code\":\"error\"").doesNotContain("\"log\"");
 	}
 
 	private Answer announce(String ref, byte[] file) throws Exception {

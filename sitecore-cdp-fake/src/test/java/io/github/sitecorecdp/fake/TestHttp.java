@@ -69,6 +69,22 @@ final class TestHttp {
 		return exchange(request);
 	}
 
+	/** The answer with the body replaced by the value of one response header. */
+	Answer exchangeWithHeaders(HttpRequest.Builder request, String header) {
+		try {
+			HttpResponse<String> response = this.client.send(request.timeout(TIMEOUT).build(),
+					HttpResponse.BodyHandlers.ofString());
+			return new Answer(response.statusCode(), response.headers().firstValue(header).orElse(""));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	Answer exchange(HttpRequest.Builder request) {
 		try {
 			HttpResponse<String> response = this.client.send(request.timeout(TIMEOUT).build(),

@@ -12,8 +12,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Tells every {@link BatchImportListener} bean; one that throws is logged and never ends
- * the import, whose progress it only hears.
+ * Tells every {@link BatchImportListener} bean; one that throws, even a checked exception,
+ * is logged and never ends the import, whose progress it only hears.
  *
  * @author sitecore-cdp-spring-boot
  */
@@ -52,7 +52,12 @@ final class CompositeBatchImportListener implements BatchImportListener {
 			try {
 				call.accept(listener);
 			}
-			catch (RuntimeException ex) {
+			catch (Throwable ex) {
+				// Checked exceptions too (Kotlin, @SneakyThrows): a listener only hears the
+				// progress, and no failure of its may change an outcome.
+				if (ex instanceof VirtualMachineError error) {
+					throw error;
+				}
 				logger.warn("A BatchImportListener failed: " + ex);
 			}
 		}

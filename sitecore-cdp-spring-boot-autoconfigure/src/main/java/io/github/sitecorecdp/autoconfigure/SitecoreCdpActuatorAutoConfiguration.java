@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.github.sitecorecdp.actuate.SitecoreCdpBatchMetrics;
+import io.github.sitecorecdp.actuate.SitecoreCdpRetryMetrics;
 import io.github.sitecorecdp.actuate.SitecoreCdpBoot3HealthIndicator;
 import io.github.sitecorecdp.actuate.SitecoreCdpHealthCheck;
 import io.github.sitecorecdp.actuate.SitecoreCdpHealthIndicator;
@@ -73,6 +74,12 @@ public final class SitecoreCdpActuatorAutoConfiguration {
 		@ConditionalOnMissingBean
 		SitecoreCdpBatchMetrics sitecoreCdpBatchMetrics() {
 			return new SitecoreCdpBatchMetrics();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		SitecoreCdpRetryMetrics sitecoreCdpRetryMetrics() {
+			return new SitecoreCdpRetryMetrics();
 		}
 
 	}

@@ -8,6 +8,8 @@ import java.util.Objects;
 import io.github.sitecorecdp.audience.AudienceExportClient;
 import io.github.sitecorecdp.batch.BatchImportClient;
 import io.github.sitecorecdp.batch.BatchImportListener;
+import io.github.sitecorecdp.retry.RetryListener;
+import io.github.sitecorecdp.retry.RetryPolicy;
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
 import io.github.sitecorecdp.token.CdpTokenListener;
 import io.github.sitecorecdp.token.CdpTokenListenerFactory;
@@ -133,7 +135,7 @@ public final class SitecoreCdpAutoConfiguration {
 	@ConditionalOnMissingBean
 	@Conditional(OnBasicAuthCondition.class)
 	BatchImportClient batchImportClient(SitecoreCdpProperties properties, CdpRegistrationClients registrationClients,
-			ObjectProvider<BatchImportListener> listeners) {
+			ObjectProvider<BatchImportListener> listeners, ObjectProvider<RetryListener> retryListeners) {
 		SitecoreCdpProperties.BasicAuth basicAuth = properties.getBasicAuth();
 		String clientKey = Objects.requireNonNull(basicAuth.getClientKey(), "validated on binding");
 		String apiToken = Objects.requireNonNull(basicAuth.getApiToken(), "validated on binding");
@@ -147,9 +149,32 @@ public final class SitecoreCdpAutoConfiguration {
 		WebClient uploads = registrationClients.plainWebClient();
 		SitecoreCdpProperties.Batch batch = properties.getBatch();
 		BatchImportClient.Settings settings = new BatchImportClient.Settings(batch.getMaxFileSize().toBytes(),
-				batch.getSpoolDirectory(), batch.getPollInterval(), batch.getMaxPollInterval(), batch.getMaxWait());
+				batch.getSpoolDirectory(), batch.getPollInterval(), batch.getMaxPollInterval(), batch.getMaxWait(),
+				batch.getUploadTimeout(), batch.getMinUploadRate().toBytes());
 		return new BatchImportClient(batchApi, uploads, settings, registrationClients.clock(),
-				new CompositeBatchImportListener(listeners.orderedStream().toList()));
+				new CompositeBatchImportListener(listeners.orderedStream().toList()),
+				retryPolicy(properties, registrationClients, retryListeners));
+	}
+
+	static RetryPolicy retryPolicy(SitecoreCdpProperties properties, CdpRegistrationClients registrationClients,
+			ObjectProvider<RetryListener> retryListeners) {
+		SitecoreCdpProperties.Retry retry = properties.getRetry();
+		List<RetryListener> all = retryListeners.orderedStream().toList();
+		RetryListener listener = new RetryListener() {
+
+			@Override
+			public void retrying(String call, long attempt, Throwable failure) {
+				all.forEach((each) -> each.retrying(call, attempt, failure));
+			}
+
+			@Override
+			public void gaveUp(String call, long attempts, Throwable failure) {
+				all.forEach((each) -> each.gaveUp(call, attempts, failure));
+			}
+
+		};
+		return new RetryPolicy(new RetryPolicy.Settings(retry.getMaxAttempts(), retry.getInitialBackoff(),
+				retry.getMaxBackoff(), retry.getMaxElapsed()), listener, registrationClients.clock());
 	}
 
 	@Bean

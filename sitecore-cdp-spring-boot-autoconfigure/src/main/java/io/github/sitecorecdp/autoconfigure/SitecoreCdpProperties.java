@@ -88,6 +88,8 @@ public class SitecoreCdpProperties implements InitializingBean, EnvironmentAware
 
 	private final Batch batch = new Batch();
 
+	private final Retry retry = new Retry();
+
 	private final AudienceExport audienceExport = new AudienceExport();
 
 	/**
@@ -190,6 +192,10 @@ public class SitecoreCdpProperties implements InitializingBean, EnvironmentAware
 
 	public Batch getBatch() {
 		return this.batch;
+	}
+
+	public Retry getRetry() {
+		return this.retry;
 	}
 
 	public AudienceExport getAudienceExport() {
@@ -540,9 +546,10 @@ public class SitecoreCdpProperties implements InitializingBean, EnvironmentAware
 	public static class Batch {
 
 		/**
-		 * Largest batch file, compressed. Sitecore accepts at most 50MB.
+		 * Largest batch file, compressed. Sitecore accepts at most "50MB", read as
+		 * 50,000,000 bytes, the safe reading.
 		 */
-		private DataSize maxFileSize = DataSize.ofMegabytes(50);
+		private DataSize maxFileSize = DataSize.ofBytes(50_000_000);
 
 		/**
 		 * Directory batch files are spooled to while they are written and uploaded, one at
@@ -564,6 +571,34 @@ public class SitecoreCdpProperties implements InitializingBean, EnvironmentAware
 		 * Longest wait for one batch to reach a final status after its upload.
 		 */
 		private Duration maxWait = Duration.ofHours(1);
+
+		/**
+		 * Part of an upload's time limit that does not depend on the file's size; the limit
+		 * is this plus the file's size at min-upload-rate, retries included.
+		 */
+		private Duration uploadTimeout = Duration.ofMinutes(1);
+
+		/**
+		 * Slowest upload accepted, per second: a 50MB file at the default 16KB per second
+		 * may take 53 minutes.
+		 */
+		private DataSize minUploadRate = DataSize.ofKilobytes(16);
+
+		public Duration getUploadTimeout() {
+			return this.uploadTimeout;
+		}
+
+		public void setUploadTimeout(Duration uploadTimeout) {
+			this.uploadTimeout = uploadTimeout;
+		}
+
+		public DataSize getMinUploadRate() {
+			return this.minUploadRate;
+		}
+
+		public void setMinUploadRate(DataSize minUploadRate) {
+			this.minUploadRate = minUploadRate;
+		}
 
 		public DataSize getMaxFileSize() {
 			return this.maxFileSize;
@@ -603,6 +638,69 @@ public class SitecoreCdpProperties implements InitializingBean, EnvironmentAware
 
 		public void setMaxWait(Duration maxWait) {
 			this.maxWait = maxWait;
+		}
+
+	}
+
+	/**
+	 * Retries of idempotent calls after transient failures (5xx but 501 and 505, 429,
+	 * connection failures, timeouts): batch status polls, uploads and error-log reads,
+	 * and Audience export reads. Other 4xx answers are never retried.
+	 */
+	public static class Retry {
+
+		/**
+		 * Most attempts of one call, the first included. 1 turns retries off.
+		 */
+		private int maxAttempts = 4;
+
+		/**
+		 * Wait before the first retry; doubled for each next one, jittered by half, and never
+		 * shorter than a Retry-After header asks.
+		 */
+		private Duration initialBackoff = Duration.ofMillis(500);
+
+		/**
+		 * Longest wait between two attempts, Retry-After aside.
+		 */
+		private Duration maxBackoff = Duration.ofSeconds(20);
+
+		/**
+		 * Longest time for one call, attempts and waits together, for calls that have no
+		 * limit of their own (error-log reads, announcements, Audience export reads).
+		 */
+		private Duration maxElapsed = Duration.ofMinutes(2);
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public Duration getInitialBackoff() {
+			return this.initialBackoff;
+		}
+
+		public void setInitialBackoff(Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
+		}
+
+		public Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+		public Duration getMaxElapsed() {
+			return this.maxElapsed;
+		}
+
+		public void setMaxElapsed(Duration maxElapsed) {
+			this.maxElapsed = maxElapsed;
 		}
 
 	}

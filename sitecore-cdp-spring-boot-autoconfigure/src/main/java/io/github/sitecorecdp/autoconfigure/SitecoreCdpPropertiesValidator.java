@@ -56,8 +56,8 @@ final class SitecoreCdpPropertiesValidator {
 
 	private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}:]+)(:[^}]*)?}");
 
-	/** Sitecore's limit for one batch file. */
-	private static final DataSize MAX_BATCH_FILE = DataSize.ofMegabytes(50);
+	/** Sitecore's limit for one batch file, "50MB", in its safe reading. */
+	private static final DataSize MAX_BATCH_FILE = DataSize.ofBytes(50_000_000);
 
 	private static final Pattern VALID_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
 
@@ -165,8 +165,31 @@ final class SitecoreCdpPropertiesValidator {
 		DataSize maxFileSize = batch.getMaxFileSize();
 		if (maxFileSize.toBytes() < MIN_RECORD_SIZE.toBytes() || maxFileSize.toBytes() > MAX_BATCH_FILE.toBytes()) {
 			refuse(PREFIX + "batch.max-file-size",
-					PREFIX + "batch.max-file-size is " + print(maxFileSize) + ", but must be between 1KB and 50MB.",
-					"Set " + PREFIX + "batch.max-file-size to at most 50MB, Sitecore's limit, or remove it.");
+					PREFIX + "batch.max-file-size is " + print(maxFileSize)
+							+ ", but must be between 1KB and 50000000B (Sitecore's 50MB, read safely).",
+					"Set " + PREFIX + "batch.max-file-size to at most 50000000B, or remove it.");
+		}
+		requireInRange(PREFIX + "batch.upload-timeout", batch.getUploadTimeout());
+		if (batch.getMinUploadRate().toBytes() < 1) {
+			refuse(PREFIX + "batch.min-upload-rate",
+					PREFIX + "batch.min-upload-rate is " + batch.getMinUploadRate() + ", but must be at least 1B.",
+					"Set " + PREFIX + "batch.min-upload-rate to the slowest upload rate per second you accept, "
+							+ "such as 16KB, or remove it.");
+		}
+		SitecoreCdpProperties.Retry retry = properties.getRetry();
+		if (retry.getMaxAttempts() < 1 || retry.getMaxAttempts() > 20) {
+			refuse(PREFIX + "retry.max-attempts",
+					PREFIX + "retry.max-attempts is " + retry.getMaxAttempts() + ", but must be between 1 and 20.",
+					"Set " + PREFIX + "retry.max-attempts to 1 (no retries) up to 20, or remove it.");
+		}
+		requireInRange(PREFIX + "retry.initial-backoff", retry.getInitialBackoff());
+		requireInRange(PREFIX + "retry.max-backoff", retry.getMaxBackoff());
+		requireInRange(PREFIX + "retry.max-elapsed", retry.getMaxElapsed());
+		if (retry.getInitialBackoff().compareTo(retry.getMaxBackoff()) > 0) {
+			refuse(PREFIX + "retry.initial-backoff",
+					PREFIX + "retry.initial-backoff (" + printExactly(retry.getInitialBackoff()) + ") is longer than "
+							+ PREFIX + "retry.max-backoff (" + printExactly(retry.getMaxBackoff()) + ").",
+					"Set " + PREFIX + "retry.initial-backoff to at most " + PREFIX + "retry.max-backoff.");
 		}
 		validateTokenStore(properties.getToken());
 	}

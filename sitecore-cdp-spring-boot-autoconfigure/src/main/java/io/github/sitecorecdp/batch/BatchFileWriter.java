@@ -30,12 +30,21 @@ import org.jspecify.annotations.Nullable;
  * bound would pass the limit, the compressor is flushed to know the exact size, and the
  * file ends if the next record still does not fit.
  *
+ * <p>
+ * Each record ends with a line feed. Sitecore's format pages say each record is
+ * "terminated with a carriage return"; a CR LF pair would also do, but the JSON-lines
+ * format and Sitecore's own sample files end lines with LF, and a bare CR would join every
+ * record into one line for most readers, so LF is the safe reading.
+ *
  * @author sitecore-cdp-spring-boot
  */
 final class BatchFileWriter {
 
-	/** Sitecore's limit for one batch file, compressed. */
-	static final long MAX_FILE_SIZE = 50L * 1024 * 1024;
+	/**
+	 * Sitecore's limit for one batch file, compressed: "50MB", read as 50,000,000 bytes,
+	 * the safe one of the two readings (52,428,800 would be 50 MiB).
+	 */
+	static final long MAX_FILE_SIZE = 50_000_000L;
 
 	/** The gzip trailer and the end of the deflate stream. */
 	private static final int CLOSING_BYTES = 64;
@@ -50,6 +59,9 @@ final class BatchFileWriter {
 
 	private long fileCount;
 
+	/** How many records were pulled from the source, for naming a null one. */
+	private long position;
+
 	BatchFileWriter(Iterator<BatchRecord> records, Path directory, long maxFileSize) {
 		this.records = records;
 		this.directory = directory;
@@ -59,7 +71,8 @@ final class BatchFileWriter {
 	/**
 	 * Write the next file from the records that follow.
 	 * @return the file, or {@code null} when no record is left
-	 * @throws IllegalArgumentException if one record alone does not fit in a file
+	 * @throws IllegalArgumentException if one record alone, compressed, does not fit in a
+	 * file, or the source gives a {@code null} record
 	 * @throws UncheckedIOException if the file cannot be written
 	 */
 	@Nullable BatchFile next() {
@@ -90,13 +103,24 @@ final class BatchFileWriter {
 						gzip.flush();
 						unflushed = 0;
 						if (bound(counted.count, line.length) > this.maxFileSize) {
-							if (records == 0) {
-								throw new IllegalArgumentException("Batch record " + record.ref() + " is " + line.length
-										+ " bytes, too large for a batch file of at most " + this.maxFileSize
+							if (records > 0) {
+								this.pending = record;
+								break;
+							}
+							// The limit is on the compressed file: a record larger than it may
+							// still compress below it. Written alone, then measured exactly.
+							gzip.write(line);
+							gzip.flush();
+							if (counted.count + CLOSING_BYTES > this.maxFileSize) {
+								throw new IllegalArgumentException("Batch record " + record.ref() + " compresses to "
+										+ counted.count + " bytes (" + line.length
+										+ " uncompressed), too large for a batch file of at most " + this.maxFileSize
 										+ " bytes");
 							}
-							this.pending = record;
-							break;
+							records++;
+							lastRef = record.ref();
+							record = nextRecord();
+							continue;
 						}
 					}
 					gzip.write(line);
@@ -112,7 +136,9 @@ final class BatchFileWriter {
 			deleteQuietly(path);
 			throw new UncheckedIOException("Could not write batch file " + path, ex);
 		}
-		catch (RuntimeException ex) {
+		catch (Throwable ex) {
+			// Throwable: the source may throw checked exceptions it does not declare, and
+			// the half-written file holds personal data.
 			deleteQuietly(path);
 			throw ex;
 		}
@@ -124,7 +150,17 @@ final class BatchFileWriter {
 			this.pending = null;
 			return record;
 		}
-		return this.records.hasNext() ? this.records.next() : null;
+		if (!this.records.hasNext()) {
+			return null;
+		}
+		this.position++;
+		BatchRecord next = this.records.next();
+		if (next == null) {
+			// Not the end of the records: taken as one, it dropped every record after it.
+			throw new IllegalArgumentException("The source gave a null record at position " + this.position
+					+ " (counting from 1); every record must be a BatchRecord");
+		}
+		return next;
 	}
 
 	/** The most a file can end up with, given what is written and what is still unflushed. */

@@ -8,14 +8,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
+import io.github.sitecorecdp.retry.RetryListener;
+import io.github.sitecorecdp.retry.RetryPolicy;
+import io.github.sitecorecdp.retry.TransientFailures;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -23,10 +25,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.core.io.FileSystemResource;
-import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 
@@ -38,9 +36,15 @@ import org.springframework.web.reactive.function.client.WebClientResponseExcepti
  * bounded whatever the size of the import: one record and one file's buffers at a time.
  *
  * <p>
- * A batch that ends {@code corrupted} or {@code error}, or a failed call, ends the import
- * with a {@link BatchImportException} that names the batches that succeeded before. An
- * upload URL found expired is replaced by announcing the file again as a new batch.
+ * Every record is imported once, or the {@link BatchImportException} says exactly where
+ * it stands: in a batch that succeeded, in the one batch that ended {@code corrupted} or
+ * {@code error}, in the one batch whose outcome is unknown ({@link UnconfirmedBatch}: its
+ * file may have reached Sitecore), or not sent. Transient failures (Sitecore's and S3's
+ * "try again" answers, {@code 429}, resets, timeouts) of status polls, uploads and
+ * error-log reads are retried by the {@link RetryPolicy}; announcements are repeated only
+ * with the same ref, after checking that Sitecore has no batch of it. An upload URL found
+ * expired is replaced by announcing the file again as a new batch, once Sitecore's status
+ * shows that the first batch never got the file.
  *
  * @author sitecore-cdp-spring-boot
  */
@@ -48,21 +52,17 @@ public final class BatchImportClient {
 
 	private static final Log logger = LogFactory.getLog(BatchImportClient.class);
 
-	private static final Duration CALL_TIMEOUT = Duration.ofMinutes(10);
-
 	private static final int UPLOAD_ATTEMPTS = 3;
 
-	private static final Pattern LOG_FIELD = Pattern
-		.compile("\"(ref|code|message)\"\\s*:\\s*(\"(?:[^\"\\\\]|\\\\.)*\"|-?\\d+)");
+	/**
+	 * What Sitecore's status pages list as not final: "uploading", "file_uploaded" (inspect
+	 * endpoint only) and "processing". The pages list "success", "corrupted" and "error" as
+	 * the outcomes; any other value is none of these, so it ends the wait and the batch is
+	 * reported unconfirmed with the value as sent, neither failed nor succeeded.
+	 */
+	private static final Set<String> IN_PROGRESS = Set.of("uploading", "file_uploaded", "processing");
 
-	private static final Pattern S3_MESSAGE = Pattern.compile("<Message>(.*?)</Message>");
-
-	private static final ParameterizedTypeReference<Map<String, Object>> JSON_OBJECT = new ParameterizedTypeReference<>() {
-	};
-
-	private final WebClient batchApi;
-
-	private final WebClient uploads;
+	private final BatchCalls calls;
 
 	private final Settings settings;
 
@@ -71,7 +71,7 @@ public final class BatchImportClient {
 	private final BatchImportListener listener;
 
 	/**
-	 * Create a new instance.
+	 * Create a new instance that retries with {@link RetryPolicy.Settings#DEFAULTS}.
 	 * @param batchApi a client of the tenant's API host that sends the Basic credentials
 	 * @param uploads a client that sends no credentials, for presigned URLs and error logs
 	 * @param settings file size, spool directory and polling
@@ -80,8 +80,23 @@ public final class BatchImportClient {
 	 */
 	public BatchImportClient(WebClient batchApi, WebClient uploads, Settings settings, Clock clock,
 			BatchImportListener listener) {
-		this.batchApi = batchApi;
-		this.uploads = uploads;
+		this(batchApi, uploads, settings, clock, listener,
+				new RetryPolicy(RetryPolicy.Settings.DEFAULTS, RetryListener.NONE, clock));
+	}
+
+	/**
+	 * Create a new instance.
+	 * @param batchApi a client of the tenant's API host that sends the Basic credentials
+	 * @param uploads a client that sends no credentials, for presigned URLs and error logs
+	 * @param settings file size, spool directory and polling
+	 * @param clock the clock of the processing deadline
+	 * @param listener hears the progress
+	 * @param retry the retry policy of status polls, uploads, error-log reads and
+	 * announcements
+	 */
+	public BatchImportClient(WebClient batchApi, WebClient uploads, Settings settings, Clock clock,
+			BatchImportListener listener, RetryPolicy retry) {
+		this.calls = new BatchCalls(batchApi, uploads, retry);
 		this.settings = settings;
 		this.clock = clock;
 		this.listener = listener;
@@ -89,10 +104,10 @@ public final class BatchImportClient {
 
 	/**
 	 * Import records, blocking until every batch succeeded.
-	 * @param records the records, read once, one at a time
+	 * @param records the records, read once, one at a time; none may be {@code null}
 	 * @return one result per batch
-	 * @throws BatchImportException if a batch ended {@code corrupted} or {@code error}, or
-	 * a call failed
+	 * @throws BatchImportException if a batch did not succeed or its outcome is unknown, a
+	 * call failed, or the records could not be read
 	 */
 	public BatchImportResult importRecords(Iterable<BatchRecord> records) {
 		return importRecords(records.iterator());
@@ -102,8 +117,8 @@ public final class BatchImportClient {
 	 * Import records, blocking until every batch succeeded.
 	 * @param records the records, read once, one at a time; closed at the end
 	 * @return one result per batch
-	 * @throws BatchImportException if a batch ended {@code corrupted} or {@code error}, or
-	 * a call failed
+	 * @throws BatchImportException if a batch did not succeed or its outcome is unknown, a
+	 * call failed, or the records could not be read
 	 */
 	public BatchImportResult importRecords(Stream<BatchRecord> records) {
 		try (records) {
@@ -124,6 +139,21 @@ public final class BatchImportClient {
 			.subscribeOn(Schedulers.boundedElastic());
 	}
 
+	/**
+	 * Wait for the outcome of a batch that an import left unconfirmed, for as long as
+	 * {@code max-wait}: the way to go on after a {@link BatchImportException} whose
+	 * {@link BatchImportException#unconfirmed()} is set, or after the application was
+	 * stopped mid-import, without sending any record twice.
+	 * @param batch the batch
+	 * @return its result, when it succeeded: go on after its last record
+	 * @throws BatchImportException with {@link BatchImportException#failed()} when it ended
+	 * {@code corrupted} or {@code error} (send its records again, corrected), or with
+	 * {@link BatchImportException#unconfirmed()} when its outcome is still unknown
+	 */
+	public BatchResult awaitBatch(UnconfirmedBatch batch) {
+		return awaitFinalStatus(batch, List.of());
+	}
+
 	private BatchImportResult importRecords(Iterator<BatchRecord> records) {
 		List<BatchResult> succeeded = new ArrayList<>();
 		BatchFileWriter writer = new BatchFileWriter(records, spoolDirectory(), this.settings.maxFileSize());
@@ -132,7 +162,10 @@ public final class BatchImportClient {
 			try {
 				file = writer.next();
 			}
-			catch (RuntimeException ex) {
+			catch (Throwable ex) {
+				// Throwable: a source may throw checked exceptions it does not declare
+				// (Kotlin, @SneakyThrows); the writer has deleted its file either way.
+				rethrowIfFatal(ex);
 				throw new BatchImportException("Could not write batch file " + (succeeded.size() + 1) + ": "
 						+ ex.getMessage() + succeededSoFar(succeeded), succeeded, null, ex);
 			}
@@ -141,8 +174,7 @@ public final class BatchImportClient {
 			}
 			try {
 				tell(() -> this.listener.fileWritten(file));
-				BatchResult result = importFile(file, succeeded);
-				succeeded.add(result);
+				succeeded.add(importFile(file, succeeded));
 			}
 			finally {
 				delete(file.path());
@@ -152,12 +184,20 @@ public final class BatchImportClient {
 
 	private BatchResult importFile(BatchFile file, List<BatchResult> succeeded) {
 		UUID batchRef = UUID.randomUUID();
+		boolean maybeUploaded = false;
 		try {
 			for (int attempt = 1;; attempt++) {
-				URI uploadUrl = announce(batchRef, file);
-				if (upload(uploadUrl, file)) {
+				BatchCalls.Announcement announced = this.calls.announce(batchRef, file);
+				URI uploadUrl = announced.uploadUrl();
+				if (uploadUrl == null) {
 					break;
 				}
+				maybeUploaded = true;
+				if (this.calls.upload(batchRef, uploadUrl, file, uploadLimit(file.size()))) {
+					break;
+				}
+				// Refused as expired, and the status still says uploading: the file is not there.
+				maybeUploaded = false;
 				if (attempt == UPLOAD_ATTEMPTS) {
 					throw new IllegalStateException("The upload URLs of batch " + batchRef + " expired " + attempt
 							+ " times before the upload; check the clock of this machine and the network");
@@ -166,190 +206,156 @@ public final class BatchImportClient {
 				logger.info("Upload URL of batch " + batchRef + " expired; announcing the file as a new batch");
 				batchRef = UUID.randomUUID();
 			}
-			UUID uploadedRef = batchRef;
-			tell(() -> this.listener.uploaded(uploadedRef, file));
-			logger.info("Uploaded batch " + batchRef + " (" + file.records() + " records, " + file.size() + " bytes)");
-			return awaitFinalStatus(batchRef, file, succeeded);
-		}
-		catch (BatchImportException ex) {
-			throw ex;
 		}
 		catch (RuntimeException ex) {
-			throw new BatchImportException("Batch " + batchRef + " (records " + file.firstRef() + " to " + file.lastRef()
-					+ ") failed: " + describe(ex) + succeededSoFar(succeeded), succeeded, null, ex);
-		}
-	}
-
-	private URI announce(UUID batchRef, BatchFile file) {
-		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("checksum", file.md5Hex());
-		body.put("size", file.size());
-		Map<String, Object> answer = this.batchApi.put()
-			.uri("/v2/batches/{ref}", batchRef)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(body)
-			.retrieve()
-			.bodyToMono(JSON_OBJECT)
-			.block(CALL_TIMEOUT);
-		Object location = (answer != null) ? answer.get("location") : null;
-		Object href = (location instanceof Map<?, ?> map) ? map.get("href") : null;
-		if (!(href instanceof String url)) {
-			throw new IllegalStateException("Sitecore's answer to the announcement of batch " + batchRef
-					+ " has no location.href to upload to");
-		}
-		// As given: re-encoding would break the presigned signature.
-		return URI.create(url);
-	}
-
-	/** Uploads the file; {@code false} when the URL had expired. */
-	private boolean upload(URI url, BatchFile file) {
-		try {
-			this.uploads.put()
-				.uri(url)
-				.header("Content-Md5", file.md5Base64())
-				.header("x-amz-server-side-encryption", "AES256")
-				.contentType(MediaType.parseMediaType("application/gzip"))
-				.contentLength(file.size())
-				.body(BodyInserters.fromResource(new FileSystemResource(file.path())))
-				.retrieve()
-				.toBodilessEntity()
-				.block(CALL_TIMEOUT);
-			return true;
-		}
-		catch (WebClientResponseException ex) {
-			if (ex.getStatusCode().value() == 403 && ex.getResponseBodyAsString().contains("expired")) {
-				return false;
+			if (maybeUploaded) {
+				throw unconfirmed(UnconfirmedBatch.of(batchRef, file, "uploading"),
+						"its upload failed after the file may have reached storage: " + describe(ex), succeeded, ex);
 			}
-			throw new IllegalStateException("The upload host answered " + ex.getStatusCode().value() + ": "
-					+ s3Message(ex.getResponseBodyAsString()), ex);
+			throw new BatchImportException("Batch " + batchRef + " (records " + file.firstRef() + " to "
+					+ file.lastRef() + ") failed before its file was uploaded, so none of its records was imported: "
+					+ describe(ex) + succeededSoFar(succeeded), succeeded, null, ex);
 		}
+		UUID uploadedRef = batchRef;
+		tell(() -> this.listener.uploaded(uploadedRef, file));
+		logger.info("Uploaded batch " + batchRef + " (" + file.records() + " records, " + file.size() + " bytes)");
+		return awaitFinalStatus(UnconfirmedBatch.of(batchRef, file, "uploading"), succeeded);
 	}
 
-	private BatchResult awaitFinalStatus(UUID batchRef, BatchFile file, List<BatchResult> succeeded) {
+	/**
+	 * The limit of one upload, retries included: the response timeout plus the time the
+	 * file takes at the slowest rate accepted. A fixed limit failed large files on slow
+	 * links: 50 MB in 10 minutes needs 85 KB/s.
+	 */
+	Duration uploadLimit(long size) {
+		long rate = Math.max(1, this.settings.minUploadBytesPerSecond());
+		return this.settings.uploadTimeoutBase().plusMillis(Math.multiplyExact(size, 1000L) / rate);
+	}
+
+	private BatchResult awaitFinalStatus(UnconfirmedBatch batch, List<BatchResult> succeeded) {
+		UUID batchRef = batch.batchRef();
 		Instant deadline = this.clock.instant().plus(this.settings.maxWait());
 		// Also in real time: a clock that stands still (a test's) must not make the wait endless.
 		long realDeadline = System.nanoTime() + this.settings.maxWait().toNanos();
 		Duration wait = this.settings.pollInterval();
-		BatchStatus last = BatchStatus.UPLOADING;
+		String last = batch.lastStatus();
 		while (true) {
-			Map<String, Object> answer = this.batchApi.get()
-				.uri("/v2/batches/{ref}", batchRef)
-				.retrieve()
-				.bodyToMono(JSON_OBJECT)
-				.block(CALL_TIMEOUT);
-			Object status = (answer != null) ? answer.get("status") : null;
-			Map<?, ?> statusFields = (status instanceof Map<?, ?> map) ? map : Map.of();
-			BatchStatus current = BatchStatus.of(String.valueOf(statusFields.get("code")));
-			if (current != last) {
-				BatchStatus changed = current;
-				tell(() -> this.listener.statusChanged(batchRef, changed));
-				last = current;
+			BatchCalls.BatchStatusAnswer answer;
+			try {
+				// At least a second: the poll at the deadline gets its chance too.
+				answer = this.calls.status(batchRef, max(timeLeft(deadline, realDeadline), Duration.ZERO).plusSeconds(1));
 			}
-			if (current.isFinal()) {
-				List<FailedRecord> failed = new ArrayList<>();
-				long failedCount = (current == BatchStatus.ERROR) ? errorLog(statusFields.get("log"), failed) : 0;
-				BatchResult result = new BatchResult(batchRef, current, file.records(), file.size(), file.firstRef(),
-						file.lastRef(), failed, failedCount);
-				tell(() -> this.listener.finished(result));
-				if (current != BatchStatus.SUCCESS) {
-					logger.warn("Batch " + batchRef + " ended " + current.name().toLowerCase(java.util.Locale.ROOT)
-							+ ((current == BatchStatus.ERROR) ? " with " + failedCount + " failed records" : ""));
-					throw new BatchImportException("Batch " + batchRef + " (records " + file.firstRef() + " to "
-							+ file.lastRef() + ") ended " + current.name().toLowerCase(java.util.Locale.ROOT)
-							+ ((current == BatchStatus.ERROR) ? " with " + failedCount + " failed records" : "")
-							+ succeededSoFar(succeeded), succeeded, result, null);
-				}
-				logger.info("Batch " + batchRef + " succeeded (" + file.records() + " records)");
-				return result;
+			catch (RuntimeException ex) {
+				throw unconfirmed(withStatus(batch, last), "its status could not be read: " + describe(ex), succeeded,
+						ex);
 			}
-			Duration left = min(Duration.between(this.clock.instant(), deadline),
-					Duration.ofNanos(realDeadline - System.nanoTime()));
+			String code = answer.code();
+			BatchStatus current = BatchStatus.of(code);
+			if (!code.equals(last)) {
+				tell(() -> this.listener.statusChanged(batchRef, current));
+				last = code;
+			}
+			if (current == BatchStatus.SUCCESS || current == BatchStatus.CORRUPTED || current == BatchStatus.ERROR) {
+				return finished(batch, current, answer, succeeded);
+			}
+			if (!IN_PROGRESS.contains(code)) {
+				throw unconfirmed(withStatus(batch, code), "Sitecore answered the status \"" + code
+						+ "\", which its documentation does not list; check the batch in Sitecore CDP", succeeded, null);
+			}
+			Duration left = timeLeft(deadline, realDeadline);
 			if (left.isNegative() || left.isZero()) {
 				// Given up only after a poll at the deadline.
-				throw new IllegalStateException("Batch " + batchRef + " is still " + current + " after "
-						+ this.settings.maxWait() + " (sitecore.cdp.batch.max-wait)");
+				throw unconfirmed(withStatus(batch, code), "it is still " + code + " after " + this.settings.maxWait()
+						+ " (sitecore.cdp.batch.max-wait)", succeeded, null);
 			}
-			sleep(min(wait, left));
+			try {
+				Thread.sleep(min(wait, left).toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw unconfirmed(withStatus(batch, code), "the import was interrupted while waiting for it", succeeded,
+						ex);
+			}
 			wait = min(wait.multipliedBy(2), this.settings.maxPollInterval());
 		}
 	}
 
-	/**
-	 * Reads the error log line by line, keeping the first records and counting them all:
-	 * a log can list every record of a 50 MB file.
-	 */
-	private long errorLog(@Nullable Object log, List<FailedRecord> kept) {
-		if (!(log instanceof String url)) {
-			return 0;
-		}
-		long[] count = new long[1];
-		this.uploads.get()
-			.uri(URI.create(url))
-			.retrieve()
-			// Flux<String>: the decoder splits lines, so no line but one is held at a time.
-			.bodyToFlux(String.class)
-			.filter((line) -> !line.isBlank())
-			.doOnNext((line) -> {
-				count[0]++;
-				if (kept.size() < BatchResult.MAX_FAILED_RECORDS_KEPT) {
-					kept.add(failedRecord(line));
+	private BatchResult finished(UnconfirmedBatch batch, BatchStatus status, BatchCalls.BatchStatusAnswer answer,
+			List<BatchResult> succeeded) {
+		List<FailedRecord> failed = new ArrayList<>();
+		long failedCount = 0;
+		String logProblem = null;
+		if (status == BatchStatus.ERROR) {
+			String log = answer.log();
+			if (log == null) {
+				logProblem = "it has no error log (Sitecore: the file may not be gzip)";
+			}
+			else {
+				try {
+					failedCount = this.calls.errorLog(log, failed, this.calls.retry().settings().maxElapsed());
 				}
-			})
-			.blockLast(CALL_TIMEOUT);
-		return count[0];
+				catch (RuntimeException ex) {
+					failed.clear();
+					failedCount = -1;
+					logProblem = "its error log could not be read: the storage host " + RetryPolicy.describe(ex);
+				}
+			}
+		}
+		BatchResult result = new BatchResult(batch.batchRef(), status, batch.records(), batch.size(),
+				batch.firstRecordRef(), batch.lastRecordRef(), failed, failedCount);
+		tell(() -> this.listener.finished(result));
+		if (status == BatchStatus.SUCCESS) {
+			logger.info("Batch " + batch.batchRef() + " succeeded (" + batch.records() + " records)");
+			return result;
+		}
+		String outcome = "Batch " + batch.batchRef() + " (records " + batch.firstRecordRef() + " to "
+				+ batch.lastRecordRef() + ") ended " + status.name().toLowerCase(Locale.ROOT)
+				+ ((failedCount > 0) ? " with " + failedCount + " failed records" : "")
+				+ ((logProblem != null) ? "; " + logProblem : "");
+		logger.warn(outcome);
+		throw new BatchImportException(outcome + succeededSoFar(succeeded), succeeded, result, null);
 	}
 
+	private static BatchImportException unconfirmed(UnconfirmedBatch batch, String why, List<BatchResult> succeeded,
+			@Nullable Throwable cause) {
+		String message = "Batch " + batch.batchRef() + " (" + batch.records() + " records, " + batch.firstRecordRef()
+				+ " to " + batch.lastRecordRef() + ") is unconfirmed: " + why
+				+ ". Its records may be imported: do not send them again before awaitBatch says it did not succeed"
+				+ succeededSoFar(succeeded);
+		logger.warn(message);
+		return new BatchImportException(message, succeeded, null, batch, cause);
+	}
+
+	private static UnconfirmedBatch withStatus(UnconfirmedBatch batch, String status) {
+		return new UnconfirmedBatch(batch.batchRef(), batch.records(), batch.size(), batch.firstRecordRef(),
+				batch.lastRecordRef(), status);
+	}
+
+	private Duration timeLeft(Instant deadline, long realDeadline) {
+		return min(Duration.between(this.clock.instant(), deadline), Duration.ofNanos(realDeadline - System.nanoTime()));
+	}
+
+	/** Test seam: the error log's line reader. */
 	static FailedRecord failedRecord(String line) {
-		Map<String, String> fields = new LinkedHashMap<>();
-		Matcher field = LOG_FIELD.matcher(line);
-		while (field.find()) {
-			String value = field.group(2);
-			fields.putIfAbsent(field.group(1),
-					value.startsWith("\"") ? unescape(value.substring(1, value.length() - 1)) : value);
-		}
-		return new FailedRecord(fields.get("ref"), fields.getOrDefault("code", "UNKNOWN"),
-				fields.getOrDefault("message", line));
-	}
-
-	/** Decodes the escapes of a JSON string. */
-	private static String unescape(String text) {
-		if (text.indexOf('\\') < 0) {
-			return text;
-		}
-		StringBuilder out = new StringBuilder(text.length());
-		for (int i = 0; i < text.length(); i++) {
-			char c = text.charAt(i);
-			if (c != '\\' || i + 1 >= text.length()) {
-				out.append(c);
-				continue;
-			}
-			char next = text.charAt(++i);
-			switch (next) {
-				case 'n' -> out.append('\n');
-				case 'r' -> out.append('\r');
-				case 't' -> out.append('\t');
-				case 'b' -> out.append('\b');
-				case 'f' -> out.append('\f');
-				case 'u' -> {
-					if (i + 4 < text.length()) {
-						out.append((char) Integer.parseInt(text.substring(i + 1, i + 5), 16));
-						i += 4;
-					}
-				}
-				default -> out.append(next);
-			}
-		}
-		return out.toString();
+		return ErrorLogLines.failedRecord(line);
 	}
 
 	private void tell(Runnable call) {
-		// A listener only hears the progress: its failure must not turn a batch that
-		// succeeded into one reported as failed, which would be imported again.
+		// A listener only hears the progress: its failure, checked exceptions included,
+		// must not turn a batch that succeeded into one reported as failed, which would be
+		// imported again.
 		try {
 			call.run();
 		}
-		catch (RuntimeException ex) {
+		catch (Throwable ex) {
+			rethrowIfFatal(ex);
 			logger.warn("A BatchImportListener failed: " + ex);
+		}
+	}
+
+	static void rethrowIfFatal(Throwable ex) {
+		if (ex instanceof VirtualMachineError error) {
+			throw error;
 		}
 	}
 
@@ -360,34 +366,32 @@ public final class BatchImportClient {
 
 	private static String succeededSoFar(List<BatchResult> succeeded) {
 		if (succeeded.isEmpty()) {
-			return "; no batch of this import succeeded";
+			return "; no batch of this import succeeded before";
 		}
 		return "; the " + succeeded.size() + " batches before succeeded, up to record "
 				+ succeeded.get(succeeded.size() - 1).lastRecordRef();
 	}
 
-	private static String describe(RuntimeException ex) {
+	private static String describe(Throwable ex) {
 		if (ex instanceof WebClientResponseException response) {
-			return "Sitecore answered " + response.getStatusCode().value()
-					+ ((response.getStatusCode().value() == 401)
-							? " (check sitecore.cdp.basic-auth.client-key and sitecore.cdp.basic-auth.api-token)" : "");
+			int status = response.getStatusCode().value();
+			boolean storage = response.getRequest() != null && response.getRequest().getURI().getPath() != null
+					&& !response.getRequest().getURI().getPath().contains("/v2/batches/");
+			return (storage ? "the storage host answered " + status + ": "
+					+ BatchCalls.s3Message(response.getResponseBodyAsString())
+					: "Sitecore answered " + status
+							+ ((status == 401)
+									? " (check sitecore.cdp.basic-auth.client-key and sitecore.cdp.basic-auth.api-token)"
+									: ""));
+		}
+		if (ex instanceof TimeoutException || TransientFailures.isTransient(ex)) {
+			return RetryPolicy.describe(ex);
 		}
 		return String.valueOf(ex.getMessage());
 	}
 
-	private static String s3Message(String body) {
-		Matcher message = S3_MESSAGE.matcher(body);
-		return message.find() ? message.group(1) : "(no message)";
-	}
-
-	private static void sleep(Duration wait) {
-		try {
-			Thread.sleep(wait.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted while waiting for a batch", ex);
-		}
+	private static Duration max(Duration a, Duration b) {
+		return (a.compareTo(b) >= 0) ? a : b;
 	}
 
 	private static Duration min(Duration a, Duration b) {
@@ -404,7 +408,7 @@ public final class BatchImportClient {
 	}
 
 	/**
-	 * How an import writes, spools and waits.
+	 * How an import writes, spools, uploads and waits.
 	 *
 	 * @param maxFileSize the largest file, compressed
 	 * @param spoolDirectory where files are written, or {@code null} for the JVM's
@@ -412,9 +416,28 @@ public final class BatchImportClient {
 	 * @param pollInterval the first wait between two status polls
 	 * @param maxPollInterval the longest wait between two status polls
 	 * @param maxWait the longest wait for one batch's final status
+	 * @param uploadTimeoutBase the part of an upload's limit that does not depend on its
+	 * size
+	 * @param minUploadBytesPerSecond the slowest upload accepted, in bytes per second: the
+	 * limit of an upload is {@code uploadTimeoutBase} plus its size at this rate
 	 */
 	public record Settings(long maxFileSize, @Nullable Path spoolDirectory, Duration pollInterval,
-			Duration maxPollInterval, Duration maxWait) {
+			Duration maxPollInterval, Duration maxWait, Duration uploadTimeoutBase, long minUploadBytesPerSecond) {
+
+		/**
+		 * Create settings with the default upload limits: 1 minute plus the file's size at
+		 * 16 KB/s.
+		 * @param maxFileSize the largest file, compressed
+		 * @param spoolDirectory where files are written, or {@code null}
+		 * @param pollInterval the first wait between two status polls
+		 * @param maxPollInterval the longest wait between two status polls
+		 * @param maxWait the longest wait for one batch's final status
+		 */
+		public Settings(long maxFileSize, @Nullable Path spoolDirectory, Duration pollInterval,
+				Duration maxPollInterval, Duration maxWait) {
+			this(maxFileSize, spoolDirectory, pollInterval, maxPollInterval, maxWait, Duration.ofMinutes(1), 16 * 1024);
+		}
+
 	}
 
 }

@@ -1,12 +1,23 @@
 package io.github.sitecorecdp.batch;
 
+import java.util.Objects;
 import java.util.UUID;
 
 /**
  * One record of a batch import: one line of the file Sitecore reads,
  * {@code {"ref":..,"schema":..,"mode":..,"value":{..}}}. The value is the application's own
  * JSON object, kept as it is but for whitespace between tokens, which is dropped so that
- * the record takes one line.
+ * the record takes one line, and for raw U+2028 and U+2029 inside strings, which are
+ * written as JSON escapes (the same string once read) so that no line splitter, such as
+ * JavaScript's, can cut the record.
+ *
+ * <p>
+ * The {@code ref}: Sitecore's data model 2.1 batch format page asks for "a version 3 or 5
+ * UUID", while its newer examples use random (version 4) ones; its pages only need the ref
+ * to be unique per record and in UUID form. The helpers give random version 4 UUIDs, as
+ * those examples do: a name-based version 3 or 5 ref would repeat whenever the same row is
+ * imported again. An application that wants to find a record again from its ref can pass
+ * its own, of any version, to {@link #of}.
  *
  * @author sitecore-cdp-spring-boot
  */
@@ -35,10 +46,16 @@ public final class BatchRecord {
 	 * @param valueJson the value, a JSON object
 	 * @return the record
 	 * @throws IllegalArgumentException if the value is not one JSON object: it must start with
-	 * an opening brace, end with the brace that closes it, and close its strings; the JSON
-	 * inside is not parsed (Sitecore reports a malformed value per record)
+	 * an opening brace, end with the brace that closes it, and close its strings; or if it
+	 * holds a lone surrogate, which UTF-8 cannot carry (it would arrive as {@code ?}). The
+	 * JSON inside is not parsed otherwise (Sitecore reports a malformed value per record)
+	 * @throws NullPointerException if an argument is {@code null}
 	 */
 	public static BatchRecord of(UUID ref, BatchSchema schema, BatchMode mode, String valueJson) {
+		Objects.requireNonNull(ref, "A batch record needs a ref");
+		Objects.requireNonNull(schema, "A batch record needs a schema");
+		Objects.requireNonNull(mode, "A batch record needs a mode");
+		Objects.requireNonNull(valueJson, "A batch record needs a value");
 		return new BatchRecord(ref, schema, mode, minifiedObject(valueJson));
 	}
 
@@ -133,9 +150,27 @@ public final class BatchRecord {
 		boolean closed = false;
 		for (int i = 0; i < json.length(); i++) {
 			char c = json.charAt(i);
+			if (Character.isSurrogate(c)) {
+				if (!Character.isHighSurrogate(c) || i + 1 >= json.length()
+						|| !Character.isLowSurrogate(json.charAt(i + 1))) {
+					throw new IllegalArgumentException("A batch record value has a lone surrogate (U+"
+							+ Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + ") at index " + i
+							+ ", which UTF-8 cannot encode");
+				}
+				if (!inString) {
+					throw new IllegalArgumentException("A batch record value must be one JSON object");
+				}
+				out.append(c).append(json.charAt(++i));
+				continue;
+			}
 			if (inString) {
 				if (c == '\n' || c == '\r') {
 					throw new IllegalArgumentException("A batch record value has a line break inside a string");
+				}
+				if (c == '\u2028' || c == '\u2029') {
+					out.append((c == '\u2028') ? "\\u2028" : "\\u2029");
+					escaped = false;
+					continue;
 				}
 				out.append(c);
 				if (escaped) {

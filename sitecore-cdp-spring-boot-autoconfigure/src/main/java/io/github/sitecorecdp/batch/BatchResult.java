@@ -14,7 +14,9 @@ import java.util.UUID;
  * @param lastRecordRef the reference of its last record, from which an import can go on
  * @param failedRecords the records Sitecore refused, from the error log; at most the first
  * {@value #MAX_FAILED_RECORDS_KEPT}
- * @param failedRecordCount how many records the error log lists in all
+ * @param failedRecordCount how many records the error log lists in all; {@code -1} when
+ * the batch ended {@code error} and its log could not be read (the exception's message
+ * says why): which of its records failed is then unknown, though the batch's outcome is
  * @author sitecore-cdp-spring-boot
  */
 public record BatchResult(UUID batchRef, BatchStatus status, long records, long size, UUID firstRecordRef,
@@ -32,7 +34,7 @@ public record BatchResult(UUID batchRef, BatchStatus status, long records, long 
 	 * @param firstRecordRef the reference of its first record
 	 * @param lastRecordRef the reference of its last record
 	 * @param failedRecords the records Sitecore refused, from the error log
-	 * @param failedRecordCount how many records the error log lists in all
+	 * @param failedRecordCount how many records the error log lists in all, or -1 when the log could not be read
 	 */
 	public BatchResult {
 		failedRecords = List.copyOf(failedRecords);

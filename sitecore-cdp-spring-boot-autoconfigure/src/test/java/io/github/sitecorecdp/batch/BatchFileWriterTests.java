@@ -80,8 +80,12 @@ class BatchFileWriterTests {
 
 	@Test
 	void whenOneRecordAloneIsTooLargeThenItIsRefusedByRefAndNoFileStays() throws IOException {
-		BatchRecord huge = BatchRecord.guest(BatchMode.INSERT, "{\"notes\":\"" + UUID.randomUUID().toString().repeat(2000)
-				+ "\"}");
+		// Random text: the limit is on the compressed size.
+		StringBuilder random = new StringBuilder();
+		for (int i = 0; i < 2000; i++) {
+			random.append(UUID.randomUUID());
+		}
+		BatchRecord huge = BatchRecord.guest(BatchMode.INSERT, "{\"notes\":\"" + random + "\"}");
 		BatchFileWriter writer = new BatchFileWriter(List.of(huge).iterator(), this.directory, 16 * 1024);
 		assertThatIllegalArgumentException().isThrownBy(writer::next)
 			.withMessageContaining(huge.ref().toString())
@@ -89,6 +93,17 @@ class BatchFileWriterTests {
 		try (var left = Files.list(this.directory)) {
 			assertThat(left).isEmpty();
 		}
+	}
+
+	@Test
+	void whenOneRecordIsLargerThanTheLimitButCompressesBelowItThenItIsWritten() throws IOException {
+		// The limit is Sitecore's on the gzip file, not on the JSON inside it.
+		BatchRecord large = BatchRecord.guest(BatchMode.INSERT, "{\"notes\":\"" + "a".repeat(2_000_000) + "\"}");
+		BatchFileWriter writer = new BatchFileWriter(List.of(large, guest(1)).iterator(), this.directory, 1024 * 1024);
+		BatchFile file = writer.next();
+		assertThat(file.records()).isEqualTo(2);
+		assertThat(file.size()).isLessThanOrEqualTo(1024 * 1024).isEqualTo(Files.size(file.path()));
+		assertThat(lines(file.path())).hasSize(2).first().isEqualTo(large.toJsonLine());
 	}
 
 	@Test

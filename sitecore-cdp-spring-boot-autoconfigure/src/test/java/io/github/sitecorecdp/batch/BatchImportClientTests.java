@@ -96,7 +96,7 @@ class BatchImportClientTests {
 			.satisfies((ex) -> {
 				assertThat(ex.succeeded()).isEmpty();
 				assertThat(ex.failed().status()).isEqualTo(BatchStatus.ERROR);
-				assertThat(ex.failed().failedRecords()).extracting(FailedRecord::code).containsExactly("PROCESSING_FAILED");
+				assertThat(ex.failed().failedRecords()).extracting(FailedRecord::code).containsExactly("500");
 				assertThat(ex).hasMessageContaining("ended error with 1 failed records")
 					.hasMessageContaining("no batch of this import succeeded");
 			}));

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 /**
  * A record as the line Sitecore reads.
@@ -57,6 +58,35 @@ class BatchRecordTests {
 		assertThat(order.schema()).isEqualTo(BatchSchema.ORDER);
 		assertThat(event.schema()).isEqualTo(BatchSchema.TRACKING);
 		assertThat(guest.ref()).isNotEqualTo(order.ref()).isNotEqualTo(event.ref());
+	}
+
+	@Test
+	void whenAValueHoldsALoneSurrogateThenItIsRefused() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> BatchRecord.guest(BatchMode.INSERT, "{\"name\":\"a\uD800b\"}"))
+			.withMessageContaining("surrogate");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> BatchRecord.guest(BatchMode.INSERT, "{\"name\":\"a\uDC00\"}"))
+			.withMessageContaining("surrogate");
+	}
+
+	@Test
+	void whenASurrogatePairIsWellFormedThenItIsKept() {
+		assertThat(BatchRecord.guest(BatchMode.INSERT, "{\"name\":\"\uD83D\uDE00\"}").value())
+			.isEqualTo("{\"name\":\"\uD83D\uDE00\"}");
+	}
+
+	@Test
+	void whenTheRefIsNullThenTheRecordIsRefused() {
+		assertThatNullPointerException().isThrownBy(() -> BatchRecord.of(null, BatchSchema.GUEST, BatchMode.INSERT, "{}"))
+			.withMessageContaining("ref");
+	}
+
+	@Test
+	void whenAValueHoldsLineOrParagraphSeparatorsThenTheyAreEscapedLosslessly() {
+		BatchRecord record = BatchRecord.of(REF, BatchSchema.GUEST, BatchMode.UPSERT, "{\"a\":\"x\u2028y\u2029z\"}");
+		assertThat(record.toJsonLine()).doesNotContain("\u2028").doesNotContain("\u2029")
+			.contains("x\\u2028y\\u2029z");
 	}
 
 }
