@@ -286,7 +286,7 @@ class SitecoreCdpPropertiesValidationTests {
 				assertThat(analysis.getAction()).contains("SITECORE_CDP_API_KEY")
 					.contains("Use an https URL for sitecore.cdp.token-uri")
 					.contains("sitecore.cdp.token.connect-timeout to a duration")
-					.contains("sitecore.cdp.batch.max-file-size to at most 50MB");
+					.contains("sitecore.cdp.batch.max-file-size to at most 50000000B");
 			});
 	}
 
