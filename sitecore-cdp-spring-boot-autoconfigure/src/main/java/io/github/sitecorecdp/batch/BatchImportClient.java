@@ -309,8 +309,9 @@ public final class BatchImportClient {
 			return result;
 		}
 		String outcome = "Batch " + batch.batchRef() + " (records " + batch.firstRecordRef() + " to "
-				+ batch.lastRecordRef() + ") ended " + status.name().toLowerCase(Locale.ROOT)
-				+ ((failedCount > 0) ? " with " + failedCount + " failed records" : "")
+				+ batch.lastRecordRef() + ") ended with status " + status.name().toLowerCase(Locale.ROOT)
+				+ ((failedCount > 0) ? ", " + failedCount + ((failedCount == 1) ? " record" : " records")
+						+ " refused" : "")
 				+ ((logProblem != null) ? "; " + logProblem : "");
 		logger.warn(outcome);
 		throw new BatchImportException(outcome + succeededSoFar(succeeded), succeeded, result, null);

@@ -97,7 +97,7 @@ class BatchImportClientTests {
 				assertThat(ex.succeeded()).isEmpty();
 				assertThat(ex.failed().status()).isEqualTo(BatchStatus.ERROR);
 				assertThat(ex.failed().failedRecords()).extracting(FailedRecord::code).containsExactly("500");
-				assertThat(ex).hasMessageContaining("ended error with 1 failed records")
+				assertThat(ex).hasMessageContaining("ended with status error, 1 record refused")
 					.hasMessageContaining("no batch of this import succeeded");
 			}));
 		assertThat(this.spool).isEmptyDirectory();
@@ -137,7 +137,7 @@ class BatchImportClientTests {
 					assertThat(first.firstRecordRef()).isEqualTo(records.get(0).ref());
 					assertThat(ex.failed().status()).isEqualTo(BatchStatus.CORRUPTED);
 					assertThat(ex.failed().firstRecordRef()).isEqualTo(records.get((int) first.records()).ref());
-					assertThat(ex).hasMessageContaining("ended corrupted")
+					assertThat(ex).hasMessageContaining("ended with status corrupted")
 						.hasMessageContaining("the 1 batches before succeeded, up to record " + first.lastRecordRef());
 				}));
 		assertThat(events.get(0)).startsWith("written ");
