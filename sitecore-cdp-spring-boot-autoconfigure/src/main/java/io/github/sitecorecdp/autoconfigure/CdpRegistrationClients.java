@@ -180,12 +180,20 @@ final class CdpRegistrationClients {
 		return plain;
 	}
 
+	/** The properties a registration's API host may come from, most specific first. */
+	private static String baseUrlSource(CdpRegistration registration) {
+		String defaults = "sitecore.cdp.base-url or sitecore.cdp.region";
+		return registration.isDefault() ? defaults
+				: registration.prefix() + "base-url or " + registration.prefix() + "region (else " + defaults + ")";
+	}
+
 	/**
 	 * Point a {@code RestClient} builder at the registration's API with its token, for the
 	 * default client and for HTTP service groups named like the registration.
 	 */
 	void configure(RestClient.Builder builder, CdpRegistration registration, CdpAccessTokenManager tokenManager) {
-		CdpBearerProtocol protocol = new CdpBearerProtocol(tokenManager, CdpHost.of(registration.baseUrl()));
+		CdpBearerProtocol protocol = new CdpBearerProtocol(tokenManager, CdpHost.of(registration.baseUrl()),
+				baseUrlSource(registration));
 		// The token goes on at the request factory, below the builder's interceptors and
 		// observations.
 		builder.baseUrl(registration.baseUrl().toString())
@@ -198,7 +206,8 @@ final class CdpRegistrationClients {
 	 * Point a {@code WebClient} builder at the registration's API with its token.
 	 */
 	void configure(WebClient.Builder builder, CdpRegistration registration, CdpAccessTokenManager tokenManager) {
-		CdpBearerProtocol protocol = new CdpBearerProtocol(tokenManager, CdpHost.of(registration.baseUrl()));
+		CdpBearerProtocol protocol = new CdpBearerProtocol(tokenManager, CdpHost.of(registration.baseUrl()),
+				baseUrlSource(registration));
 		// The token goes on at the connector, below the builder's filters and observations.
 		builder.baseUrl(registration.baseUrl().toString())
 			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)

@@ -1,6 +1,7 @@
 package io.github.sitecorecdp.web;
 
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.function.Function;
 
@@ -65,6 +66,7 @@ public final class CdpBearerClientHttpConnector implements ClientHttpConnector {
 		String authorization = this.protocol.headerValue(token);
 		RecordedBody recorded = new RecordedBody();
 		return this.delegate.connect(method, uri, (request) -> requestCallback.apply(recorded.recording(request, authorization)))
+			.onErrorMap(UnknownHostException.class, this.protocol::unresolvedHost)
 			.flatMap((response) -> (CdpBearerProtocol.isRejected(response.getStatusCode().value())
 					&& !recorded.hasOwnAuthorization())
 					? replay(method, uri, requestCallback, recorded, token, response) : Mono.just(response));

@@ -3,6 +3,7 @@ package io.github.sitecorecdp.web;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
+import java.net.UnknownHostException;
 
 
 import org.jspecify.annotations.Nullable;
@@ -144,7 +145,12 @@ public final class CdpBearerClientHttpRequestFactory implements ClientHttpReques
 			if (bytes.length > 0) {
 				write(request, bytes);
 			}
-			return request.execute();
+			try {
+				return request.execute();
+			}
+			catch (UnknownHostException ex) {
+				throw CdpBearerClientHttpRequestFactory.this.protocol.unresolvedHost(ex);
+			}
 		}
 
 		private static boolean expectsBody(HttpMethod method) {

@@ -1,6 +1,7 @@
 package io.github.sitecorecdp.web;
 
 import java.net.URI;
+import java.net.UnknownHostException;
 
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
 import org.apache.commons.logging.Log;
@@ -51,6 +52,8 @@ public final class CdpBearerProtocol {
 
 	private final CdpHost apiHost;
 
+	private final String baseUrlSource;
+
 	/**
 	 * The header of the last token used, so that the hot path does not build the same
 	 * string for every request. A benign race: a stale pair is only a cache miss.
@@ -63,8 +66,30 @@ public final class CdpBearerProtocol {
 	 * @param apiHost the only origin that gets the token
 	 */
 	public CdpBearerProtocol(CdpAccessTokenManager tokenManager, CdpHost apiHost) {
+		this(tokenManager, apiHost, "the base URL");
+	}
+
+	/**
+	 * Create the protocol for one API host.
+	 * @param tokenManager where tokens come from
+	 * @param apiHost the only origin that receives them
+	 * @param baseUrlSource the properties the host came from, named when it does not resolve
+	 */
+	public CdpBearerProtocol(CdpAccessTokenManager tokenManager, CdpHost apiHost, String baseUrlSource) {
 		this.tokenManager = tokenManager;
 		this.apiHost = apiHost;
+		this.baseUrlSource = baseUrlSource;
+	}
+
+	/**
+	 * Return the failure to resolve the API host, told with the properties that chose it:
+	 * a typo in a host name otherwise reads as a network problem.
+	 */
+	UnknownHostException unresolvedHost(UnknownHostException ex) {
+		UnknownHostException named = new UnknownHostException("The Sitecore CDP API host of " + this.apiHost
+				+ " could not be resolved; check " + this.baseUrlSource + " (" + ex.getMessage() + ")");
+		named.initCause(ex);
+		return named;
 	}
 
 	boolean appliesTo(URI uri) {
