@@ -159,20 +159,7 @@ public final class SitecoreCdpAutoConfiguration {
 	static RetryPolicy retryPolicy(SitecoreCdpProperties properties, CdpRegistrationClients registrationClients,
 			ObjectProvider<RetryListener> retryListeners) {
 		SitecoreCdpProperties.Retry retry = properties.getRetry();
-		List<RetryListener> all = retryListeners.orderedStream().toList();
-		RetryListener listener = new RetryListener() {
-
-			@Override
-			public void retrying(String call, long attempt, Throwable failure) {
-				all.forEach((each) -> each.retrying(call, attempt, failure));
-			}
-
-			@Override
-			public void gaveUp(String call, long attempts, Throwable failure) {
-				all.forEach((each) -> each.gaveUp(call, attempts, failure));
-			}
-
-		};
+		RetryListener listener = new CompositeRetryListener(retryListeners.orderedStream().toList());
 		return new RetryPolicy(new RetryPolicy.Settings(retry.getMaxAttempts(), retry.getInitialBackoff(),
 				retry.getMaxBackoff(), retry.getMaxElapsed()), listener, registrationClients.clock());
 	}

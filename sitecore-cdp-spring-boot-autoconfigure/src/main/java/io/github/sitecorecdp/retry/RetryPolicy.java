@@ -119,7 +119,7 @@ public final class RetryPolicy {
 						&& this.nanoTime.getAsLong() + retryAfter(failure).toNanos() < end)
 				.doBeforeRetry((signal) -> {
 					attempts.incrementAndGet();
-					this.listener.retrying(call, signal.totalRetries() + 1, signal.failure());
+					tell(() -> this.listener.retrying(call, signal.totalRetries() + 1, signal.failure()));
 				})
 				.doBeforeRetryAsync((signal) -> {
 					Duration wait = retryAfter(signal.failure());
@@ -132,12 +132,28 @@ public final class RetryPolicy {
 				.onErrorMap(TimeoutException.class, (ex) -> deadlinePassed(call, deadline, last.get(), ex))
 				.doOnError((failure) -> {
 					if (attempts.get() > 1 || TransientFailures.isTransient(failure)) {
-						this.listener.gaveUp(call, attempts.get(), failure);
+						tell(() -> this.listener.gaveUp(call, attempts.get(), failure));
 						logger.warn("Gave up on " + call + " after " + attempts.get() + " attempt"
 								+ ((attempts.get() == 1) ? "" : "s") + ": " + describe(failure));
 					}
 				});
 		});
+	}
+
+	/**
+	 * Tell the listener; whatever it throws, checked exceptions included, is logged: a
+	 * listener only hears retries and must never decide them or replace the call's error.
+	 */
+	private void tell(Runnable notification) {
+		try {
+			notification.run();
+		}
+		catch (Throwable ex) {
+			if (ex instanceof VirtualMachineError error) {
+				throw error;
+			}
+			logger.warn("A RetryListener failed: " + ex);
+		}
 	}
 
 	private Duration retryAfter(Throwable failure) {

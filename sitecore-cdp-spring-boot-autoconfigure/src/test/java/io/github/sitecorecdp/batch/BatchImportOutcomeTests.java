@@ -12,6 +12,7 @@ import java.util.stream.IntStream;
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
 import io.github.sitecorecdp.fake.FakeBatches;
 import io.github.sitecorecdp.fake.FakeSitecoreCdp;
+import io.github.sitecorecdp.retry.RetryListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,6 +99,26 @@ class BatchImportOutcomeTests {
 				.isEqualTo(3));
 		assertThat(this.cdp.api().batches().batches()).singleElement()
 			.satisfies((batch) -> assertThat(batch.status()).isEqualTo("success"));
+	}
+
+	@Test
+	void whenARetryListenerThrowsThenATransientUploadFailureIsStillRetried() {
+		this.cdp.api().batches().failNext(FakeBatches.Call.UPLOAD, 1, 503);
+		contextRunner().withBean(RetryListener.class, () -> new RetryListener() {
+
+			@Override
+			public void retrying(String call, long retry, Throwable failure) {
+				throw BatchImportOutcomeTests.<RuntimeException>sneaky(new Exception("listener broken"));
+			}
+
+		})
+			.withPropertyValues("sitecore.cdp.retry.initial-backoff=5ms", "sitecore.cdp.retry.max-backoff=20ms")
+			.run((context) -> assertThat(context.getBean(BatchImportClient.class).importRecords(guests(3)).batches())
+				.singleElement()
+				.satisfies((batch) -> assertThat(batch.status()).isEqualTo(BatchStatus.SUCCESS)));
+		assertThat(this.cdp.api().batches().batches()).singleElement()
+			.satisfies((batch) -> assertThat(batch.records()).isEqualTo(3));
+		assertThat(this.spool).isEmptyDirectory();
 	}
 
 	@Test
