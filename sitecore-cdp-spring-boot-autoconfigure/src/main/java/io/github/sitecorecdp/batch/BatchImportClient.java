@@ -5,13 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
@@ -75,7 +75,8 @@ public final class BatchImportClient {
 	 * @param batchApi a client of the tenant's API host that sends the Basic credentials
 	 * @param uploads a client that sends no credentials, for presigned URLs and error logs
 	 * @param settings file size, spool directory and polling
-	 * @param clock the clock of the processing deadline
+	 * @param clock the clock of Retry-After dates; one that is also a {@code LongSupplier} of
+	 * nanoseconds (as the test kit's {@code MutableClock}) moves the processing deadline too
 	 * @param listener hears the progress
 	 */
 	public BatchImportClient(WebClient batchApi, WebClient uploads, Settings settings, Clock clock,
@@ -89,7 +90,8 @@ public final class BatchImportClient {
 	 * @param batchApi a client of the tenant's API host that sends the Basic credentials
 	 * @param uploads a client that sends no credentials, for presigned URLs and error logs
 	 * @param settings file size, spool directory and polling
-	 * @param clock the clock of the processing deadline
+	 * @param clock the clock of Retry-After dates; one that is also a {@code LongSupplier} of
+	 * nanoseconds (as the test kit's {@code MutableClock}) moves the processing deadline too
 	 * @param listener hears the progress
 	 * @param retry the retry policy of status polls, uploads, error-log reads and
 	 * announcements
@@ -234,8 +236,10 @@ public final class BatchImportClient {
 
 	private BatchResult awaitFinalStatus(UnconfirmedBatch batch, List<BatchResult> succeeded) {
 		UUID batchRef = batch.batchRef();
-		Instant deadline = this.clock.instant().plus(this.settings.maxWait());
-		// Also in real time: a clock that stands still (a test's) must not make the wait endless.
+		// On monotonic time: a wall clock stepped forward (NTP, a resumed VM) must not end the
+		// wait early. A test's clock that also ticks (a LongSupplier, as MutableClock) moves
+		// it; real time still bounds it, so a clock that stands still cannot make it endless.
+		long deadline = ticker() + this.settings.maxWait().toNanos();
 		long realDeadline = System.nanoTime() + this.settings.maxWait().toNanos();
 		Duration wait = this.settings.pollInterval();
 		String last = batch.lastStatus();
@@ -332,8 +336,12 @@ public final class BatchImportClient {
 				batch.lastRecordRef(), status);
 	}
 
-	private Duration timeLeft(Instant deadline, long realDeadline) {
-		return min(Duration.between(this.clock.instant(), deadline), Duration.ofNanos(realDeadline - System.nanoTime()));
+	private long ticker() {
+		return (this.clock instanceof LongSupplier ticking) ? ticking.getAsLong() : System.nanoTime();
+	}
+
+	private Duration timeLeft(long deadline, long realDeadline) {
+		return min(Duration.ofNanos(deadline - ticker()), Duration.ofNanos(realDeadline - System.nanoTime()));
 	}
 
 	/** Test seam: the error log's line reader. */

@@ -2,11 +2,17 @@ package io.github.sitecorecdp.batch;
 
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
@@ -119,6 +125,45 @@ class BatchImportOutcomeTests {
 		assertThat(this.cdp.api().batches().batches()).singleElement()
 			.satisfies((batch) -> assertThat(batch.records()).isEqualTo(3));
 		assertThat(this.spool).isEmptyDirectory();
+	}
+
+	@Test
+	void whenTheWallClockJumpsAheadWhileWaitingThenTheBatchIsStillAwaited() {
+		// A day ahead once the first status is heard: an NTP step or a resumed VM.
+		AtomicBoolean jumped = new AtomicBoolean();
+		Clock jumping = new Clock() {
+
+			@Override
+			public ZoneId getZone() {
+				return ZoneOffset.UTC;
+			}
+
+			@Override
+			public Clock withZone(ZoneId zone) {
+				return this;
+			}
+
+			@Override
+			public Instant instant() {
+				return Instant.now().plus(jumped.get() ? Duration.ofDays(1) : Duration.ZERO);
+			}
+
+		};
+		BatchImportListener jump = new BatchImportListener() {
+
+			@Override
+			public void statusChanged(UUID batchRef, BatchStatus status) {
+				jumped.set(true);
+			}
+
+		};
+		this.cdp.api().batches().processingFor(3);
+		contextRunner().withBean(SitecoreCdpAutoConfiguration.CLOCK_BEAN_NAME, Clock.class, () -> jumping)
+			.withBean(BatchImportListener.class, () -> jump)
+			.withPropertyValues("sitecore.cdp.batch.max-wait=1m")
+			.run((context) -> assertThat(context.getBean(BatchImportClient.class).importRecords(guests(3)).records())
+				.isEqualTo(3));
+		assertThat(jumped).isTrue();
 	}
 
 	@Test
