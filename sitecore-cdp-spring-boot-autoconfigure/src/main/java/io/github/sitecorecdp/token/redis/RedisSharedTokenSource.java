@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.concurrent.CancellationException;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -427,12 +428,21 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 	}
 
 	private void unlock(String owner) {
+		// A fetch cancelled mid-request (the manager's watchdog, a shutdown) arrives here
+		// interrupted, which would fail the command at once and leave the fleet waiting a
+		// whole lease. The flag is set aside for this one command, bounded by redis.timeout.
+		boolean interrupted = Thread.interrupted();
 		try {
 			this.store.call(() -> this.store.redis().execute(UNLOCK, Collections.singletonList(this.lockKey), owner));
 		}
-		catch (RedisUnavailableException ex) {
+		catch (RedisUnavailableException | CancellationException ex) {
 			// The lock expires by itself.
 			logger.debug(this.label + ": could not release the token lock (" + ex.getMessage() + ")");
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
 		}
 	}
 

@@ -17,6 +17,8 @@ import java.util.stream.Collectors;
 
 import io.github.sitecorecdp.fake.FakeTokenEndpoint;
 import io.github.sitecorecdp.fake.MutableClock;
+import io.github.sitecorecdp.token.CdpTokenSource;
+import reactor.core.Disposable;
 import io.github.sitecorecdp.testsupport.RealRedis;
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
 import io.github.sitecorecdp.token.CdpTokenException;
@@ -102,6 +104,24 @@ class RedisFleetFaultTests {
 		assertThat(token).isEqualTo(this.tokens.issuedTokens().get(1));
 		assertThat(output.getOut()).doesNotContain("the Redis token store is unavailable");
 		assertThat(next.status().store().shared()).isTrue();
+	}
+
+	@Test
+	void whenAFetchIsCancelledMidRequestThenItsLockIsReleasedAtOnce() {
+		startFleetOnRealTime(Duration.ofHours(1));
+		this.tokens.delayTokenResponses(Duration.ofSeconds(60));
+		CdpTokenSource source = this.instances.startSource(this.tokens.apiSecret(), Clock.systemUTC(),
+				this.tokens.uri());
+		Disposable fetch = source.fetch(null).subscribe((token) -> {
+		}, (ex) -> {
+		});
+		await().atMost(SOON).until(() -> this.tokens.requestCount() == 1);
+		assertThat(redis.entries().keySet()).anyMatch((key) -> key.endsWith(":lock"));
+		// Cancelled as the manager's watchdog or a shutdown cancels it: the fetch thread is
+		// interrupted. Its lock must go now, not when its lease (3 s here) runs out.
+		fetch.dispose();
+		await().atMost(Duration.ofSeconds(1))
+			.until(() -> redis.entries().keySet().stream().noneMatch((key) -> key.endsWith(":lock")));
 	}
 
 	@Test

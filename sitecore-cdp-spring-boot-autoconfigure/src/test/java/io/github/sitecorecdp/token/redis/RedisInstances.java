@@ -14,6 +14,7 @@ import io.github.sitecorecdp.testsupport.RealRedis;
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
 import io.github.sitecorecdp.token.CdpTokenEndpointClient;
 import io.github.sitecorecdp.token.CdpTokenListener;
+import io.github.sitecorecdp.token.CdpTokenSource;
 import io.github.sitecorecdp.token.CdpTokenStore;
 import io.github.sitecorecdp.token.TokenPolicy;
 
@@ -39,6 +40,9 @@ final class RedisInstances implements AutoCloseable {
 
 	private final Map<CdpAccessTokenManager, AutoCloseable> stops = new IdentityHashMap<>();
 
+	private AutoCloseable lastStop = () -> {
+	};
+
 	RedisInstances(RealRedis redis, FakeTokenEndpoint tokens, MutableClock clock) {
 		this.redis = redis;
 		this.tokens = tokens;
@@ -58,6 +62,15 @@ final class RedisInstances implements AutoCloseable {
 	 * address than the registration's (as when the instance's DNS resolves it wrongly).
 	 */
 	CdpAccessTokenManager start(String apiSecret, Clock clock, URI reachedAt) {
+		CdpTokenSource source = startSource(apiSecret, clock, reachedAt);
+		CdpAccessTokenManager manager = new CdpAccessTokenManager("Sitecore CDP", source, POLICY, clock,
+				CdpTokenListener.NONE);
+		this.stops.put(manager, this.lastStop);
+		return manager;
+	}
+
+	/** Start an instance's store and its source alone, without a manager in front. */
+	CdpTokenSource startSource(String apiSecret, Clock clock, URI reachedAt) {
 		LettuceConnectionFactory connection = this.redis.connectionFactory();
 		RedisTokenStore store = new RedisTokenStore(connection, "test", Duration.ofSeconds(1), clock);
 		store.warmUp();
@@ -67,14 +80,12 @@ final class RedisInstances implements AutoCloseable {
 				FakeTokenEndpoint.AUDIENCE, WebClient.create(), Duration.ofSeconds(5), clock);
 		CdpTokenStore.Registration registration = new CdpTokenStore.Registration("Sitecore CDP", this.tokens.apiKey(),
 				apiSecret, FakeTokenEndpoint.AUDIENCE, this.tokens.uri());
-		CdpAccessTokenManager manager = new CdpAccessTokenManager("Sitecore CDP",
-				store.sourceFor(registration, endpoint, POLICY), POLICY, clock, CdpTokenListener.NONE);
 		// In the order a context closes: the store before the connection it uses.
-		this.stops.put(manager, () -> {
+		this.lastStop = () -> {
 			store.destroy();
 			connection.destroy();
-		});
-		return manager;
+		};
+		return store.sourceFor(registration, endpoint, POLICY);
 	}
 
 	/** Stop an instance as its application context would on a graceful shutdown. */
