@@ -121,6 +121,60 @@ class BatchImportFaultTests {
 	}
 
 	@Test
+	void whenTheAnnouncementAnswersLateThenTheRetryFindsTheBatchAndTheRecordsArriveOnce() {
+		this.batches.delayNext(Call.ANNOUNCE, 1, Duration.ofSeconds(2));
+		assertImportedOnce(5);
+	}
+
+	@Test
+	void whenTheAnnouncementIsThrottledWithRetryAfterThenTheWaitIsHonouredAndTheRecordsArriveOnce() {
+		this.batches.throttleNext(Call.ANNOUNCE, 1, Duration.ofSeconds(1));
+		assertImportedOnceWaitingAtLeast(5, Duration.ofSeconds(1));
+	}
+
+	@Test
+	void whenTheUploadIsThrottledWithRetryAfterThenTheWaitIsHonouredAndTheRecordsArriveOnce() {
+		this.batches.throttleNext(Call.UPLOAD, 1, Duration.ofSeconds(1));
+		assertImportedOnceWaitingAtLeast(5, Duration.ofSeconds(1));
+	}
+
+	@Test
+	void whenAStatusPollIsResetThenTheRecordsArriveOnce() {
+		this.batches.resetNext(Call.STATUS, 1);
+		assertImportedOnce(5);
+	}
+
+	@Test
+	void whenAStatusPollsResponseIsLostThenTheRecordsArriveOnce() {
+		this.batches.loseNextResponse(Call.STATUS, 1);
+		assertImportedOnce(5);
+	}
+
+	@Test
+	void whenAStatusPollAnswersLateThenTheTimeoutIsRetriedAndTheRecordsArriveOnce() {
+		this.batches.delayNext(Call.STATUS, 1, Duration.ofSeconds(2));
+		assertImportedOnce(5);
+	}
+
+	@Test
+	void whenTheErrorLogAnswersLateThenTheRefusedRecordsAreStillNamed() {
+		this.batches.delayNext(Call.ERROR_LOG, 1, Duration.ofSeconds(2));
+		assertRefusedRecordNamed();
+	}
+
+	@Test
+	void whenTheErrorLogIsThrottledWithRetryAfterThenTheRefusedRecordsAreStillNamed() {
+		this.batches.throttleNext(Call.ERROR_LOG, 1, Duration.ofSeconds(1));
+		assertRefusedRecordNamed();
+	}
+
+	@Test
+	void whenTheErrorLogsResponseIsLostThenTheRefusedRecordsAreStillNamed() {
+		this.batches.loseNextResponse(Call.ERROR_LOG, 1);
+		assertRefusedRecordNamed();
+	}
+
+	@Test
 	void whenStatusPollsFailForeverThenTheBatchIsUnconfirmedAndAwaitBatchConfirmsItLater() {
 		this.batches.failAlways(Call.STATUS, 503);
 		List<BatchRecord> records = BatchImportOutcomeTests.guests(10);
@@ -190,6 +244,22 @@ class BatchImportFaultTests {
 				assertThat(batch.status()).isEqualTo("success");
 				assertThat(batch.records()).isEqualTo(count);
 			});
+	}
+
+	private void assertImportedOnceWaitingAtLeast(int count, Duration wait) {
+		long start = System.nanoTime();
+		assertImportedOnce(count);
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(wait);
+	}
+
+	/** Sitecore refuses one record of four; the failure names exactly that one. */
+	private void assertRefusedRecordNamed() {
+		this.batches.refuseRecords((line) -> line.contains("guest2@"), 400, "Validation error");
+		List<BatchRecord> records = BatchImportOutcomeTests.guests(4);
+		contextRunner().run((context) -> assertThatExceptionOfType(BatchImportException.class)
+			.isThrownBy(() -> context.getBean(BatchImportClient.class).importRecords(records))
+			.satisfies((ex) -> assertThat(ex.failed().failedRecords()).extracting(FailedRecord::ref)
+				.containsExactly(records.get(2).ref().toString())));
 	}
 
 }
