@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 
@@ -14,9 +13,7 @@ import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.origin.Origin;
 import org.springframework.boot.origin.OriginLookup;
 import org.springframework.boot.origin.SystemEnvironmentOrigin;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.test.context.runner.ContextConsumer;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.PropertySource;
@@ -24,6 +21,7 @@ import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.core.io.ByteArrayResource;
 
+import static io.github.sitecorecdp.autoconfigure.StartupRefusals.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -170,16 +168,6 @@ class RegistrationBindingTests {
 		};
 	}
 
-	private static ContextConsumer<AssertableApplicationContext> refused(Consumer<FailureAnalysis> assertions) {
-		return (context) -> {
-			assertThat(context).hasFailed();
-			FailureAnalysis analysis = new InvalidSitecoreCdpPropertyFailureAnalyzer()
-				.analyze(context.getStartupFailure());
-			assertThat(analysis).as("analysis of %s", context.getStartupFailure()).isNotNull();
-			assertions.accept(analysis);
-		};
-	}
-
 	/**
 	 * Environment variables as Spring Boot presents them to an application: each with a
 	 * {@link SystemEnvironmentOrigin}.
@@ -196,5 +184,4 @@ class RegistrationBindingTests {
 		}
 
 	}
-
 }

@@ -7,13 +7,12 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.test.context.runner.ContextConsumer;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 
+import static io.github.sitecorecdp.autoconfigure.StartupRefusals.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -296,16 +295,4 @@ class SitecoreCdpPropertiesValidationTests {
 			.getPropertySources()
 			.addFirst(new MapPropertySource("exactly", values));
 	}
-
-	private static ContextConsumer<AssertableApplicationContext> refused(
-			java.util.function.Consumer<FailureAnalysis> assertions) {
-		return (context) -> {
-			assertThat(context).hasFailed();
-			FailureAnalysis analysis = new InvalidSitecoreCdpPropertyFailureAnalyzer()
-				.analyze(context.getStartupFailure());
-			assertThat(analysis).as("analysis of %s", context.getStartupFailure()).isNotNull();
-			assertions.accept(analysis);
-		};
-	}
-
 }
