@@ -10,6 +10,8 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import io.github.sitecorecdp.realtime.Channel;
+
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.context.EnvironmentAware;
@@ -91,6 +93,8 @@ public class SitecoreCdpProperties implements InitializingBean, EnvironmentAware
 	private final Retry retry = new Retry();
 
 	private final AudienceExport audienceExport = new AudienceExport();
+
+	private final Realtime realtime = new Realtime();
 
 	/**
 	 * Named registrations: further API keys (Personalize, XM Cloud, Experience Edge), each
@@ -200,6 +204,10 @@ public class SitecoreCdpProperties implements InitializingBean, EnvironmentAware
 
 	public AudienceExport getAudienceExport() {
 		return this.audienceExport;
+	}
+
+	public Realtime getRealtime() {
+		return this.realtime;
 	}
 
 	public Map<String, Client> getClients() {
@@ -536,6 +544,82 @@ public class SitecoreCdpProperties implements InitializingBean, EnvironmentAware
 		 */
 		public boolean isConfigured() {
 			return this.clientKey != null || this.apiToken != null;
+		}
+
+	}
+
+	/**
+	 * Settings shared by the real-time APIs (Stream API events and Personalize flow
+	 * execution), which authenticate with the tenant's client key only.
+	 */
+	public static class Realtime {
+
+		/**
+		 * Client key of the Sitecore CDP tenant. Default: sitecore.cdp.basic-auth.client-key.
+		 */
+		private @Nullable String clientKey;
+
+		/**
+		 * Point of sale sent with every event and flow call, exactly as configured in
+		 * Sitecore: Sitecore silently drops an event with an unknown point of sale. The
+		 * real-time clients are created when it is set.
+		 */
+		private @Nullable String pointOfSale;
+
+		/**
+		 * Channel sent when a call names none.
+		 */
+		private Channel channel = Channel.WEB;
+
+		/**
+		 * Language sent when a call names none (ISO 639-1, upper case).
+		 */
+		private String language = "EN";
+
+		/**
+		 * Currency sent when a call names none (ISO 4217). Sitecore requires one on every
+		 * event.
+		 */
+		private @Nullable String currency;
+
+		public @Nullable String getClientKey() {
+			return this.clientKey;
+		}
+
+		public void setClientKey(@Nullable String clientKey) {
+			this.clientKey = clientKey;
+		}
+
+		public @Nullable String getPointOfSale() {
+			return this.pointOfSale;
+		}
+
+		public void setPointOfSale(@Nullable String pointOfSale) {
+			this.pointOfSale = pointOfSale;
+		}
+
+		public Channel getChannel() {
+			return this.channel;
+		}
+
+		public void setChannel(Channel channel) {
+			this.channel = channel;
+		}
+
+		public String getLanguage() {
+			return this.language;
+		}
+
+		public void setLanguage(String language) {
+			this.language = language;
+		}
+
+		public @Nullable String getCurrency() {
+			return this.currency;
+		}
+
+		public void setCurrency(@Nullable String currency) {
+			this.currency = currency;
 		}
 
 	}
