@@ -11,6 +11,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import io.github.sitecorecdp.realtime.Channel;
+import io.github.sitecorecdp.realtime.RealtimeSettings;
 
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -231,6 +232,32 @@ public class SitecoreCdpProperties implements InitializingBean, EnvironmentAware
 	 */
 	public URI determineBaseUrl() {
 		return (this.baseUrl != null) ? this.baseUrl : this.region.getBaseUrl();
+	}
+
+	/**
+	 * Return what every real-time call carries, or {@code null} when no point of sale is
+	 * set (the real-time clients are then not created). The client key falls back to
+	 * {@code basic-auth.client-key}. The validator refuses a point of sale without a
+	 * client key or currency at startup, so the checks here only guard direct use.
+	 * @return the real-time settings, or {@code null}
+	 */
+	public @Nullable RealtimeSettings determineRealtimeSettings() {
+		String pointOfSale = this.realtime.getPointOfSale();
+		if (pointOfSale == null) {
+			return null;
+		}
+		String clientKey = (this.realtime.getClientKey() != null) ? this.realtime.getClientKey()
+				: this.basicAuth.getClientKey();
+		if (clientKey == null) {
+			throw new IllegalStateException(
+					"sitecore.cdp.realtime.client-key (or sitecore.cdp.basic-auth.client-key) must be set");
+		}
+		String currency = this.realtime.getCurrency();
+		if (currency == null) {
+			throw new IllegalStateException("sitecore.cdp.realtime.currency must be set");
+		}
+		return new RealtimeSettings(determineBaseUrl(), clientKey, pointOfSale, this.realtime.getChannel(),
+				this.realtime.getLanguage(), currency);
 	}
 
 	/**
