@@ -56,8 +56,7 @@ final class FakeControlApi implements AutoCloseable {
 
 	/**
 	 * The endpoints. A control of the fake becomes an endpoint here with one line and one
-	 * method, such as {@code POST /batches/refuse} once {@link FakeBatches} can refuse
-	 * chosen records.
+	 * method.
 	 */
 	private List<Endpoint> endpoints() {
 		return List.of(new Endpoint("GET", "/", "this list", this::help),
@@ -81,6 +80,10 @@ final class FakeControlApi implements AutoCloseable {
 						this::requests),
 				new Endpoint("GET", "/batches", "the Batch API's batches: ref, status, records, failed records",
 						this::batches),
+				new Endpoint("POST", "/batches/refuse",
+						"?containing=TEXT&code=C&message=M: refuse, in batches uploaded from now on, every record "
+								+ "whose line contains TEXT, logged with code C (default 400) and message M",
+						this::refuseBatchRecords),
 				new Endpoint("POST", "/reset",
 						"forget the journal, scripted failures and batches; keep issued tokens and fixtures",
 						this::reset));
@@ -141,6 +144,18 @@ final class FakeControlApi implements AutoCloseable {
 
 	private Reply batches(Query query) {
 		return Reply.json(this.cdp.api().batches().batches().stream().map(FakeControlApi::batchJson).toList());
+	}
+
+	private Reply refuseBatchRecords(Query query) {
+		String containing = query.value("containing");
+		if (containing == null || containing.isEmpty()) {
+			throw new IllegalArgumentException("containing is required: the text that marks a record to refuse");
+		}
+		int code = query.number("code", 400, 100, 999);
+		String message = query.value("message");
+		String logged = (message != null) ? message : "Refused by the fake's control API";
+		this.cdp.api().batches().refuseRecords((record) -> record.contains(containing), code, logged);
+		return Reply.json(fields("refusing", containing, "code", code));
 	}
 
 	private Reply reset(Query query) {
@@ -269,7 +284,7 @@ final class FakeControlApi implements AutoCloseable {
 			return number("status", 503, 100, 599);
 		}
 
-		private int number(String name, int fallback, int min, int max) {
+		int number(String name, int fallback, int min, int max) {
 			String value = value(name);
 			if (value == null) {
 				return fallback;

@@ -176,6 +176,37 @@ class FakeBatchesTests {
 	}
 
 	@Test
+	void whenRecordsAreRefusedThroughTheControlApiThenTheLogNamesEachWithTheGivenCodeAndMessage() throws Exception {
+		try (FakeControlApi control = new FakeControlApi(this.cdp, 0)) {
+			Answer answer = this.http.exchange(HttpRequest
+				.newBuilder(URI.create(control.baseUrl() + "/batches/refuse?containing=b%40example.com&code=409"
+						+ "&message=Identity%20already%20exists"))
+				.POST(HttpRequest.BodyPublishers.noBody()));
+			assertThat(answer.status()).isEqualTo(200);
+		}
+		String refused = UUID.randomUUID().toString();
+		String ref = UUID.randomUUID().toString();
+		byte[] file = gzip(line("guest", "upsert") + "\n{\"ref\":\"" + refused
+				+ "\",\"schema\":\"guest\",\"mode\":\"upsert\",\"value\":{\"email\":\"b@example.com\"}}\n");
+		upload(href(announce(ref, file)), file, md5Base64(file), true);
+		poll(ref);
+		assertThat(poll(ref).body()).contains("\"code\":\"error\"");
+		assertThat(this.cdp.api().batches().batches().get(0).failedRecords())
+			.containsExactly(new FailedRecord(refused, "409", "Identity already exists"));
+	}
+
+	@Test
+	void whenARecordRefusalLacksItsTextThenTheControlApiAnswers400NamingIt() {
+		try (FakeControlApi control = new FakeControlApi(this.cdp, 0)) {
+			Answer answer = this.http.exchange(HttpRequest
+				.newBuilder(URI.create(control.baseUrl() + "/batches/refuse?code=409"))
+				.POST(HttpRequest.BodyPublishers.noBody()));
+			assertThat(answer.status()).isEqualTo(400);
+			assertThat(answer.body()).contains("containing is required");
+		}
+	}
+
+	@Test
 	void whenFaultsAreInjectedThenEachCallFailsAsScriptedAndThenRecovers() throws Exception {
 		FakeBatches batches = this.cdp.api().batches();
 		String ref = UUID.randomUUID().toString();
