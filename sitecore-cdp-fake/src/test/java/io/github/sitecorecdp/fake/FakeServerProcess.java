@@ -55,7 +55,7 @@ final class FakeServerProcess implements AutoCloseable {
 		return new FakeServerProcess(arguments);
 	}
 
-	/** The built executable jar, as the README runs it. */
+	/** The built executable jar, as docs/test-kit.md runs it. */
 	static FakeServerProcess fromJar(Path jar, String... options) {
 		List<String> arguments = new ArrayList<>(List.of("-jar", jar.toString()));
 		arguments.addAll(List.of(options));

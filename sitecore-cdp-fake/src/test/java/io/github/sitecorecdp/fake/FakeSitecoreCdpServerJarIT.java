@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The built {@code sitecore-cdp-fake-<version>-standalone.jar}, run with {@code java -jar}
- * as the README says: everything it needs is inside, and it serves another JVM.
+ * as docs/test-kit.md says ("A runnable fake"): everything it needs is inside, and it serves another JVM.
  */
 class FakeSitecoreCdpServerJarIT {
 

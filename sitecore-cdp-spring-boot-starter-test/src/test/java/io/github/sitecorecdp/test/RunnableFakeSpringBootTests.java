@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * An application in this JVM against the runnable fake in a JVM of its own, configured
  * only from what the fake prints, and steered through its control API: the multi-JVM
- * set-up the README describes.
+ * set-up docs/test-kit.md describes ("A runnable fake").
  */
 @SpringBootTest
 // The fake's process belongs to a test run, not to build-time AOT processing.
