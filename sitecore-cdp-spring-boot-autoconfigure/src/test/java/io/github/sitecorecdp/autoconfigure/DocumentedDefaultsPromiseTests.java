@@ -112,8 +112,8 @@ class DocumentedDefaultsPromiseTests {
 			}
 			else if (stated.matches("`[^`]+`")) {
 				assertThat(actual).as("default of %s", name).isNotNull();
-				assertThat(conversion.convert(unquote(stated), actual.getClass())).as("default of %s", name)
-					.isEqualTo(actual);
+				assertThat(actual).as("default of %s in the code, documented as %s", name, stated)
+					.isEqualTo(conversion.convert(unquote(stated), actual.getClass()));
 			}
 			else {
 				described.add(name);
@@ -131,7 +131,8 @@ class DocumentedDefaultsPromiseTests {
 			if (stated.matches("`[^`]+`")) {
 				Class<?> type = defaults.getPropertyValue(beanPath(name)).getClass();
 				assertThat(shown).as("metadata default of %s", name).isNotNull();
-				assertThat(conversion.convert(shown.toString(), type)).as("metadata default of %s", name)
+				assertThat(conversion.convert(shown.toString(), type))
+					.as("metadata default of %s, documented as %s", name, stated)
 					.isEqualTo(conversion.convert(unquote(stated), type));
 			}
 			else if (stated.startsWith("—")) {
