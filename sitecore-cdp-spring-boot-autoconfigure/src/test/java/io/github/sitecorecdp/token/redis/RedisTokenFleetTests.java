@@ -5,7 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
@@ -86,15 +91,21 @@ class RedisTokenFleetTests {
 
 	@Test
 	void whenTheFleetStartsColdAndRunsADayThenItRequestsOneTokenPerRefresh() {
-		CountDownLatch go = new CountDownLatch(1);
-		List<CompletableFuture<String>> calls = this.fleet.stream()
-			.map((context) -> CompletableFuture.supplyAsync(() -> {
-				awaitQuietly(go);
-				return call(context);
-			}))
-			.toList();
-		go.countDown();
-		calls.forEach(CompletableFuture::join);
+		// A thread each, all released at once: the common pool may run fewer at a time.
+		ExecutorService threads = Executors.newFixedThreadPool(FLEET);
+		try {
+			CyclicBarrier go = new CyclicBarrier(FLEET);
+			List<CompletableFuture<String>> calls = this.fleet.stream()
+				.map((context) -> CompletableFuture.supplyAsync(() -> {
+					awaitQuietly(go);
+					return call(context);
+				}, threads))
+				.toList();
+			calls.forEach(CompletableFuture::join);
+		}
+		finally {
+			threads.shutdownNow();
+		}
 		assertThat(this.tokens.requestCount()).isEqualTo(1);
 		assertThat(bearerTokens()).hasSize(1);
 		// A day in steps of five minutes, every instance calling at every step.
@@ -181,12 +192,16 @@ class RedisTokenFleetTests {
 		return context.getBean(CdpAccessTokenManager.class);
 	}
 
-	private static void awaitQuietly(CountDownLatch latch) {
+	private static void awaitQuietly(CyclicBarrier barrier) {
 		try {
-			latch.await();
+			barrier.await(10, TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+		catch (BrokenBarrierException | TimeoutException ex) {
+			throw new IllegalStateException("Not every instance started at once", ex);
 		}
 	}
 

@@ -5,7 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import io.github.sitecorecdp.actuate.SitecoreCdpMetrics;
@@ -79,15 +85,23 @@ class RedisTokenStoreTests {
 		for (int i = 0; i < 10; i++) {
 			fleet.add(this.instances.start());
 		}
-		CountDownLatch go = new CountDownLatch(1);
-		List<CompletableFuture<String>> calls = fleet.stream().map((manager) -> CompletableFuture.supplyAsync(() -> {
-			awaitQuietly(go);
-			return manager.obtainToken().getTokenValue();
-		})).toList();
-		go.countDown();
-		Set<String> seen = calls.stream().map(CompletableFuture::join).collect(Collectors.toSet());
-		assertThat(this.tokens.requestCount()).isEqualTo(1);
-		assertThat(seen).containsExactlyElementsOf(this.tokens.issuedTokens());
+		// A thread each, all released at once: the common pool may run fewer at a time.
+		ExecutorService threads = Executors.newFixedThreadPool(fleet.size());
+		try {
+			CyclicBarrier go = new CyclicBarrier(fleet.size());
+			List<CompletableFuture<String>> calls = fleet.stream()
+				.map((manager) -> CompletableFuture.supplyAsync(() -> {
+					awaitQuietly(go);
+					return manager.obtainToken().getTokenValue();
+				}, threads))
+				.toList();
+			Set<String> seen = calls.stream().map(CompletableFuture::join).collect(Collectors.toSet());
+			assertThat(this.tokens.requestCount()).isEqualTo(1);
+			assertThat(seen).containsExactlyElementsOf(this.tokens.issuedTokens());
+		}
+		finally {
+			threads.shutdownNow();
+		}
 	}
 
 	@Test
@@ -220,15 +234,22 @@ class RedisTokenStoreTests {
 	}
 
 	@Test
-	void whenTwentyCallersBlockOnReactorsSharedWorkersThenTheFetchTheyWaitForStillRuns() {
+	void whenEveryOneOfReactorsSharedWorkersBlocksOnATokenThenTheFetchTheyWaitForStillRuns() {
 		CdpAccessTokenManager manager = this.instances.start();
+		// As many callers as boundedElastic has threads (10 per core), each holding its
+		// worker until all hold one: a fetch scheduled there would find none free.
+		int workers = Schedulers.DEFAULT_BOUNDED_ELASTIC_SIZE;
+		CountDownLatch everyWorkerTaken = new CountDownLatch(workers);
 		List<Mono<String>> callers = new ArrayList<>();
-		for (int i = 0; i < 20; i++) {
-			callers.add(Mono.fromCallable(() -> manager.obtainToken().getTokenValue())
-				.subscribeOn(Schedulers.boundedElastic()));
+		for (int i = 0; i < workers; i++) {
+			callers.add(Mono.fromCallable(() -> {
+				everyWorkerTaken.countDown();
+				assertThat(everyWorkerTaken.await(10, TimeUnit.SECONDS)).as("every worker taken").isTrue();
+				return manager.obtainToken().getTokenValue();
+			}).subscribeOn(Schedulers.boundedElastic()));
 		}
-		List<String> seen = Flux.merge(callers).collectList().block(Duration.ofSeconds(30));
-		assertThat(seen).hasSize(20).containsOnly(this.tokens.issuedTokens().get(0));
+		List<String> seen = Flux.merge(Flux.fromIterable(callers), workers).collectList().block(Duration.ofSeconds(30));
+		assertThat(seen).hasSize(workers).containsOnly(this.tokens.issuedTokens().get(0));
 		assertThat(this.tokens.requestCount()).isEqualTo(1);
 	}
 
@@ -281,12 +302,16 @@ class RedisTokenStoreTests {
 		return (token != null) ? token.getTokenValue() : null;
 	}
 
-	private static void awaitQuietly(CountDownLatch latch) {
+	private static void awaitQuietly(CyclicBarrier barrier) {
 		try {
-			latch.await();
+			barrier.await(10, TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+		catch (BrokenBarrierException | TimeoutException ex) {
+			throw new IllegalStateException("Not every caller started at once", ex);
 		}
 	}
 
