@@ -395,22 +395,22 @@ public final class CdpAccessTokenManager {
 	 */
 	private void start(TokenRequest request) {
 		long startedNanos = System.nanoTime();
-		CompletableFuture<OAuth2AccessToken> answer = new CompletableFuture<>();
+		CompletableFuture<CdpTokenSource.Obtained> answer = new CompletableFuture<>();
 		Disposable.Swap subscription = Disposables.swap();
 		// The watchdog is armed before anything else can go wrong.
-		answer.orTimeout(this.maxWait.toMillis(), TimeUnit.MILLISECONDS).whenComplete((token, ex) -> {
+		answer.orTimeout(this.maxWait.toMillis(), TimeUnit.MILLISECONDS).whenComplete((obtained, ex) -> {
 			if (ex != null) {
 				// A request that is given up is also stopped.
 				subscription.dispose();
 			}
-			settle(request, token, ex, startedNanos);
+			settle(request, obtained, ex, startedNanos);
 		});
 		try {
 			if (request.refresh) {
 				// Counted here, where a request is really made, not per caller in the window.
 				notifyListener(this.listener::backgroundRefreshStarted);
 			}
-			subscription.update(this.source.fetch(request.replacing)
+			subscription.update(this.source.obtain(request.replacing)
 				.subscribe(answer::complete, answer::completeExceptionally, () -> answer.completeExceptionally(
 						new CdpTokenException("Token request completed without a token", null, true))));
 		}
@@ -419,14 +419,16 @@ public final class CdpAccessTokenManager {
 		}
 	}
 
-	private void settle(TokenRequest request, @Nullable OAuth2AccessToken token, @Nullable Throwable error,
+	private void settle(TokenRequest request, CdpTokenSource.@Nullable Obtained obtained, @Nullable Throwable error,
 			long startedNanos) {
 		// Exactly one of the two is set.
 		CachedToken issued = null;
 		CdpTokenException failure = null;
+		CdpTokenOrigin origin = CdpTokenOrigin.ENDPOINT;
 		try {
-			if (token != null) {
-				issued = CachedToken.of(token, this.policy, this.random.getAsDouble());
+			if (obtained != null) {
+				origin = obtained.origin();
+				issued = CachedToken.of(obtained.token(), this.policy, this.random.getAsDouble());
 			}
 			else {
 				failure = asTokenException(error);
@@ -435,6 +437,9 @@ public final class CdpAccessTokenManager {
 		catch (Throwable ex) {
 			failure = new CdpTokenException("Could not use the " + this.label + " token endpoint's answer: " + ex, ex,
 					true);
+		}
+		if (obtained == null) {
+			origin = originOf(error);
 		}
 		Duration duration = Duration.ofNanos(System.nanoTime() - startedNanos);
 		try {
@@ -451,7 +456,17 @@ public final class CdpAccessTokenManager {
 			}
 		}
 		TokenRequestOutcome outcome = (issued != null) ? TokenRequestOutcome.SUCCESS : outcomeOf(failure);
-		notifyListener(() -> this.listener.tokenRequested(outcome, duration));
+		CdpTokenOrigin from = origin;
+		notifyListener(() -> this.listener.tokenRequested(outcome, from, duration));
+	}
+
+	private CdpTokenOrigin originOf(@Nullable Throwable error) {
+		try {
+			return (error != null) ? this.source.originOf(error) : CdpTokenOrigin.ENDPOINT;
+		}
+		catch (RuntimeException ex) {
+			return CdpTokenOrigin.ENDPOINT;
+		}
 	}
 
 	private void publish(TokenRequest request, @Nullable CachedToken issued, @Nullable CdpTokenException failure) {

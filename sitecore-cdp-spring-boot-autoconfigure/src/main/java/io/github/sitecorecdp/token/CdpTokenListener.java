@@ -23,6 +23,18 @@ public interface CdpTokenListener {
 	}
 
 	/**
+	 * A token request finished, with where its answer came from. By default, tells
+	 * {@link #tokenRequested(TokenRequestOutcome, Duration)}.
+	 * @param outcome how it went
+	 * @param origin whether this instance asked the token endpoint, or a shared store
+	 * answered for the fleet
+	 * @param duration how long it took
+	 */
+	default void tokenRequested(TokenRequestOutcome outcome, CdpTokenOrigin origin, Duration duration) {
+		tokenRequested(outcome, duration);
+	}
+
+	/**
 	 * A background refresh started, while calls go on with the current token.
 	 */
 	default void backgroundRefreshStarted() {

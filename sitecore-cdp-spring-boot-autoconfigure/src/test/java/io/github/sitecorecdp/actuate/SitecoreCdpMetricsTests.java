@@ -83,6 +83,22 @@ class SitecoreCdpMetricsTests {
 	}
 
 	@Test
+	void whenTokensComeFromTheEndpointThenTheyAreTaggedWithThatSourceAndNoSharedStoreTimerExists() {
+		this.contextRunner.run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			call(context.getBean("cdpWebClient", WebClient.class));
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(registry.get("sitecore.cdp.token.requests")
+					.tag("outcome", "success")
+					.tag("source", "endpoint")
+					.timer()
+					.count()).isEqualTo(1));
+			assertThat(registry.find("sitecore.cdp.token.requests").tag("source", "shared_store").timers()).isEmpty();
+			assertThat(this.tokenEndpoint.requestCount()).isEqualTo(1);
+		});
+	}
+
+	@Test
 	void whenThereAreNamedRegistrationsThenEachHasItsOwnMetersTaggedWithItsName() {
 		this.tokenEndpoint.addClient("personalize-key", "personalize-secret", FakeTokenEndpoint.AUDIENCE, "p");
 		this.contextRunner
