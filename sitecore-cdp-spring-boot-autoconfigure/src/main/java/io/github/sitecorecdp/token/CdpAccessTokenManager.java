@@ -10,7 +10,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
@@ -44,7 +43,10 @@ import org.springframework.util.Assert;
  * the same step that stores its token, so no caller can see "no request under way" while
  * the refresh's token is not yet stored.</li>
  * <li><b>Stored before waking.</b> Waiters are woken only after the new state is
- * published, and before any listener is told, so a slow listener holds no waiter.</li>
+ * published.</li>
+ * <li><b>Listeners off the path.</b> Listeners are told after the waiters are woken, on a
+ * thread of their own through a bounded queue, never on a caller's thread or an event
+ * loop: a slow, blocked or throwing listener holds no caller and changes no outcome.</li>
  * <li><b>Stale point.</b> Within the expiry margin a token is no longer handed out;
  * callers wait for a new one, all on one request.</li>
  * <li><b>Backoff.</b> After a failed request the next waits a jittered, doubling, capped
@@ -101,7 +103,7 @@ public final class CdpAccessTokenManager {
 
 	private final AtomicReference<State> state = new AtomicReference<>(State.EMPTY);
 
-	private final AtomicBoolean listenerFailureLogged = new AtomicBoolean();
+	private final ListenerDispatcher listeners;
 
 	/** What logs and exceptions call this manager's registration. */
 	private final String label;
@@ -188,6 +190,7 @@ public final class CdpAccessTokenManager {
 		this.ticker = (clock instanceof LongSupplier simulated) ? simulated : System::nanoTime;
 		this.random = random;
 		this.listener = listener;
+		this.listeners = new ListenerDispatcher(label);
 		this.maxWait = maxWait;
 	}
 
@@ -446,8 +449,7 @@ public final class CdpAccessTokenManager {
 			publish(request, issued, failure);
 		}
 		finally {
-			// Woken once the state is published, and before any listener is told, so that a
-			// slow listener holds no waiter.
+			// Woken once the state is published, and before any listener is told.
 			if (issued != null) {
 				request.complete(issued);
 			}
@@ -542,15 +544,10 @@ public final class CdpAccessTokenManager {
 	}
 
 	private void notifyListener(Runnable call) {
-		try {
-			call.run();
-		}
-		catch (Throwable ex) {
-			// A listener is told, never asked: its failure changes no outcome, and is
-			// reported once so that a broken listener cannot flood the log.
-			if (this.listenerFailureLogged.compareAndSet(false, true)) {
-				logger.warn("A CdpTokenListener failed (" + ex + "); its failures are ignored and not logged again");
-			}
+		if (this.listener != CdpTokenListener.NONE) {
+			// Never on the caller's thread or the token endpoint's event loop: a slow
+			// listener must hold nobody.
+			this.listeners.tell(call);
 		}
 	}
 
