@@ -395,7 +395,7 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 	}
 
 	private void throwIfFleetBacksOff(FleetTime time) {
-		FleetBackoff backoff = readBackoff();
+		FleetBackoff backoff = readBackoff(time.offsetMillis());
 		if (backoff != null && time.nowMillis() < backoff.retryAtMillis()) {
 			// The manager adds its own count and next attempt; this says whose failure it was.
 			String message = backoff.message() + " (as another instance found; the fleet waits until "
@@ -405,10 +405,10 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 		}
 	}
 
-	private @Nullable FleetBackoff readBackoff() {
+	private @Nullable FleetBackoff readBackoff(long offsetMillis) {
 		try {
 			String sealed = this.store.call(() -> this.store.redis().opsForValue().get(this.backoffKey));
-			return (sealed != null) ? SharedEntries.backoff(this.seal.open(sealed)) : null;
+			return (sealed != null) ? SharedEntries.backoff(this.seal.open(sealed), offsetMillis) : null;
 		}
 		catch (RedisUnavailableException ex) {
 			if (ex.isWrongType()) {
@@ -420,8 +420,9 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 
 	private void storeBackoff(CdpTokenException failure) {
 		try {
-			long now = this.store.fleetMillis();
-			FleetBackoff previous = readBackoff();
+			FleetTime time = fleetTime();
+			long now = time.nowMillis();
+			FleetBackoff previous = readBackoff(time.offsetMillis());
 			int failures = (previous != null && this.policy.continuesRun(previous.retryAtMillis(), now))
 					? previous.failures() + 1 : 1;
 			long retryAt = now
