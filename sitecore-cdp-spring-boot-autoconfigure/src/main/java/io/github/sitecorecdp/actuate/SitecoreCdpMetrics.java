@@ -4,11 +4,12 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
 import io.github.sitecorecdp.token.CdpTokenListener;
+import io.github.sitecorecdp.token.CdpTokenOrigin;
 import io.github.sitecorecdp.token.CdpTokenStoreState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -25,8 +26,13 @@ import org.jspecify.annotations.Nullable;
  * secrets.
  *
  * <ul>
- * <li>{@code sitecore.cdp.token.requests} (timer), tag {@code outcome}: {@code success},
- * {@code retryable_failure}, {@code rejected_credentials}, {@code failure}</li>
+ * <li>{@code sitecore.cdp.token.requests} (timer), tags {@code outcome}: {@code success},
+ * {@code retryable_failure}, {@code rejected_credentials}, {@code failure}; and
+ * {@code source}: {@code endpoint} when this instance asked Sitecore's token endpoint,
+ * {@code shared_store} when a shared token store answered for the fleet (a token or the
+ * fleet's backoff another instance got). The requests Sitecore saw are those with
+ * {@code source=endpoint}; the {@code shared_store} timers appear with the first such
+ * answer.</li>
  * <li>{@code sitecore.cdp.token.refreshes} (counter): background refreshes started</li>
  * <li>{@code sitecore.cdp.api.replays} (counter): API calls answered 401 and replayed</li>
  * <li>{@code sitecore.cdp.token.expiry} (gauge, seconds): until the current token
@@ -69,13 +75,7 @@ public final class SitecoreCdpMetrics implements CdpTokenListener, MeterBinder {
 	public void bindTo(MeterRegistry registry) {
 		Map<TokenRequestOutcome, Timer> requests = new EnumMap<>(TokenRequestOutcome.class);
 		for (TokenRequestOutcome outcome : TokenRequestOutcome.values()) {
-			requests.put(outcome,
-					Timer.builder("sitecore.cdp.token.requests")
-						.description("Tokens this instance requested: from Sitecore's token endpoint, or with a "
-								+ "shared token store from the store or the endpoint")
-						.tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
-						.tag("registration", this.registration)
-						.register(registry));
+			requests.put(outcome, requestTimer(registry, outcome, CdpTokenOrigin.ENDPOINT));
 		}
 		Counter refreshes = Counter.builder("sitecore.cdp.token.refreshes")
 			.description("Background token refreshes started ahead of expiry")
@@ -95,7 +95,18 @@ public final class SitecoreCdpMetrics implements CdpTokenListener, MeterBinder {
 					+ "instance gets its own because the store is unavailable; none with the in-memory store")
 			.tag("registration", this.registration)
 			.register(registry);
-		this.meters = new Meters(requests, refreshes, replays);
+		this.meters = new Meters(registry, requests, new ConcurrentHashMap<>(), refreshes, replays);
+	}
+
+	private Timer requestTimer(MeterRegistry registry, TokenRequestOutcome outcome, CdpTokenOrigin origin) {
+		return Timer.builder("sitecore.cdp.token.requests")
+			.description("Token requests of this instance, by where the answer came from: source=endpoint "
+					+ "when Sitecore's token endpoint was asked, source=shared_store when the shared token store "
+					+ "answered for the fleet")
+			.tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+			.tag("source", origin.tagValue())
+			.tag("registration", this.registration)
+			.register(registry);
 	}
 
 	private double sharedStoreInUse() {
@@ -106,10 +117,20 @@ public final class SitecoreCdpMetrics implements CdpTokenListener, MeterBinder {
 
 	@Override
 	public void tokenRequested(TokenRequestOutcome outcome, Duration duration) {
+		tokenRequested(outcome, CdpTokenOrigin.ENDPOINT, duration);
+	}
+
+	@Override
+	public void tokenRequested(TokenRequestOutcome outcome, CdpTokenOrigin origin, Duration duration) {
 		Meters current = this.meters;
-		if (current != null) {
-			// bindTo registered a timer for every outcome.
-			Objects.requireNonNull(current.requests().get(outcome)).record(duration);
+		if (current == null) {
+			return;
+		}
+		Timer timer = (origin == CdpTokenOrigin.ENDPOINT) ? current.endpointRequests().get(outcome)
+				: current.storeAnswers()
+					.computeIfAbsent(outcome, (key) -> requestTimer(current.registry(), key, origin));
+		if (timer != null) {
+			timer.record(duration);
 		}
 	}
 
@@ -134,7 +155,12 @@ public final class SitecoreCdpMetrics implements CdpTokenListener, MeterBinder {
 		return this.tokenManager.get().timeUntilExpiry().toMillis() / 1000.0;
 	}
 
-	private record Meters(Map<TokenRequestOutcome, Timer> requests, Counter refreshes, Counter replays) {
+	/**
+	 * The meters of one registry. The timers of answers from a shared store are made on
+	 * first use, so that an application without one shows none.
+	 */
+	private record Meters(MeterRegistry registry, Map<TokenRequestOutcome, Timer> endpointRequests,
+			Map<TokenRequestOutcome, Timer> storeAnswers, Counter refreshes, Counter replays) {
 	}
 
 }

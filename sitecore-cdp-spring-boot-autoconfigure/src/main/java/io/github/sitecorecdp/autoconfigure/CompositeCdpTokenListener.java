@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import io.github.sitecorecdp.token.CdpTokenListener;
+import io.github.sitecorecdp.token.CdpTokenOrigin;
 
 /**
  * Tells every {@link CdpTokenListener} bean (metrics, and any of the application's own).
@@ -22,6 +23,11 @@ final class CompositeCdpTokenListener implements CdpTokenListener {
 	@Override
 	public void tokenRequested(TokenRequestOutcome outcome, Duration duration) {
 		tellEach((listener) -> listener.tokenRequested(outcome, duration));
+	}
+
+	@Override
+	public void tokenRequested(TokenRequestOutcome outcome, CdpTokenOrigin origin, Duration duration) {
+		tellEach((listener) -> listener.tokenRequested(outcome, origin, duration));
 	}
 
 	@Override

@@ -10,7 +10,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
@@ -44,7 +43,10 @@ import org.springframework.util.Assert;
  * the same step that stores its token, so no caller can see "no request under way" while
  * the refresh's token is not yet stored.</li>
  * <li><b>Stored before waking.</b> Waiters are woken only after the new state is
- * published, and before any listener is told, so a slow listener holds no waiter.</li>
+ * published.</li>
+ * <li><b>Listeners off the path.</b> Listeners are told after the waiters are woken, on a
+ * thread of their own through a bounded queue, never on a caller's thread or an event
+ * loop: a slow, blocked or throwing listener holds no caller and changes no outcome.</li>
  * <li><b>Stale point.</b> Within the expiry margin a token is no longer handed out;
  * callers wait for a new one, all on one request.</li>
  * <li><b>Backoff.</b> After a failed request the next waits a jittered, doubling, capped
@@ -101,7 +103,7 @@ public final class CdpAccessTokenManager {
 
 	private final AtomicReference<State> state = new AtomicReference<>(State.EMPTY);
 
-	private final AtomicBoolean listenerFailureLogged = new AtomicBoolean();
+	private final ListenerDispatcher listeners;
 
 	/** What logs and exceptions call this manager's registration. */
 	private final String label;
@@ -188,6 +190,7 @@ public final class CdpAccessTokenManager {
 		this.ticker = (clock instanceof LongSupplier simulated) ? simulated : System::nanoTime;
 		this.random = random;
 		this.listener = listener;
+		this.listeners = new ListenerDispatcher(label);
 		this.maxWait = maxWait;
 	}
 
@@ -395,22 +398,22 @@ public final class CdpAccessTokenManager {
 	 */
 	private void start(TokenRequest request) {
 		long startedNanos = System.nanoTime();
-		CompletableFuture<OAuth2AccessToken> answer = new CompletableFuture<>();
+		CompletableFuture<CdpTokenSource.Obtained> answer = new CompletableFuture<>();
 		Disposable.Swap subscription = Disposables.swap();
 		// The watchdog is armed before anything else can go wrong.
-		answer.orTimeout(this.maxWait.toMillis(), TimeUnit.MILLISECONDS).whenComplete((token, ex) -> {
+		answer.orTimeout(this.maxWait.toMillis(), TimeUnit.MILLISECONDS).whenComplete((obtained, ex) -> {
 			if (ex != null) {
 				// A request that is given up is also stopped.
 				subscription.dispose();
 			}
-			settle(request, token, ex, startedNanos);
+			settle(request, obtained, ex, startedNanos);
 		});
 		try {
 			if (request.refresh) {
 				// Counted here, where a request is really made, not per caller in the window.
 				notifyListener(this.listener::backgroundRefreshStarted);
 			}
-			subscription.update(this.source.fetch(request.replacing)
+			subscription.update(this.source.obtain(request.replacing)
 				.subscribe(answer::complete, answer::completeExceptionally, () -> answer.completeExceptionally(
 						new CdpTokenException("Token request completed without a token", null, true))));
 		}
@@ -419,14 +422,16 @@ public final class CdpAccessTokenManager {
 		}
 	}
 
-	private void settle(TokenRequest request, @Nullable OAuth2AccessToken token, @Nullable Throwable error,
+	private void settle(TokenRequest request, CdpTokenSource.@Nullable Obtained obtained, @Nullable Throwable error,
 			long startedNanos) {
 		// Exactly one of the two is set.
 		CachedToken issued = null;
 		CdpTokenException failure = null;
+		CdpTokenOrigin origin = CdpTokenOrigin.ENDPOINT;
 		try {
-			if (token != null) {
-				issued = CachedToken.of(token, this.policy, this.random.getAsDouble());
+			if (obtained != null) {
+				origin = obtained.origin();
+				issued = CachedToken.of(obtained.token(), this.policy, this.random.getAsDouble());
 			}
 			else {
 				failure = asTokenException(error);
@@ -436,13 +441,15 @@ public final class CdpAccessTokenManager {
 			failure = new CdpTokenException("Could not use the " + this.label + " token endpoint's answer: " + ex, ex,
 					true);
 		}
+		if (obtained == null) {
+			origin = originOf(error);
+		}
 		Duration duration = Duration.ofNanos(System.nanoTime() - startedNanos);
 		try {
 			publish(request, issued, failure);
 		}
 		finally {
-			// Woken once the state is published, and before any listener is told, so that a
-			// slow listener holds no waiter.
+			// Woken once the state is published, and before any listener is told.
 			if (issued != null) {
 				request.complete(issued);
 			}
@@ -451,7 +458,17 @@ public final class CdpAccessTokenManager {
 			}
 		}
 		TokenRequestOutcome outcome = (issued != null) ? TokenRequestOutcome.SUCCESS : outcomeOf(failure);
-		notifyListener(() -> this.listener.tokenRequested(outcome, duration));
+		CdpTokenOrigin from = origin;
+		notifyListener(() -> this.listener.tokenRequested(outcome, from, duration));
+	}
+
+	private CdpTokenOrigin originOf(@Nullable Throwable error) {
+		try {
+			return (error != null) ? this.source.originOf(error) : CdpTokenOrigin.ENDPOINT;
+		}
+		catch (RuntimeException ex) {
+			return CdpTokenOrigin.ENDPOINT;
+		}
 	}
 
 	private void publish(TokenRequest request, @Nullable CachedToken issued, @Nullable CdpTokenException failure) {
@@ -527,15 +544,10 @@ public final class CdpAccessTokenManager {
 	}
 
 	private void notifyListener(Runnable call) {
-		try {
-			call.run();
-		}
-		catch (Throwable ex) {
-			// A listener is told, never asked: its failure changes no outcome, and is
-			// reported once so that a broken listener cannot flood the log.
-			if (this.listenerFailureLogged.compareAndSet(false, true)) {
-				logger.warn("A CdpTokenListener failed (" + ex + "); its failures are ignored and not logged again");
-			}
+		if (this.listener != CdpTokenListener.NONE) {
+			// Never on the caller's thread or the token endpoint's event loop: a slow
+			// listener must hold nobody.
+			this.listeners.tell(call);
 		}
 	}
 

@@ -3,8 +3,11 @@ package io.github.sitecorecdp.token;
 import java.time.Duration;
 
 /**
- * Told what the {@link CdpAccessTokenManager} does, for metrics and the like. Called on
- * the thread that did it: implementations must be quick and must not throw.
+ * Told what the {@link CdpAccessTokenManager} does, for metrics and the like. Told after
+ * the callers waiting for a token are woken, on a thread of the manager's own, one event at
+ * a time in the order they happened: a slow listener delays only the events after it, never
+ * a caller. A listener more than 1024 events behind misses the events that come meanwhile
+ * (logged once). A listener that throws changes nothing (logged once).
  *
  * @author sitecore-cdp-spring-boot
  */
@@ -20,6 +23,18 @@ public interface CdpTokenListener {
 	 * @param duration how long it took
 	 */
 	default void tokenRequested(TokenRequestOutcome outcome, Duration duration) {
+	}
+
+	/**
+	 * A token request finished, with where its answer came from. By default, tells
+	 * {@link #tokenRequested(TokenRequestOutcome, Duration)}.
+	 * @param outcome how it went
+	 * @param origin whether this instance asked the token endpoint, or a shared store
+	 * answered for the fleet
+	 * @param duration how long it took
+	 */
+	default void tokenRequested(TokenRequestOutcome outcome, CdpTokenOrigin origin, Duration duration) {
+		tokenRequested(outcome, duration);
 	}
 
 	/**

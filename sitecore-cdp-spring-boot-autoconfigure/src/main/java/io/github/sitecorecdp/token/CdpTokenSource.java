@@ -28,6 +28,25 @@ public interface CdpTokenSource {
 	Mono<OAuth2AccessToken> fetch(@Nullable OAuth2AccessToken replacing);
 
 	/**
+	 * Return a token for the manager to use, and say where it came from. A source that
+	 * only asks the token endpoint need not override this.
+	 * @param replacing as for {@link #fetch}
+	 * @return the token and its origin; or an error, usually a {@link CdpTokenException}
+	 */
+	default Mono<Obtained> obtain(@Nullable OAuth2AccessToken replacing) {
+		return fetch(replacing).map((token) -> new Obtained(token, CdpTokenOrigin.ENDPOINT));
+	}
+
+	/**
+	 * Return where a failure of {@link #obtain} came from.
+	 * @param failure the failure
+	 * @return {@link CdpTokenOrigin#ENDPOINT} unless the source says otherwise
+	 */
+	default CdpTokenOrigin originOf(Throwable failure) {
+		return CdpTokenOrigin.ENDPOINT;
+	}
+
+	/**
 	 * Return the longest a {@link #fetch} may take in all, waits for other instances
 	 * included; the manager gives up on it after that.
 	 * @return the time limit
@@ -40,6 +59,22 @@ public interface CdpTokenSource {
 	 */
 	default CdpTokenStoreState storeState() {
 		return CdpTokenStoreState.IN_MEMORY;
+	}
+
+	/**
+	 * A token and where it came from.
+	 *
+	 * @param token the token
+	 * @param origin the endpoint, or a shared store
+	 */
+	record Obtained(OAuth2AccessToken token, CdpTokenOrigin origin) {
+
+		@Override
+		public String toString() {
+			// Never the token's value.
+			return "Obtained[" + TokenFingerprint.of(this.token.getTokenValue()) + ", " + this.origin + "]";
+		}
+
 	}
 
 }

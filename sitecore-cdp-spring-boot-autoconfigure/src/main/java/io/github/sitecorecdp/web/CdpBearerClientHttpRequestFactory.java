@@ -27,7 +27,9 @@ import org.springframework.util.FastByteArrayOutputStream;
  * The application's interceptors work on a request that never holds the token: the token
  * is set only on the request this factory creates for the wire, which nobody else sees.
  * The body is buffered (as RestClient does whenever there are interceptors), so a replay
- * sends exactly the same bytes. Blocks for the token only when none is in service:
+ * sends exactly the same bytes; as on {@code cdpWebClient}, only a body of at most
+ * {@link RecordedBody#MAX_BYTES} is kept for a replay: after a 401 to a larger one the
+ * refused token is dropped, the 401 is released and the call fails saying why. Blocks for the token only when none is in service:
  * RestClient callers are blocking already, and concurrent threads still share one token
  * request.
  *
@@ -126,6 +128,12 @@ public final class CdpBearerClientHttpRequestFactory implements ClientHttpReques
 			}
 			// Closed before waiting for a token, so that the connection is not held meanwhile.
 			response.close();
+			if (bytes.length > RecordedBody.MAX_BYTES) {
+				// One rule for both clients: a body over the bound is sent once, never kept.
+				throw new IllegalStateException(CdpBearerProtocol.replayImpossible(this.method, this.uri,
+						"its body is larger than " + (RecordedBody.MAX_BYTES / 1024) + " KiB and was not kept for a "
+								+ "replay"));
+			}
 			return send(headers, bytes, protocol.obtainToken());
 		}
 

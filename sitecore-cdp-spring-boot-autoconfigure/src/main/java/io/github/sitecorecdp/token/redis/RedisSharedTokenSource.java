@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.github.sitecorecdp.token.CdpCredentialsRejectedException;
 import io.github.sitecorecdp.token.CdpTokenEndpointUnreachableException;
 import io.github.sitecorecdp.token.CdpTokenException;
+import io.github.sitecorecdp.token.CdpTokenOrigin;
 import io.github.sitecorecdp.token.CdpTokenSource;
 import io.github.sitecorecdp.token.CdpTokenStoreState;
 import io.github.sitecorecdp.token.TokenPolicy;
@@ -128,9 +129,23 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 
 	@Override
 	public Mono<OAuth2AccessToken> fetch(@Nullable OAuth2AccessToken replacing) {
+		return obtain(replacing).map(Obtained::token);
+	}
+
+	@Override
+	public Mono<Obtained> obtain(@Nullable OAuth2AccessToken replacing) {
 		// Blocking Redis calls and waits, on the store's own workers: a token is fetched
 		// once per refresh, never on the caller's event loop.
-		return Mono.fromCallable(() -> obtain(replacing)).subscribeOn(this.store.fetches());
+		return Mono.fromCallable(() -> obtainShared(replacing)).subscribeOn(this.store.fetches());
+	}
+
+	/**
+	 * A token read from Redis, and the fleet's backoff, came from the store; anything
+	 * else from this instance's own request to the endpoint.
+	 */
+	@Override
+	public CdpTokenOrigin originOf(Throwable failure) {
+		return (failure instanceof FleetBackoffFailure) ? CdpTokenOrigin.SHARED_STORE : CdpTokenOrigin.ENDPOINT;
 	}
 
 	/**
@@ -180,7 +195,7 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 		});
 	}
 
-	private OAuth2AccessToken obtain(@Nullable OAuth2AccessToken replacing) {
+	private Obtained obtainShared(@Nullable OAuth2AccessToken replacing) {
 		long startedAt = System.nanoTime();
 		long giveUpWaitingAt = startedAt + this.waitBudget.toNanos();
 		boolean extended = false;
@@ -192,7 +207,7 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 				rejoined();
 				OAuth2AccessToken shared = usable(readToken(time), replacing);
 				if (shared != null) {
-					return shared;
+					return new Obtained(shared, CdpTokenOrigin.SHARED_STORE);
 				}
 				throwIfFleetBacksOff(time);
 				String owner = UUID.randomUUID().toString();
@@ -246,14 +261,14 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 	}
 
 	/** Holding the lock: ask the endpoint once for every instance. */
-	private OAuth2AccessToken requestForFleet(@Nullable OAuth2AccessToken replacing, String owner) {
+	private Obtained requestForFleet(@Nullable OAuth2AccessToken replacing, String owner) {
 		Runnable stopRenewing = this.store.hold(this.lockKey, owner, this::renew);
 		try {
 			// Another instance may have stored a token between the read and the lock.
 			FleetTime time = fleetTime();
 			OAuth2AccessToken shared = usable(readToken(time), replacing);
 			if (shared != null) {
-				return shared;
+				return new Obtained(shared, CdpTokenOrigin.SHARED_STORE);
 			}
 			throwIfFleetBacksOff(time);
 			OAuth2AccessToken token = request(replacing, true);
@@ -276,7 +291,7 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 				// The token is good: use it, and share again later.
 				fallBack(String.valueOf(ex.getMessage()));
 			}
-			return token;
+			return new Obtained(token, CdpTokenOrigin.ENDPOINT);
 		}
 		finally {
 			stopRenewing.run();
@@ -296,8 +311,8 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 		}
 	}
 
-	private OAuth2AccessToken requestAlone(@Nullable OAuth2AccessToken replacing) {
-		return request(replacing, false);
+	private Obtained requestAlone(@Nullable OAuth2AccessToken replacing) {
+		return new Obtained(request(replacing, false), CdpTokenOrigin.ENDPOINT);
 	}
 
 	/**
@@ -380,20 +395,20 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 	}
 
 	private void throwIfFleetBacksOff(FleetTime time) {
-		FleetBackoff backoff = readBackoff();
+		FleetBackoff backoff = readBackoff(time.offsetMillis());
 		if (backoff != null && time.nowMillis() < backoff.retryAtMillis()) {
 			// The manager adds its own count and next attempt; this says whose failure it was.
 			String message = backoff.message() + " (as another instance found; the fleet waits until "
 					+ Instant.ofEpochMilli(backoff.retryAtMillis() - time.offsetMillis()) + ")";
-			throw backoff.credentialsRejected() ? new CdpCredentialsRejectedException(message, null)
-					: new CdpTokenException(message, null, backoff.retryable());
+			throw backoff.credentialsRejected() ? new FleetCredentialsRejected(message)
+					: new FleetBackoffException(message, backoff.retryable());
 		}
 	}
 
-	private @Nullable FleetBackoff readBackoff() {
+	private @Nullable FleetBackoff readBackoff(long offsetMillis) {
 		try {
 			String sealed = this.store.call(() -> this.store.redis().opsForValue().get(this.backoffKey));
-			return (sealed != null) ? SharedEntries.backoff(this.seal.open(sealed)) : null;
+			return (sealed != null) ? SharedEntries.backoff(this.seal.open(sealed), offsetMillis) : null;
 		}
 		catch (RedisUnavailableException ex) {
 			if (ex.isWrongType()) {
@@ -405,8 +420,9 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 
 	private void storeBackoff(CdpTokenException failure) {
 		try {
-			long now = this.store.fleetMillis();
-			FleetBackoff previous = readBackoff();
+			FleetTime time = fleetTime();
+			long now = time.nowMillis();
+			FleetBackoff previous = readBackoff(time.offsetMillis());
 			int failures = (previous != null && this.policy.continuesRun(previous.retryAtMillis(), now))
 					? previous.failures() + 1 : 1;
 			long retryAt = now
@@ -461,6 +477,28 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 
 	private static Duration positive(Duration duration) {
 		return (duration.compareTo(Duration.ofSeconds(1)) < 0) ? Duration.ofSeconds(1) : duration;
+	}
+
+	/** A failure that another instance's request found, read from the store. */
+	private interface FleetBackoffFailure {
+
+	}
+
+	private static final class FleetBackoffException extends CdpTokenException implements FleetBackoffFailure {
+
+		FleetBackoffException(String message, boolean retryable) {
+			super(message, null, retryable);
+		}
+
+	}
+
+	private static final class FleetCredentialsRejected extends CdpCredentialsRejectedException
+			implements FleetBackoffFailure {
+
+		FleetCredentialsRejected(String message) {
+			super(message, null);
+		}
+
 	}
 
 	/**

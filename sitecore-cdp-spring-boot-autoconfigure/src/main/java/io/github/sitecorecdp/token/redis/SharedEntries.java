@@ -14,6 +14,15 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
  * fleet's backoff after failed token requests. Plain lines rather than JSON, so that no
  * Jackson version is needed.
  *
+ * <p>
+ * <b>Rolling deploys.</b> An instance reads the entries of the previous release as well as
+ * its own, and writes only its own: it takes a token or a backoff an old instance stored
+ * instead of asking the endpoint, and replaces an entry only when it would replace one of
+ * its own (stale, refused, absent). An old instance cannot read the new entries and asks
+ * the endpoint as it always did, once per token it needs, and its token is then taken by
+ * the new instances: versions never overwrite each other in a loop, and the requests the
+ * deploy adds are at most those of the old instances.
+ *
  * @author sitecore-cdp-spring-boot
  */
 final class SharedEntries {
@@ -23,6 +32,14 @@ final class SharedEntries {
 
 	/** Version 3: the retry instant on the fleet's clock. */
 	private static final String BACKOFF = "backoff 3";
+
+	/**
+	 * What the previous release writes: the same lines, instants on the writer's clock.
+	 * Read during a rolling deploy, never written.
+	 */
+	private static final String PREVIOUS_TOKEN = "token 1";
+
+	private static final String PREVIOUS_BACKOFF = "backoff 2";
 
 	private SharedEntries() {
 	}
@@ -50,6 +67,12 @@ final class SharedEntries {
 	static @Nullable OAuth2AccessToken token(@Nullable String text, long offsetMillis) {
 		String[] lines = lines(text, TOKEN, 5);
 		if (lines == null) {
+			// An instance of the previous release wrote it, during a rolling deploy: its
+			// instants are on its own clock, which is the best guess of the reader's.
+			lines = lines(text, PREVIOUS_TOKEN, 5);
+			offsetMillis = 0;
+		}
+		if (lines == null) {
 			return null;
 		}
 		try {
@@ -70,13 +93,24 @@ final class SharedEntries {
 				+ backoff.credentialsRejected() + "\n" + backoff.message().replace('\n', ' ');
 	}
 
-	static @Nullable FleetBackoff backoff(@Nullable String text) {
+	/**
+	 * Read the fleet's backoff.
+	 * @param text the entry
+	 * @param offsetMillis the fleet's time minus the reader's, to move an entry of the
+	 * previous release (on its writer's clock) onto the fleet's
+	 */
+	static @Nullable FleetBackoff backoff(@Nullable String text, long offsetMillis) {
 		String[] lines = lines(text, BACKOFF, 6);
+		long shift = 0;
+		if (lines == null) {
+			lines = lines(text, PREVIOUS_BACKOFF, 6);
+			shift = offsetMillis;
+		}
 		if (lines == null) {
 			return null;
 		}
 		try {
-			return new FleetBackoff(Integer.parseInt(lines[1]), Long.parseLong(lines[2]),
+			return new FleetBackoff(Integer.parseInt(lines[1]), Long.parseLong(lines[2]) + shift,
 					Boolean.parseBoolean(lines[3]), Boolean.parseBoolean(lines[4]), lines[5]);
 		}
 		catch (RuntimeException ex) {

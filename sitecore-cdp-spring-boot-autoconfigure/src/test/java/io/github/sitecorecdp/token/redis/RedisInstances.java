@@ -62,9 +62,17 @@ final class RedisInstances implements AutoCloseable {
 	 * address than the registration's (as when the instance's DNS resolves it wrongly).
 	 */
 	CdpAccessTokenManager start(String apiSecret, Clock clock, URI reachedAt) {
+		return start(apiSecret, clock, reachedAt, CdpTokenListener.NONE);
+	}
+
+	/** Start an instance that reports to a listener, such as its metrics. */
+	CdpAccessTokenManager start(CdpTokenListener listener) {
+		return start(this.tokens.apiSecret(), this.clock, this.tokens.uri(), listener);
+	}
+
+	CdpAccessTokenManager start(String apiSecret, Clock clock, URI reachedAt, CdpTokenListener listener) {
 		CdpTokenSource source = startSource(apiSecret, clock, reachedAt);
-		CdpAccessTokenManager manager = new CdpAccessTokenManager("Sitecore CDP", source, POLICY, clock,
-				CdpTokenListener.NONE);
+		CdpAccessTokenManager manager = new CdpAccessTokenManager("Sitecore CDP", source, POLICY, clock, listener);
 		this.stops.put(manager, this.lastStop);
 		return manager;
 	}

@@ -138,6 +138,46 @@ class RedisTokenStoreTests {
 	}
 
 	@Test
+	void whenOneInstanceAsksTheEndpointThenTheOthersCountTheirTokenAndBackoffAsFromTheSharedStore() {
+		SimpleMeterRegistry firstRegistry = new SimpleMeterRegistry();
+		SimpleMeterRegistry secondRegistry = new SimpleMeterRegistry();
+		CdpAccessTokenManager[] managers = new CdpAccessTokenManager[2];
+		SitecoreCdpMetrics firstMetrics = new SitecoreCdpMetrics(() -> managers[0]);
+		SitecoreCdpMetrics secondMetrics = new SitecoreCdpMetrics(() -> managers[1]);
+		firstMetrics.bindTo(firstRegistry);
+		secondMetrics.bindTo(secondRegistry);
+		managers[0] = this.instances.start(firstMetrics);
+		managers[1] = this.instances.start(secondMetrics);
+		String token = managers[0].obtainToken().getTokenValue();
+		assertThat(managers[1].obtainToken().getTokenValue()).isEqualTo(token);
+		this.clock.advance(Duration.ofHours(1));
+		this.tokens.failTokenRequests(503, "{\"error\":\"temporarily_unavailable\"}");
+		assertThatExceptionOfType(CdpTokenException.class).isThrownBy(managers[0]::obtainToken);
+		assertThatExceptionOfType(CdpTokenException.class).isThrownBy(managers[1]::obtainToken)
+			.withMessageContaining("as another instance found");
+		await().untilAsserted(() -> {
+			assertThat(tokenRequests(firstRegistry, "success", "endpoint")).isEqualTo(1);
+			assertThat(tokenRequests(firstRegistry, "retryable_failure", "endpoint")).isEqualTo(1);
+			assertThat(tokenRequests(secondRegistry, "success", "shared_store")).isEqualTo(1);
+			assertThat(tokenRequests(secondRegistry, "retryable_failure", "shared_store")).isEqualTo(1);
+		});
+		// What the endpoint saw is the sum over source=endpoint, never more.
+		assertThat(tokenRequests(secondRegistry, "success", "endpoint")
+				+ tokenRequests(secondRegistry, "retryable_failure", "endpoint")).isZero();
+		assertThat(firstRegistry.find("sitecore.cdp.token.requests").tag("source", "shared_store").timers())
+			.isEmpty();
+		assertThat(this.tokens.requestCount()).isEqualTo(2);
+	}
+
+	private static long tokenRequests(SimpleMeterRegistry registry, String outcome, String source) {
+		io.micrometer.core.instrument.Timer timer = registry.find("sitecore.cdp.token.requests")
+			.tag("outcome", outcome)
+			.tag("source", source)
+			.timer();
+		return (timer != null) ? timer.count() : 0;
+	}
+
+	@Test
 	void whenTheTokenEndpointFailsThenTheFleetBacksOffAsOne() {
 		CdpAccessTokenManager first = this.instances.start();
 		CdpAccessTokenManager second = this.instances.start();
