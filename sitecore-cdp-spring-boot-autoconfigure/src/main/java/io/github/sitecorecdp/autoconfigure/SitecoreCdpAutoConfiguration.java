@@ -150,7 +150,7 @@ public final class SitecoreCdpAutoConfiguration {
 		SitecoreCdpProperties.Batch batch = properties.getBatch();
 		BatchImportClient.Settings settings = new BatchImportClient.Settings(batch.getMaxFileSize().toBytes(),
 				batch.getSpoolDirectory(), batch.getPollInterval(), batch.getMaxPollInterval(), batch.getMaxWait(),
-				batch.getUploadTimeout(), batch.getMinUploadRate().toBytes());
+				batch.getUploadTimeout(), batch.getMinUploadRate().toBytes(), batch.getStatusLag());
 		return new BatchImportClient(batchApi, uploads, settings, registrationClients.clock(),
 				new CompositeBatchImportListener(listeners.orderedStream().toList()),
 				retryPolicy(properties, registrationClients, retryListeners));
