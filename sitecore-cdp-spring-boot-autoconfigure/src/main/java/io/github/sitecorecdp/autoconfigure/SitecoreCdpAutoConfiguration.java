@@ -122,13 +122,15 @@ public final class SitecoreCdpAutoConfiguration {
 	@ConditionalOnMissingBean
 	@Conditional(OnDefaultRegistrationCondition.class)
 	AudienceExportClient audienceExportClient(SitecoreCdpProperties properties,
-			@Qualifier("cdpWebClient") WebClient cdpWebClient, CdpRegistrationClients registrationClients) {
+			@Qualifier("cdpWebClient") WebClient cdpWebClient, CdpRegistrationClients registrationClients,
+			ObjectProvider<RetryListener> retryListeners) {
 		// Export files sit behind presigned URLs on a storage host: fetched by a client
 		// that never sends a token, whatever host the URLs name.
 		WebClient fileWebClient = registrationClients.apiWebClientBuilder(CdpRegistration.defaultOf(properties))
 			.build();
 		return new AudienceExportClient(cdpWebClient, fileWebClient, registrationClients.clock(),
-				Math.toIntExact(properties.getAudienceExport().getMaxRecordSize().toBytes()));
+				Math.toIntExact(properties.getAudienceExport().getMaxRecordSize().toBytes()),
+				retryPolicy(properties, registrationClients, retryListeners));
 	}
 
 	@Bean

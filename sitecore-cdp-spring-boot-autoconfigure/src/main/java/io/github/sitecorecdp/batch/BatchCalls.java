@@ -155,7 +155,9 @@ final class BatchCalls {
 			return block(this.retry.apply("batch.upload", attempt, limit));
 		}
 		catch (RuntimeException ex) {
-			throw new UploadFailedException(uncertain.get() || !isStorageRefusal(ex), ex);
+			// block() wraps a checked failure (the deadline's TimeoutException).
+			Throwable failure = reactor.core.Exceptions.unwrap(ex);
+			throw new UploadFailedException(uncertain.get() || !isStorageRefusal(failure), failure);
 		}
 	}
 

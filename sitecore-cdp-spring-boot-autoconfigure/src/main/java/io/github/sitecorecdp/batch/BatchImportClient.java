@@ -224,9 +224,12 @@ public final class BatchImportClient {
 		catch (BatchCalls.UploadFailedException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
 			if (ex.mayHaveReachedStorage()) {
+				String limit = (cause instanceof TimeoutException) ? "; an upload may take "
+						+ "sitecore.cdp.batch.upload-timeout plus its size at sitecore.cdp.batch.min-upload-rate, "
+						+ uploadLimit(file.size()) + " for this file of " + file.size() + " bytes" : "";
 				throw unconfirmed(UnconfirmedBatch.of(batchRef, file, "uploading"),
-						"its upload failed after the file may have reached storage: " + describe(cause), succeeded,
-						cause);
+						"its upload failed after the file may have reached storage: " + describe(cause) + limit,
+						succeeded, cause);
 			}
 			return notUploaded(UnconfirmedBatch.of(batchRef, file, "uploading"),
 					"its upload was refused: " + describe(cause), succeeded, cause);

@@ -415,6 +415,72 @@ class BatchImportFaultTests {
 		assertThat(this.cdp.fileHost().requests()).hasSize(2);
 	}
 
+	@Test
+	void whenTheStorageHostIsSlowerThanTheMinimumUploadRateThenTheUploadFailsWithinItsLimitNamingTheProperties() {
+		// The host takes the file and answers only after 30 s: slower than any rate allowed.
+		this.batches.delayNext(Call.UPLOAD, 1, Duration.ofSeconds(30));
+		long start = System.nanoTime();
+		contextRunner()
+			.withPropertyValues("sitecore.cdp.batch.upload-timeout=1s", "sitecore.cdp.batch.min-upload-rate=1GB",
+					"sitecore.cdp.response-timeout=20s")
+			.run((context) -> assertThatExceptionOfType(BatchImportException.class)
+				.isThrownBy(() -> context.getBean(BatchImportClient.class).importRecords(BatchImportOutcomeTests.guests(3)))
+				.satisfies((ex) -> {
+					assertThat(ex.unconfirmed()).isNotNull();
+					assertThat(ex).hasMessageContaining("batch.upload did not succeed within PT1S")
+						.hasMessageContaining("sitecore.cdp.batch.upload-timeout")
+						.hasMessageContaining("sitecore.cdp.batch.min-upload-rate");
+				}));
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void whenThisMachinesClockIsHoursAheadThenTheRecordsArriveOnceAndNoBatchIsCalledNotUploadedEarly() {
+		java.time.Clock ahead = java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofHours(2));
+		List<BatchRecord> records = BatchImportOutcomeTests.guests(3);
+		this.batches.failAlways(Call.UPLOAD, 500);
+		contextRunner().withBean(SitecoreCdpAutoConfiguration.CLOCK_BEAN_NAME, java.time.Clock.class, () -> ahead)
+			.run((context) -> {
+				BatchImportClient client = context.getBean(BatchImportClient.class);
+				UnconfirmedBatch unconfirmed = org.junit.jupiter.api.Assertions
+					.assertThrows(BatchImportException.class, () -> client.importRecords(records))
+					.unconfirmed();
+				this.batches.recover();
+				java.time.Instant sure = this.batches.batches().get(0).uploadExpiresAt().plusMillis(300);
+				// On this machine's clock the URL expired an hour ago; on Sitecore's it has not.
+				this.clock.advance(Duration.ofHours(1).minusMillis(200));
+				java.util.concurrent.atomic.AtomicReference<java.time.Instant> answeredAt = new java.util.concurrent.atomic.AtomicReference<>();
+				Thread ticking = new Thread(() -> {
+					for (int i = 0; i < 200 && !Thread.currentThread().isInterrupted(); i++) {
+						this.clock.advance(Duration.ofMillis(10));
+						try {
+							Thread.sleep(10);
+						}
+						catch (InterruptedException ex) {
+							return;
+						}
+					}
+				});
+				ticking.start();
+				try {
+					assertThatExceptionOfType(BatchImportException.class).isThrownBy(() -> {
+						try {
+							client.awaitBatch(unconfirmed);
+						}
+						finally {
+							answeredAt.set(this.clock.instant());
+						}
+					}).satisfies((ex) -> assertThat(ex.failed().status()).isEqualTo(BatchStatus.NOT_UPLOADED));
+				}
+				finally {
+					ticking.interrupt();
+				}
+				assertThat(answeredAt.get()).isAfter(sure);
+				client.importRecords(records);
+			});
+		assertThat(this.batches.batches()).extracting(FakeBatch::records).containsExactly(0L, 3L);
+	}
+
 	private void assertImportedOnce(int count) {
 		List<BatchRecord> records = BatchImportOutcomeTests.guests(count);
 		contextRunner().run((context) -> assertThat(
