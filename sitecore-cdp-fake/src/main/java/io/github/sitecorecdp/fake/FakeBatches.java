@@ -96,6 +96,8 @@ public final class FakeBatches {
 
 	private volatile int pollsWhileProcessing = 1;
 
+	private volatile int statusLagPolls;
+
 	private final AtomicInteger expiredAnnouncements = new AtomicInteger();
 
 	private final List<Queue<Fault>> nextFaults = new ArrayList<>();
@@ -134,6 +136,18 @@ public final class FakeBatches {
 	 */
 	public FakeBatches processingFor(int polls) {
 		this.pollsWhileProcessing = polls;
+		return this;
+	}
+
+	/**
+	 * Let the status lag behind uploads: after a file is stored, the next polls of its
+	 * batch still answer {@code uploading} (with its upload location), as a status fed by
+	 * storage events may. Default 0.
+	 * @param polls how many polls after each upload
+	 * @return these batches
+	 */
+	public FakeBatches statusLag(int polls) {
+		this.statusLagPolls = polls;
 		return this;
 	}
 
@@ -296,6 +310,7 @@ public final class FakeBatches {
 		this.apiToken = API_TOKEN;
 		this.uploadUrlLifetime = Duration.ofHours(1);
 		this.pollsWhileProcessing = 1;
+		this.statusLagPolls = 0;
 		this.expiredAnnouncements.set(0);
 		this.refusal = null;
 		recover();
@@ -369,7 +384,10 @@ public final class FakeBatches {
 			// As Sitecore's status page: the upload location stays readable while uploading.
 			answer.put("location", location(batch));
 		}
-		return Answer.json(200, Json.write(answer), Duration.ZERO);
+		// Every HTTP server sends its Date (RFC 9110): the clock location.expiry is on.
+		return Answer.json(200, Json.write(answer), Duration.ZERO)
+			.withHeader("Date", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+				.format(this.clock.instant().atZone(java.time.ZoneOffset.UTC)));
 	}
 
 	private boolean authorized(@Nullable String authorization) {
@@ -457,7 +475,7 @@ public final class FakeBatches {
 					problem.substring(problem.indexOf(':') + 2));
 		}
 		String forced = this.forcedOutcomes.poll();
-		batch.received(body, forced, this.refusal);
+		batch.received(body, forced, this.refusal, this.statusLagPolls);
 		return new Answer(200, "application/xml", new byte[0], Duration.ZERO);
 	}
 
@@ -692,6 +710,8 @@ public final class FakeBatches {
 
 		volatile boolean noLog;
 
+		volatile int lagPolls;
+
 		Batch(String ref, String checksum, long size, Instant uploadExpiresAt) {
 			this.ref = ref;
 			this.checksum = checksum;
@@ -708,7 +728,8 @@ public final class FakeBatches {
 					+ Integer.toHexString((this.ref + this.checksum).hashCode());
 		}
 
-		synchronized void received(byte[] gzip, @Nullable String forced, @Nullable Refusal refusal) {
+		synchronized void received(byte[] gzip, @Nullable String forced, @Nullable Refusal refusal, int lag) {
+			this.lagPolls = lag;
 			long[] count = new long[1];
 			List<FailedRecord> found = check(gzip, count, refusal);
 			this.records = count[0];
@@ -734,6 +755,15 @@ public final class FakeBatches {
 
 		synchronized Map<String, Object> poll(int pollsWhileProcessing, String fileBaseUrl) {
 			this.polls++;
+			if (this.lagPolls > 0) {
+				this.lagPolls--;
+				Map<String, Object> lagging = new LinkedHashMap<>();
+				lagging.put("ref", this.ref);
+				lagging.put("checksum", this.checksum);
+				lagging.put("size", this.size);
+				lagging.put("status", Map.of("code", "uploading"));
+				return lagging;
+			}
 			String outcome = this.outcome;
 			if (this.status.equals("processing") && outcome != null && ++this.processingPolls > pollsWhileProcessing) {
 				this.status = outcome;

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 import io.github.sitecorecdp.api.CdpApiErrors;
+import io.github.sitecorecdp.retry.RetryListener;
+import io.github.sitecorecdp.retry.RetryPolicy;
 import io.github.sitecorecdp.token.CdpTokenException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -55,6 +57,8 @@ public final class AudienceExportClient {
 
 	private final Clock clock;
 
+	private final RetryPolicy retry;
+
 	private final int maxRecordLength;
 
 	/**
@@ -77,7 +81,23 @@ public final class AudienceExportClient {
 	 * a longer one fails the download instead of exhausting the heap
 	 */
 	public AudienceExportClient(WebClient cdpWebClient, WebClient fileWebClient, Clock clock, int maxRecordLength) {
+		this(cdpWebClient, fileWebClient, clock, maxRecordLength,
+				new RetryPolicy(RetryPolicy.Settings.DEFAULTS, RetryListener.NONE, clock));
+	}
+
+	/**
+	 * Create a new instance.
+	 * @param cdpWebClient the authenticated client of the CDP API host
+	 * @param fileWebClient a client without the token filter, for presigned file URLs
+	 * @param clock the clock that decides whether an export's URLs have expired
+	 * @param maxRecordLength the longest record (one line of a file) read, in characters
+	 * @param retry the retry policy of the export's GETs (outputs and reports), which are
+	 * idempotent: a {@code 5xx}, {@code 429} or reset is tried again
+	 */
+	public AudienceExportClient(WebClient cdpWebClient, WebClient fileWebClient, Clock clock, int maxRecordLength,
+			RetryPolicy retry) {
 		Assert.isTrue(maxRecordLength > 0, "maxRecordLength must be positive");
+		this.retry = retry;
 		this.maxRecordLength = maxRecordLength;
 		this.cdpWebClient = cdpWebClient;
 		this.fileWebClient = fileWebClient;
@@ -100,8 +120,13 @@ public final class AudienceExportClient {
 	 * @return the reports
 	 */
 	public Flux<AudienceExportReport> reports(String audienceExportRef) {
-		return get("/v2/audienceExports/definitions/{ref}/reports", audienceExportRef)
+		// Read whole before retrying: a retry of a half-read stream would repeat reports.
+		Mono<List<AudienceExportReport>> read = Mono.defer(() -> get("/v2/audienceExports/definitions/{ref}/reports",
+				audienceExportRef)
 			.bodyToFlux(AudienceExportReport.class)
+			.collectList());
+		return this.retry.apply("export.reports", read)
+			.flatMapIterable((reports) -> reports)
 			.onErrorMap(AudienceExportClient::isTokenFailure, AudienceExportClient::tokenFailure);
 	}
 
@@ -133,7 +158,7 @@ public final class AudienceExportClient {
 	}
 
 	private <T> Mono<T> getOne(String path, String ref, Class<T> type) {
-		return get(path, ref).bodyToMono(type)
+		return this.retry.apply("export.output", Mono.defer(() -> get(path, ref).bodyToMono(type)))
 			.onErrorMap(AudienceExportClient::isTokenFailure, AudienceExportClient::tokenFailure);
 	}
 

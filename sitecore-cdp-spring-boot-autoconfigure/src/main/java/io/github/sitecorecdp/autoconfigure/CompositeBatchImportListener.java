@@ -33,6 +33,11 @@ final class CompositeBatchImportListener implements BatchImportListener {
 	}
 
 	@Override
+	public void announcing(UUID batchRef, BatchFile file) {
+		each((listener) -> listener.announcing(batchRef, file));
+	}
+
+	@Override
 	public void uploaded(UUID batchRef, BatchFile file) {
 		each((listener) -> listener.uploaded(batchRef, file));
 	}

@@ -122,13 +122,15 @@ public final class SitecoreCdpAutoConfiguration {
 	@ConditionalOnMissingBean
 	@Conditional(OnDefaultRegistrationCondition.class)
 	AudienceExportClient audienceExportClient(SitecoreCdpProperties properties,
-			@Qualifier("cdpWebClient") WebClient cdpWebClient, CdpRegistrationClients registrationClients) {
+			@Qualifier("cdpWebClient") WebClient cdpWebClient, CdpRegistrationClients registrationClients,
+			ObjectProvider<RetryListener> retryListeners) {
 		// Export files sit behind presigned URLs on a storage host: fetched by a client
 		// that never sends a token, whatever host the URLs name.
 		WebClient fileWebClient = registrationClients.apiWebClientBuilder(CdpRegistration.defaultOf(properties))
 			.build();
 		return new AudienceExportClient(cdpWebClient, fileWebClient, registrationClients.clock(),
-				Math.toIntExact(properties.getAudienceExport().getMaxRecordSize().toBytes()));
+				Math.toIntExact(properties.getAudienceExport().getMaxRecordSize().toBytes()),
+				retryPolicy(properties, registrationClients, retryListeners));
 	}
 
 	@Bean
@@ -150,7 +152,7 @@ public final class SitecoreCdpAutoConfiguration {
 		SitecoreCdpProperties.Batch batch = properties.getBatch();
 		BatchImportClient.Settings settings = new BatchImportClient.Settings(batch.getMaxFileSize().toBytes(),
 				batch.getSpoolDirectory(), batch.getPollInterval(), batch.getMaxPollInterval(), batch.getMaxWait(),
-				batch.getUploadTimeout(), batch.getMinUploadRate().toBytes());
+				batch.getUploadTimeout(), batch.getMinUploadRate().toBytes(), batch.getStatusLag());
 		return new BatchImportClient(batchApi, uploads, settings, registrationClients.clock(),
 				new CompositeBatchImportListener(listeners.orderedStream().toList()),
 				retryPolicy(properties, registrationClients, retryListeners));

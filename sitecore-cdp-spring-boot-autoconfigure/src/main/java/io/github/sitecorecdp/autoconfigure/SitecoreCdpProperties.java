@@ -695,6 +695,21 @@ public class SitecoreCdpProperties implements InitializingBean, EnvironmentAware
 		 */
 		private DataSize minUploadRate = DataSize.ofKilobytes(16);
 
+		/**
+		 * How long Sitecore's batch status may still say 'uploading' after the file reached
+		 * storage. Waited out before a file whose upload answer was lost is sent again, and
+		 * past a batch's upload URL expiry before awaitBatch reports it never uploaded.
+		 */
+		private Duration statusLag = Duration.ofMinutes(1);
+
+		public Duration getStatusLag() {
+			return this.statusLag;
+		}
+
+		public void setStatusLag(Duration statusLag) {
+			this.statusLag = statusLag;
+		}
+
 		public Duration getUploadTimeout() {
 			return this.uploadTimeout;
 		}

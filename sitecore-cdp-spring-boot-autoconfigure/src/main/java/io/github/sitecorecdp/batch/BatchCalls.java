@@ -2,10 +2,14 @@ package io.github.sitecorecdp.batch;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,10 +49,22 @@ final class BatchCalls {
 
 	private final RetryPolicy retry;
 
-	BatchCalls(WebClient batchApi, WebClient uploads, RetryPolicy retry) {
+	private final Duration statusLag;
+
+	private final Duration pollInterval;
+
+	/**
+	 * Create the calls.
+	 * @param statusLag how long Sitecore's status may still say {@code uploading} after the
+	 * file reached storage
+	 * @param pollInterval the wait between two status reads while that lag is waited out
+	 */
+	BatchCalls(WebClient batchApi, WebClient uploads, RetryPolicy retry, Duration statusLag, Duration pollInterval) {
 		this.batchApi = batchApi;
 		this.uploads = uploads;
 		this.retry = retry;
+		this.statusLag = statusLag;
+		this.pollInterval = pollInterval;
 	}
 
 	RetryPolicy retry() {
@@ -59,18 +75,24 @@ final class BatchCalls {
 	 * Announce a file as a batch of this ref. Sitecore asks refs to be unique across all
 	 * batches, and does not say what a second {@code PUT} of a ref does; so after a failed
 	 * attempt, whose request may have been acted on, the batch is read first and announced
-	 * again only if Sitecore has none of that ref. A {@code 409} is checked the same way.
+	 * again only if Sitecore has none of that ref. A {@code 409} is checked the same way,
+	 * whichever attempt's {@code PUT} gets it: a status read that does not see a batch yet
+	 * does not prove that an earlier attempt created none.
 	 * @return where to upload, or that the file is there already
 	 */
 	Announcement announce(UUID batchRef, BatchFile file) {
 		AtomicInteger attempts = new AtomicInteger();
-		Mono<Announcement> attempt = Mono.defer(() -> (attempts.getAndIncrement() == 0)
-				? put(batchRef, file).onErrorResume(BatchCalls::isConflict, (ex) -> existing(batchRef, file, ex))
+		Mono<Announcement> attempt = Mono.defer(() -> (attempts.getAndIncrement() == 0) ? put(batchRef, file)
 				: existing(batchRef, file, null));
 		return block(this.retry.apply("batch.announce", attempt));
 	}
 
+	/** A {@code PUT} whose {@code 409} is answered by the batch Sitecore has of this ref. */
 	private Mono<Announcement> put(UUID batchRef, BatchFile file) {
+		return putOnce(batchRef, file).onErrorResume(BatchCalls::isConflict, (ex) -> existing(batchRef, file, ex));
+	}
+
+	private Mono<Announcement> putOnce(UUID batchRef, BatchFile file) {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("checksum", file.md5Hex());
 		body.put("size", file.size());
@@ -103,26 +125,66 @@ final class BatchCalls {
 	}
 
 	/**
-	 * Upload the file. A retry first reads the batch's status: the attempt before may
-	 * have stored the file and lost only its answer, and then the upload is done.
+	 * Upload the file. After an attempt whose outcome is unknown (no answer, or a
+	 * {@code 5xx}: the storage host may have stored the file and lost only its answer), a
+	 * retry first waits for Sitecore's status to leave {@code uploading}, for as long as
+	 * the status may lag; only a status that still says {@code uploading} after that is
+	 * taken as "not there", and the file is sent again. A status read once is not enough:
+	 * it may be older than the file, and a second upload may be processed as a second
+	 * file.
 	 * @return {@code true} when the file is uploaded, {@code false} when the URL had
 	 * expired before it was
+	 * @throws UploadFailedException when the upload did not succeed, saying whether the
+	 * file may have reached storage
 	 */
 	boolean upload(UUID batchRef, URI url, BatchFile file, Duration limit) {
 		AtomicInteger attempts = new AtomicInteger();
+		AtomicBoolean uncertain = new AtomicBoolean();
 		Mono<Boolean> attempt = Mono.defer(() -> {
-			Mono<Boolean> put = putFile(url, file).thenReturn(true)
-				.onErrorResume(BatchCalls::isExpired,
-						(ex) -> statusOnce(batchRef).map((status) -> !status.code().equals("uploading"))
-							.defaultIfEmpty(false));
-			if (attempts.getAndIncrement() == 0) {
+			Mono<Boolean> put = putFile(url, file).thenReturn(true).doOnError((ex) -> {
+				if (!isStorageRefusal(ex)) {
+					uncertain.set(true);
+				}
+			}).onErrorResume(BatchCalls::isExpired, (ex) -> stillUploading(batchRef, uncertain.get()).map((up) -> !up));
+			if (attempts.getAndIncrement() == 0 || !uncertain.get()) {
 				return put;
 			}
-			return statusOnce(batchRef).map((status) -> status.code().equals("uploading"))
-				.defaultIfEmpty(true)
-				.flatMap((stillUploading) -> stillUploading ? put : Mono.just(true));
+			return stillUploading(batchRef, true).flatMap((up) -> up ? put : Mono.just(true));
 		});
-		return block(this.retry.apply("batch.upload", attempt, limit));
+		try {
+			return block(this.retry.apply("batch.upload", attempt, limit));
+		}
+		catch (RuntimeException ex) {
+			// block() wraps a checked failure (the deadline's TimeoutException).
+			Throwable failure = reactor.core.Exceptions.unwrap(ex);
+			throw new UploadFailedException(uncertain.get() || !isStorageRefusal(failure), failure);
+		}
+	}
+
+	/**
+	 * Whether the batch still says {@code uploading}: read once, or, when an upload may
+	 * have reached storage, read until it says otherwise or the status lag is over.
+	 */
+	private Mono<Boolean> stillUploading(UUID batchRef, boolean waitOutLag) {
+		Mono<Boolean> read = statusOnce(batchRef).map((status) -> status.code().equals("uploading"))
+			.defaultIfEmpty(true);
+		if (!waitOutLag) {
+			return read;
+		}
+		return Mono.defer(() -> {
+			long end = System.nanoTime() + this.statusLag.toNanos();
+			return read.filter((up) -> !up || System.nanoTime() - end >= 0)
+				.repeatWhenEmpty((reads) -> reads.delayElements(this.pollInterval));
+		});
+	}
+
+	/**
+	 * The storage host's answer that it did not take the file: a {@code 4xx}, whose
+	 * request S3 refused before storing anything. A {@code 5xx} or no answer at all leaves
+	 * it unknown.
+	 */
+	static boolean isStorageRefusal(Throwable ex) {
+		return ex instanceof WebClientResponseException response && response.getStatusCode().is4xxClientError();
 	}
 
 	private Mono<Void> putFile(URI url, BatchFile file) {
@@ -140,11 +202,11 @@ final class BatchCalls {
 
 	/**
 	 * Read a batch's status, retried within the time given.
-	 * @return the status; an unknown ref is an error here
+	 * @return the status, or {@link BatchStatusAnswer#NONE} when Sitecore has no batch of
+	 * this ref ({@code 404})
 	 */
 	BatchStatusAnswer status(UUID batchRef, Duration within) {
-		Mono<BatchStatusAnswer> attempt = statusOnce(batchRef).switchIfEmpty(Mono.error(() -> new IllegalStateException(
-				"Sitecore has no batch " + batchRef + " (GET /v2/batches/" + batchRef + " answered 404)")));
+		Mono<BatchStatusAnswer> attempt = statusOnce(batchRef).defaultIfEmpty(BatchStatusAnswer.NONE);
 		return block(this.retry.apply("batch.status", attempt, within));
 	}
 
@@ -153,8 +215,9 @@ final class BatchCalls {
 		return this.batchApi.get()
 			.uri("/v2/batches/{ref}", batchRef)
 			.retrieve()
-			.bodyToMono(JSON_OBJECT)
-			.map(BatchStatusAnswer::of)
+			.toEntity(JSON_OBJECT)
+			.map((entity) -> BatchStatusAnswer.of((entity.getBody() != null) ? entity.getBody() : Map.of(),
+					entity.getHeaders().getDate()))
 			.onErrorResume(WebClientResponseException.NotFound.class, (ex) -> Mono.empty());
 	}
 
@@ -193,7 +256,7 @@ final class BatchCalls {
 	}
 
 	private static String uploadHref(Map<String, Object> answer, UUID batchRef) {
-		String href = BatchStatusAnswer.of(answer).uploadHref();
+		String href = BatchStatusAnswer.of(answer, -1).uploadHref();
 		if (href == null) {
 			throw new IllegalStateException(
 					"Sitecore's answer to the announcement of batch " + batchRef + " has no location.href to upload to");
@@ -247,11 +310,17 @@ final class BatchCalls {
 	 * @param checksum the announced checksum
 	 * @param size the announced size
 	 * @param uploadHref the upload location
+	 * @param uploadExpiry when the upload location expires ({@code location.expiry})
+	 * @param serverTime the answer's {@code Date}: the server's clock, which the expiry is
+	 * on; this machine's may be minutes off
 	 */
 	record BatchStatusAnswer(String code, @Nullable String log, @Nullable String checksum, @Nullable Long size,
-			@Nullable String uploadHref) {
+			@Nullable String uploadHref, @Nullable Instant uploadExpiry, @Nullable Instant serverTime) {
 
-		static BatchStatusAnswer of(Map<String, Object> answer) {
+		/** Sitecore has no batch of the ref. */
+		static final BatchStatusAnswer NONE = new BatchStatusAnswer("none", null, null, null, null, null, null);
+
+		static BatchStatusAnswer of(Map<String, Object> answer, long dateMillis) {
 			Map<?, ?> status = (answer.get("status") instanceof Map<?, ?> map) ? map : Map.of();
 			Map<?, ?> location = (answer.get("location") instanceof Map<?, ?> map) ? map : Map.of();
 			Object code = status.get("code");
@@ -259,7 +328,41 @@ final class BatchCalls {
 					(status.get("log") instanceof String log) ? log : null,
 					(answer.get("checksum") instanceof String checksum) ? checksum : null,
 					(answer.get("size") instanceof Number size) ? size.longValue() : null,
-					(location.get("href") instanceof String href) ? href : null);
+					(location.get("href") instanceof String href) ? href : null,
+					(location.get("expiry") instanceof String expiry) ? instant(expiry) : null,
+					(dateMillis >= 0) ? Instant.ofEpochMilli(dateMillis) : null);
+		}
+
+		private static @Nullable Instant instant(String text) {
+			try {
+				return OffsetDateTime.parse(text).toInstant();
+			}
+			catch (DateTimeParseException ex) {
+				return null;
+			}
+		}
+
+	}
+
+	/**
+	 * An upload that did not succeed.
+	 */
+	static final class UploadFailedException extends RuntimeException {
+
+		private final boolean mayHaveReachedStorage;
+
+		UploadFailedException(boolean mayHaveReachedStorage, Throwable cause) {
+			super(cause.getMessage(), cause);
+			this.mayHaveReachedStorage = mayHaveReachedStorage;
+		}
+
+		/**
+		 * Whether any attempt ended without the storage host's refusal: no answer, a
+		 * timeout, or a {@code 5xx}.
+		 * @return whether the file may be stored
+		 */
+		boolean mayHaveReachedStorage() {
+			return this.mayHaveReachedStorage;
 		}
 
 	}

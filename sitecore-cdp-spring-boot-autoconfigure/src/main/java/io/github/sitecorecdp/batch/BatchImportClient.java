@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -98,7 +99,7 @@ public final class BatchImportClient {
 	 */
 	public BatchImportClient(WebClient batchApi, WebClient uploads, Settings settings, Clock clock,
 			BatchImportListener listener, RetryPolicy retry) {
-		this.calls = new BatchCalls(batchApi, uploads, retry);
+		this.calls = new BatchCalls(batchApi, uploads, retry, settings.statusLag(), settings.pollInterval());
 		this.settings = settings;
 		this.clock = clock;
 		this.listener = listener;
@@ -146,14 +147,23 @@ public final class BatchImportClient {
 	 * {@code max-wait}: the way to go on after a {@link BatchImportException} whose
 	 * {@link BatchImportException#unconfirmed()} is set, or after the application was
 	 * stopped mid-import, without sending any record twice.
-	 * @param batch the batch
+	 * <p>
+	 * A batch whose file never reached storage gets a final answer too, status
+	 * {@link BatchStatus#NOT_UPLOADED}: when Sitecore has no batch of its ref (the
+	 * announcement never arrived), or when it still says {@code uploading} more than
+	 * {@code status-lag} after its upload URL expired (read on Sitecore's clock, from the
+	 * answer's {@code Date}). Until then the wait lasts at most {@code max-wait}, or until
+	 * that moment when it comes later, since only then is the answer sure.
+	 * @param batch the batch, as an exception named it or as built from what
+	 * {@link BatchImportListener#announcing} told before the process stopped
 	 * @return its result, when it succeeded: go on after its last record
 	 * @throws BatchImportException with {@link BatchImportException#failed()} when it ended
-	 * {@code corrupted} or {@code error} (send its records again, corrected), or with
+	 * {@code corrupted}, {@code error} (send its records again, corrected) or
+	 * {@code NOT_UPLOADED} (send them again), or with
 	 * {@link BatchImportException#unconfirmed()} when its outcome is still unknown
 	 */
 	public BatchResult awaitBatch(UnconfirmedBatch batch) {
-		return awaitFinalStatus(batch, List.of());
+		return awaitFinalStatus(batch, List.of(), false);
 	}
 
 	private BatchImportResult importRecords(Iterator<BatchRecord> records) {
@@ -186,34 +196,45 @@ public final class BatchImportClient {
 
 	private BatchResult importFile(BatchFile file, List<BatchResult> succeeded) {
 		UUID batchRef = UUID.randomUUID();
-		boolean maybeUploaded = false;
 		try {
 			for (int attempt = 1;; attempt++) {
+				// Before the announcement: a process killed from here on leaves the
+				// application a ref that awaitBatch can answer for.
+				UUID announcing = batchRef;
+				tell(() -> this.listener.announcing(announcing, file));
 				BatchCalls.Announcement announced = this.calls.announce(batchRef, file);
 				URI uploadUrl = announced.uploadUrl();
 				if (uploadUrl == null) {
 					break;
 				}
-				maybeUploaded = true;
 				if (this.calls.upload(batchRef, uploadUrl, file, uploadLimit(file.size()))) {
 					break;
 				}
 				// Refused as expired, and the status still says uploading: the file is not there.
-				maybeUploaded = false;
 				if (attempt == UPLOAD_ATTEMPTS) {
-					throw new IllegalStateException("The upload URLs of batch " + batchRef + " expired " + attempt
-							+ " times before the upload; check the clock of this machine and the network");
+					return notUploaded(UnconfirmedBatch.of(batchRef, file, "uploading"), "its upload URLs expired "
+							+ attempt + " times before the upload; check the clock of this machine and the network",
+							succeeded, null);
 				}
 				// Sitecore's URLs live an hour: announce the file again as a new batch.
 				logger.info("Upload URL of batch " + batchRef + " expired; announcing the file as a new batch");
 				batchRef = UUID.randomUUID();
 			}
 		}
-		catch (RuntimeException ex) {
-			if (maybeUploaded) {
+		catch (BatchCalls.UploadFailedException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			if (ex.mayHaveReachedStorage()) {
+				String limit = (cause instanceof TimeoutException) ? "; an upload may take "
+						+ "sitecore.cdp.batch.upload-timeout plus its size at sitecore.cdp.batch.min-upload-rate, "
+						+ uploadLimit(file.size()) + " for this file of " + file.size() + " bytes" : "";
 				throw unconfirmed(UnconfirmedBatch.of(batchRef, file, "uploading"),
-						"its upload failed after the file may have reached storage: " + describe(ex), succeeded, ex);
+						"its upload failed after the file may have reached storage: " + describe(cause) + limit,
+						succeeded, cause);
 			}
+			return notUploaded(UnconfirmedBatch.of(batchRef, file, "uploading"),
+					"its upload was refused: " + describe(cause), succeeded, cause);
+		}
+		catch (RuntimeException ex) {
 			throw new BatchImportException("Batch " + batchRef + " (records " + file.firstRef() + " to "
 					+ file.lastRef() + ") failed before its file was uploaded, so none of its records was imported: "
 					+ describe(ex) + succeededSoFar(succeeded), succeeded, null, ex);
@@ -221,7 +242,24 @@ public final class BatchImportClient {
 		UUID uploadedRef = batchRef;
 		tell(() -> this.listener.uploaded(uploadedRef, file));
 		logger.info("Uploaded batch " + batchRef + " (" + file.records() + " records, " + file.size() + " bytes)");
-		return awaitFinalStatus(UnconfirmedBatch.of(batchRef, file, "uploading"), succeeded);
+		return awaitFinalStatus(UnconfirmedBatch.of(batchRef, file, "uploading"), succeeded, true);
+	}
+
+	/**
+	 * End with a batch whose file never reached storage: a failed batch, named, whose
+	 * records can all be sent again.
+	 */
+	private BatchResult notUploaded(UnconfirmedBatch batch, String why, List<BatchResult> succeeded,
+			@Nullable Throwable cause) {
+		BatchResult result = new BatchResult(batch.batchRef(), BatchStatus.NOT_UPLOADED, batch.records(),
+				batch.size(), batch.firstRecordRef(), batch.lastRecordRef(), List.of(), 0);
+		tell(() -> this.listener.finished(result));
+		String message = "Batch " + batch.batchRef() + " (" + batch.records() + " records, " + batch.firstRecordRef()
+				+ " to " + batch.lastRecordRef() + ") was not uploaded: " + why
+				+ "; its file never reached storage, so none of its records was imported: send them again"
+				+ succeededSoFar(succeeded);
+		logger.warn(message);
+		throw new BatchImportException(message, succeeded, result, cause);
 	}
 
 	/**
@@ -234,7 +272,12 @@ public final class BatchImportClient {
 		return this.settings.uploadTimeoutBase().plusMillis(Math.multiplyExact(size, 1000L) / rate);
 	}
 
-	private BatchResult awaitFinalStatus(UnconfirmedBatch batch, List<BatchResult> succeeded) {
+	/**
+	 * Poll until a final status.
+	 * @param uploaded whether this import's upload succeeded: then a batch that still says
+	 * {@code uploading} has its file, and is never taken as not uploaded
+	 */
+	private BatchResult awaitFinalStatus(UnconfirmedBatch batch, List<BatchResult> succeeded, boolean uploaded) {
 		UUID batchRef = batch.batchRef();
 		// On monotonic time: a wall clock stepped forward (NTP, a resumed VM) must not end the
 		// wait early. A test's clock that also ticks (a LongSupplier, as MutableClock) moves
@@ -253,6 +296,14 @@ public final class BatchImportClient {
 				throw unconfirmed(withStatus(batch, last), "its status could not be read: " + describe(ex), succeeded,
 						ex);
 			}
+			if (answer == BatchCalls.BatchStatusAnswer.NONE) {
+				if (!uploaded) {
+					return notUploaded(batch, "Sitecore has no batch of this ref (GET /v2/batches/" + batchRef
+							+ " answered 404): its announcement never arrived", succeeded, null);
+				}
+				throw unconfirmed(withStatus(batch, last), "Sitecore has no batch " + batchRef + " (GET /v2/batches/"
+						+ batchRef + " answered 404) although its file was uploaded", succeeded, null);
+			}
 			String code = answer.code();
 			BatchStatus current = BatchStatus.of(code);
 			if (!code.equals(last)) {
@@ -266,7 +317,21 @@ public final class BatchImportClient {
 				throw unconfirmed(withStatus(batch, code), "Sitecore answered the status \"" + code
 						+ "\", which its documentation does not list; check the batch in Sitecore CDP", succeeded, null);
 			}
-			Duration left = timeLeft(deadline, realDeadline);
+			Duration untilSure = Duration.ZERO;
+			if (!uploaded && code.equals("uploading") && answer.uploadExpiry() != null) {
+				// On Sitecore's clock (its Date), which the expiry is on: this machine's may be
+				// minutes off, and a verdict it brought forward would send records twice.
+				Instant now = (answer.serverTime() != null) ? answer.serverTime() : this.clock.instant();
+				Instant sure = answer.uploadExpiry().plus(this.settings.statusLag());
+				if (now.isAfter(sure)) {
+					return notUploaded(withStatus(batch, code), "Sitecore still says uploading at " + now
+							+ ", more than " + this.settings.statusLag()
+							+ " (sitecore.cdp.batch.status-lag) after its upload URL expired at "
+							+ answer.uploadExpiry(), succeeded, null);
+				}
+				untilSure = Duration.between(now, sure).plusMillis(1);
+			}
+			Duration left = max(timeLeft(deadline, realDeadline), untilSure);
 			if (left.isNegative() || left.isZero()) {
 				// Given up only after a poll at the deadline.
 				throw unconfirmed(withStatus(batch, code), "it is still " + code + " after " + this.settings.maxWait()
@@ -429,9 +494,30 @@ public final class BatchImportClient {
 	 * size
 	 * @param minUploadBytesPerSecond the slowest upload accepted, in bytes per second: the
 	 * limit of an upload is {@code uploadTimeoutBase} plus its size at this rate
+	 * @param statusLag how long Sitecore's status may still say {@code uploading} after
+	 * the file reached storage: waited out before a file whose upload answer was lost is
+	 * sent again, and past a batch's URL expiry before it is taken as never uploaded
 	 */
 	public record Settings(long maxFileSize, @Nullable Path spoolDirectory, Duration pollInterval,
-			Duration maxPollInterval, Duration maxWait, Duration uploadTimeoutBase, long minUploadBytesPerSecond) {
+			Duration maxPollInterval, Duration maxWait, Duration uploadTimeoutBase, long minUploadBytesPerSecond,
+			Duration statusLag) {
+
+		/**
+		 * Create settings with a status lag of one minute.
+		 * @param maxFileSize the largest file, compressed
+		 * @param spoolDirectory where files are written, or {@code null}
+		 * @param pollInterval the first wait between two status polls
+		 * @param maxPollInterval the longest wait between two status polls
+		 * @param maxWait the longest wait for one batch's final status
+		 * @param uploadTimeoutBase the part of an upload's limit that does not depend on its
+		 * size
+		 * @param minUploadBytesPerSecond the slowest upload accepted, in bytes per second
+		 */
+		public Settings(long maxFileSize, @Nullable Path spoolDirectory, Duration pollInterval,
+				Duration maxPollInterval, Duration maxWait, Duration uploadTimeoutBase, long minUploadBytesPerSecond) {
+			this(maxFileSize, spoolDirectory, pollInterval, maxPollInterval, maxWait, uploadTimeoutBase,
+					minUploadBytesPerSecond, Duration.ofMinutes(1));
+		}
 
 		/**
 		 * Create settings with the default upload limits: 1 minute plus the file's size at

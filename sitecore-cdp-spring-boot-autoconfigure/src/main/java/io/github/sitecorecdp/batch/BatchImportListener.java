@@ -21,6 +21,22 @@ public interface BatchImportListener {
 	}
 
 	/**
+	 * A file is about to be announced as a batch of this ref, before anything of it can
+	 * reach Sitecore; called again with a new ref when an expired upload URL makes the file
+	 * a new batch. An application that must survive its process being killed keeps the
+	 * ref with the file's {@link BatchFile#records() records}, {@link BatchFile#size() size}
+	 * and first and last record refs, durably, before returning: after a restart,
+	 * {@link BatchImportClient#awaitBatch(UnconfirmedBatch)} with
+	 * {@link UnconfirmedBatch#of(UUID, long, long, UUID, UUID)} says whether those records
+	 * were imported, failed, or never reached storage. A failure of this method is logged
+	 * and does not stop the import.
+	 * @param batchRef the batch's ref
+	 * @param file the file
+	 */
+	default void announcing(UUID batchRef, BatchFile file) {
+	}
+
+	/**
 	 * A file was uploaded.
 	 * @param batchRef its batch
 	 * @param file the file

@@ -11,7 +11,8 @@ import java.util.UUID;
  *
  * <p>
  * An application that must survive its own process being killed keeps what
- * {@link BatchImportListener#uploaded} tells it and builds one of these after a restart.
+ * {@link BatchImportListener#announcing} tells it, before the file is uploaded, and builds
+ * one of these after a restart with {@link #of(UUID, long, long, UUID, UUID)}.
  *
  * @param batchRef the batch's reference at Sitecore
  * @param records how many records its file held
@@ -24,6 +25,21 @@ import java.util.UUID;
  */
 public record UnconfirmedBatch(UUID batchRef, long records, long size, UUID firstRecordRef, UUID lastRecordRef,
 		String lastStatus) {
+
+	/**
+	 * Name a batch that a stopped process announced, from what
+	 * {@link BatchImportListener#announcing} told it; its last status is unknown.
+	 * @param batchRef the batch's ref
+	 * @param records how many records its file held
+	 * @param size the size of its file in bytes
+	 * @param firstRecordRef the reference of its first record
+	 * @param lastRecordRef the reference of its last record
+	 * @return the batch, for {@link BatchImportClient#awaitBatch(UnconfirmedBatch)}
+	 */
+	public static UnconfirmedBatch of(UUID batchRef, long records, long size, UUID firstRecordRef,
+			UUID lastRecordRef) {
+		return new UnconfirmedBatch(batchRef, records, size, firstRecordRef, lastRecordRef, "unknown");
+	}
 
 	static UnconfirmedBatch of(UUID batchRef, BatchFile file, String lastStatus) {
 		return new UnconfirmedBatch(batchRef, file.records(), file.size(), file.firstRef(), file.lastRef(), lastStatus);

@@ -34,7 +34,10 @@ public final class RetryPolicy {
 
 	private static final Log logger = LogFactory.getLog(RetryPolicy.class);
 
-	/** Each backoff is drawn between half and one and a half times its nominal value. */
+	/**
+	 * Each backoff is drawn between half and one and a half times its nominal value, never
+	 * under the initial backoff nor over the maximum (Reactor bounds the jitter so).
+	 */
 	private static final double JITTER = 0.5;
 
 	private final Settings settings;

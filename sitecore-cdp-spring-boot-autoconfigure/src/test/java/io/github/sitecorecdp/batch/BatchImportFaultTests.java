@@ -3,12 +3,15 @@ package io.github.sitecorecdp.batch;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
 import io.github.sitecorecdp.fake.FakeBatch;
 import io.github.sitecorecdp.fake.FakeBatches;
 import io.github.sitecorecdp.fake.FakeBatches.Call;
 import io.github.sitecorecdp.fake.FakeSitecoreCdp;
+import io.github.sitecorecdp.fake.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +32,10 @@ class BatchImportFaultTests {
 	@TempDir
 	Path spool;
 
-	private final FakeSitecoreCdp cdp = FakeSitecoreCdp.start();
+	/** The fake's clock: stands still unless a test moves it (upload URL expiry). */
+	private final MutableClock clock = MutableClock.startingNow();
+
+	private final FakeSitecoreCdp cdp = FakeSitecoreCdp.start(this.clock);
 
 	private final FakeBatches batches = this.cdp.api().batches();
 
@@ -41,7 +47,8 @@ class BatchImportFaultTests {
 					"sitecore.cdp.batch.spool-directory=" + this.spool, "sitecore.cdp.batch.poll-interval=5ms",
 					"sitecore.cdp.batch.max-poll-interval=20ms", "sitecore.cdp.batch.max-wait=3s",
 					"sitecore.cdp.retry.initial-backoff=5ms", "sitecore.cdp.retry.max-backoff=20ms",
-					"sitecore.cdp.retry.max-elapsed=3s", "sitecore.cdp.response-timeout=500ms");
+					"sitecore.cdp.retry.max-elapsed=3s", "sitecore.cdp.response-timeout=500ms",
+					"sitecore.cdp.batch.status-lag=300ms");
 	}
 
 	@AfterEach
@@ -231,6 +238,247 @@ class BatchImportFaultTests {
 		contextRunner().run((context) -> assertThatExceptionOfType(BatchImportException.class)
 			.isThrownBy(() -> context.getBean(BatchImportClient.class).importRecords(BatchImportOutcomeTests.guests(3))));
 		assertThat(this.cdp.api().requests()).hasSize(1);
+	}
+
+	@Test
+	void whenTheStorageHostRefusesTheUploadWith4xxThenTheBatchFailedNotUploadedWithItsRecordsNamed() {
+		this.batches.failAlways(Call.UPLOAD, 400);
+		List<BatchRecord> records = BatchImportOutcomeTests.guests(3);
+		contextRunner().run((context) -> assertThatExceptionOfType(BatchImportException.class)
+			.isThrownBy(() -> context.getBean(BatchImportClient.class).importRecords(records))
+			.satisfies((ex) -> {
+				assertThat(ex.unconfirmed()).isNull();
+				assertThat(ex.failed()).isNotNull();
+				assertThat(ex.failed().status()).isEqualTo(BatchStatus.NOT_UPLOADED);
+				assertThat(ex.failed().batchRef().toString()).isEqualTo(this.batches.batches().get(0).ref());
+				assertThat(ex.failed().records()).isEqualTo(3);
+				assertThat(ex.failed().firstRecordRef()).isEqualTo(records.get(0).ref());
+				assertThat(ex.failed().lastRecordRef()).isEqualTo(records.get(2).ref());
+				assertThat(ex).hasMessageContaining("was not uploaded")
+					.hasMessageContaining("the storage host answered 400")
+					.hasMessageContaining("none of its records was imported")
+					.hasMessageNotContaining("may have reached storage");
+			}));
+		// A 4xx is the storage host's refusal: not tried again.
+		assertThat(this.cdp.fileHost().requests()).hasSize(1);
+	}
+
+	@Test
+	void whenAnUploadFailedForGoodThenAwaitBatchSaysNotUploadedOnceItsUrlExpiredAndTheRecordsArriveOnce() {
+		this.batches.failAlways(Call.UPLOAD, 500);
+		List<BatchRecord> records = BatchImportOutcomeTests.guests(3);
+		contextRunner().run((context) -> {
+			BatchImportClient client = context.getBean(BatchImportClient.class);
+			BatchImportException ex = org.junit.jupiter.api.Assertions.assertThrows(BatchImportException.class,
+					() -> client.importRecords(records));
+			UnconfirmedBatch unconfirmed = ex.unconfirmed();
+			assertThat(unconfirmed).isNotNull();
+			this.batches.recover();
+			// Sitecore's clock: the URL expired an hour after the announcement, and the
+			// status lag is over.
+			this.clock.advance(Duration.ofHours(1).plusSeconds(1));
+			long start = System.nanoTime();
+			assertThatExceptionOfType(BatchImportException.class).isThrownBy(() -> client.awaitBatch(unconfirmed))
+				.satisfies((notUploaded) -> {
+					assertThat(notUploaded.unconfirmed()).isNull();
+					assertThat(notUploaded.failed().status()).isEqualTo(BatchStatus.NOT_UPLOADED);
+					assertThat(notUploaded.failed().batchRef()).isEqualTo(unconfirmed.batchRef());
+					assertThat(notUploaded).hasMessageContaining("upload URL expired");
+				});
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+			// Told so, the application sends the records again: they arrive once.
+			client.importRecords(records);
+		});
+		assertThat(this.batches.batches()).extracting(FakeBatch::records).containsExactly(0L, 3L);
+		assertThat(this.batches.batches().get(1).status()).isEqualTo("success");
+	}
+
+	@Test
+	void whenAwaitBatchIsAskedBeforeTheUrlExpiredThenItWaitsUntilTheAnswerIsSure() {
+		this.batches.failAlways(Call.UPLOAD, 500);
+		contextRunner().run((context) -> {
+			BatchImportClient client = context.getBean(BatchImportClient.class);
+			UnconfirmedBatch unconfirmed = org.junit.jupiter.api.Assertions
+				.assertThrows(BatchImportException.class,
+						() -> client.importRecords(BatchImportOutcomeTests.guests(3)))
+				.unconfirmed();
+			this.batches.recover();
+			// 200 ms before the URL expires on Sitecore's clock, 500 ms before the answer is
+			// sure (status-lag 300ms); the fake's clock then moves with real time.
+			this.clock.advance(Duration.ofHours(1).minusMillis(200));
+			Thread ticking = new Thread(() -> {
+				for (int i = 0; i < 200 && !Thread.currentThread().isInterrupted(); i++) {
+					this.clock.advance(Duration.ofMillis(10));
+					try {
+						Thread.sleep(10);
+					}
+					catch (InterruptedException ex) {
+						return;
+					}
+				}
+			});
+			ticking.start();
+			try {
+				assertThatExceptionOfType(BatchImportException.class).isThrownBy(() -> client.awaitBatch(unconfirmed))
+					.satisfies((ex) -> assertThat(ex.failed().status()).isEqualTo(BatchStatus.NOT_UPLOADED));
+			}
+			finally {
+				ticking.interrupt();
+			}
+		});
+	}
+
+	@Test
+	void whenAwaitBatchIsAskedForARefSitecoreNeverHadThenItIsNotUploaded() {
+		UnconfirmedBatch never = UnconfirmedBatch.of(UUID.randomUUID(), 3, 120, UUID.randomUUID(), UUID.randomUUID());
+		contextRunner().run((context) -> assertThatExceptionOfType(BatchImportException.class)
+			.isThrownBy(() -> context.getBean(BatchImportClient.class).awaitBatch(never))
+			.satisfies((ex) -> {
+				assertThat(ex.unconfirmed()).isNull();
+				assertThat(ex.failed().status()).isEqualTo(BatchStatus.NOT_UPLOADED);
+				assertThat(ex).hasMessageContaining("announcement never arrived");
+			}));
+	}
+
+	@Test
+	void whenTheProcessStopsAfterTheAnnouncementThenTheRefToldBeforeTheUploadConfirmsTheBatch() {
+		List<UnconfirmedBatch> kept = new CopyOnWriteArrayList<>();
+		List<Integer> uploadsSeenWhenTold = new CopyOnWriteArrayList<>();
+		BatchImportListener keeping = new BatchImportListener() {
+
+			@Override
+			public void announcing(UUID batchRef, BatchFile file) {
+				uploadsSeenWhenTold.add(BatchImportFaultTests.this.cdp.fileHost().requests().size());
+				kept.add(UnconfirmedBatch.of(batchRef, file.records(), file.size(), file.firstRef(), file.lastRef()));
+			}
+
+		};
+		// The process "dies" with the status unknown: the application has only what the
+		// listener kept.
+		this.batches.failAlways(Call.STATUS, 503);
+		List<BatchRecord> records = BatchImportOutcomeTests.guests(4);
+		contextRunner().withBean(BatchImportListener.class, () -> keeping).run((context) -> {
+			BatchImportClient client = context.getBean(BatchImportClient.class);
+			assertThatExceptionOfType(BatchImportException.class).isThrownBy(() -> client.importRecords(records));
+			this.batches.recover();
+			assertThat(uploadsSeenWhenTold).containsExactly(0);
+			UnconfirmedBatch recovered = kept.get(0);
+			assertThat(recovered.batchRef().toString()).isEqualTo(this.batches.batches().get(0).ref());
+			BatchResult confirmed = client.awaitBatch(recovered);
+			assertThat(confirmed.status()).isEqualTo(BatchStatus.SUCCESS);
+			assertThat(confirmed.lastRecordRef()).isEqualTo(records.get(3).ref());
+		});
+		assertThat(this.batches.batches()).singleElement().satisfies((batch) -> assertThat(batch.records()).isEqualTo(4));
+	}
+
+	@Test
+	void whenTheReannouncementAfterAnExpiredUrlLosesItsAnswerAndGets409ThenTheRecordsArriveOnce() {
+		this.batches.expireNextUploadUrls(1);
+		List<UUID> announced = new CopyOnWriteArrayList<>();
+		BatchImportListener faults = new BatchImportListener() {
+
+			@Override
+			public void announcing(UUID batchRef, BatchFile file) {
+				announced.add(batchRef);
+				if (announced.size() == 2) {
+					// The new batch is created but its answer lost; the status read before the
+					// retry does not see it yet, so the retry's PUT gets 409.
+					BatchImportFaultTests.this.batches.loseNextResponse(Call.ANNOUNCE, 1).failNext(Call.STATUS, 1, 404);
+				}
+			}
+
+		};
+		List<BatchRecord> records = BatchImportOutcomeTests.guests(5);
+		contextRunner().withBean(BatchImportListener.class, () -> faults)
+			.run((context) -> assertThat(context.getBean(BatchImportClient.class).importRecords(records).records())
+				.isEqualTo(5));
+		assertThat(announced).hasSize(2);
+		assertThat(this.cdp.api().requests()).anySatisfy((request) -> assertThat(request.status()).isEqualTo(409));
+		assertThat(this.batches.batches()).extracting(FakeBatch::records).containsExactly(0L, 5L);
+		assertThat(this.batches.batches().get(1).status()).isEqualTo("success");
+	}
+
+	@Test
+	void whenTheUploadsResponseIsLostAndTheStatusLagsThenTheFileIsNotUploadedAgain() {
+		this.batches.statusLag(3).loseNextResponse(Call.UPLOAD, 1);
+		assertImportedOnce(5);
+		assertThat(this.cdp.fileHost().requests()).hasSize(1);
+	}
+
+	@Test
+	void whenTheStatusLagsLongerThanStatusLagThenTheFileIsUploadedAgain() {
+		// The bound of the guarantee above, and proof that its test can fail: with no lag
+		// waited out, a lagging status sends the file twice.
+		this.batches.statusLag(3).loseNextResponse(Call.UPLOAD, 1);
+		contextRunner().withPropertyValues("sitecore.cdp.batch.status-lag=0ms")
+			.run((context) -> context.getBean(BatchImportClient.class).importRecords(BatchImportOutcomeTests.guests(5)));
+		assertThat(this.cdp.fileHost().requests()).hasSize(2);
+	}
+
+	@Test
+	void whenTheStorageHostIsSlowerThanTheMinimumUploadRateThenTheUploadFailsWithinItsLimitNamingTheProperties() {
+		// The host takes the file and answers only after 30 s: slower than any rate allowed.
+		this.batches.delayNext(Call.UPLOAD, 1, Duration.ofSeconds(30));
+		long start = System.nanoTime();
+		contextRunner()
+			.withPropertyValues("sitecore.cdp.batch.upload-timeout=1s", "sitecore.cdp.batch.min-upload-rate=1GB",
+					"sitecore.cdp.response-timeout=20s")
+			.run((context) -> assertThatExceptionOfType(BatchImportException.class)
+				.isThrownBy(() -> context.getBean(BatchImportClient.class).importRecords(BatchImportOutcomeTests.guests(3)))
+				.satisfies((ex) -> {
+					assertThat(ex.unconfirmed()).isNotNull();
+					assertThat(ex).hasMessageContaining("batch.upload did not succeed within PT1S")
+						.hasMessageContaining("sitecore.cdp.batch.upload-timeout")
+						.hasMessageContaining("sitecore.cdp.batch.min-upload-rate");
+				}));
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void whenThisMachinesClockIsHoursAheadThenTheRecordsArriveOnceAndNoBatchIsCalledNotUploadedEarly() {
+		java.time.Clock ahead = java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofHours(2));
+		List<BatchRecord> records = BatchImportOutcomeTests.guests(3);
+		this.batches.failAlways(Call.UPLOAD, 500);
+		contextRunner().withBean(SitecoreCdpAutoConfiguration.CLOCK_BEAN_NAME, java.time.Clock.class, () -> ahead)
+			.run((context) -> {
+				BatchImportClient client = context.getBean(BatchImportClient.class);
+				UnconfirmedBatch unconfirmed = org.junit.jupiter.api.Assertions
+					.assertThrows(BatchImportException.class, () -> client.importRecords(records))
+					.unconfirmed();
+				this.batches.recover();
+				java.time.Instant sure = this.batches.batches().get(0).uploadExpiresAt().plusMillis(300);
+				// On this machine's clock the URL expired an hour ago; on Sitecore's it has not.
+				this.clock.advance(Duration.ofHours(1).minusMillis(200));
+				java.util.concurrent.atomic.AtomicReference<java.time.Instant> answeredAt = new java.util.concurrent.atomic.AtomicReference<>();
+				Thread ticking = new Thread(() -> {
+					for (int i = 0; i < 200 && !Thread.currentThread().isInterrupted(); i++) {
+						this.clock.advance(Duration.ofMillis(10));
+						try {
+							Thread.sleep(10);
+						}
+						catch (InterruptedException ex) {
+							return;
+						}
+					}
+				});
+				ticking.start();
+				try {
+					assertThatExceptionOfType(BatchImportException.class).isThrownBy(() -> {
+						try {
+							client.awaitBatch(unconfirmed);
+						}
+						finally {
+							answeredAt.set(this.clock.instant());
+						}
+					}).satisfies((ex) -> assertThat(ex.failed().status()).isEqualTo(BatchStatus.NOT_UPLOADED));
+				}
+				finally {
+					ticking.interrupt();
+				}
+				assertThat(answeredAt.get()).isAfter(sure);
+				client.importRecords(records);
+			});
+		assertThat(this.batches.batches()).extracting(FakeBatch::records).containsExactly(0L, 3L);
 	}
 
 	private void assertImportedOnce(int count) {

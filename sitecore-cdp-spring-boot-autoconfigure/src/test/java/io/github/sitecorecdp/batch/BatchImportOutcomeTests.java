@@ -47,7 +47,7 @@ class BatchImportOutcomeTests {
 					"sitecore.cdp.basic-auth.client-key=" + FakeBatches.CLIENT_KEY,
 					"sitecore.cdp.basic-auth.api-token=" + FakeBatches.API_TOKEN,
 					"sitecore.cdp.batch.spool-directory=" + this.spool, "sitecore.cdp.batch.poll-interval=5ms",
-					"sitecore.cdp.batch.max-poll-interval=20ms");
+					"sitecore.cdp.batch.max-poll-interval=20ms", "sitecore.cdp.batch.status-lag=300ms");
 	}
 
 	@AfterEach
