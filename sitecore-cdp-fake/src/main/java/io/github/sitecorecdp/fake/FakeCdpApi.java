@@ -57,6 +57,8 @@ public final class FakeCdpApi implements AutoCloseable {
 
 	private volatile Predicate<String> refusedTokens = NO_TOKEN;
 
+	private final FakeStreamApi streams;
+
 	private volatile Duration delay = Duration.ZERO;
 
 	private volatile String audience = FakeTokenEndpoint.AUDIENCE;
@@ -68,6 +70,7 @@ public final class FakeCdpApi implements AutoCloseable {
 		this.journal = journal;
 		// Asked only when a batch is announced, long after construction.
 		this.batches = new FakeBatches(clock, this::fileBaseUrl);
+		this.streams = new FakeStreamApi();
 		this.fileHost = new FakeFileHost(clock, tls, journal, this::findJob, this.batches, filePort);
 		try {
 			this.server = new LoopbackServer(Kind.API, journal, tls, port, (request, body) -> answer(request));
@@ -106,6 +109,15 @@ public final class FakeCdpApi implements AutoCloseable {
 	 */
 	public URI baseUrl() {
 		return this.server.baseUrl();
+	}
+
+	/**
+	 * Return the Stream API of this API host, to inspect the events it recorded and steer
+	 * its faults.
+	 * @return the Stream API
+	 */
+	public FakeStreamApi streams() {
+		return this.streams;
 	}
 
 	/**
@@ -242,6 +254,7 @@ public final class FakeCdpApi implements AutoCloseable {
 		this.refusedTokens = NO_TOKEN;
 		this.delay = Duration.ZERO;
 		this.batches.reset();
+		this.streams.reset();
 	}
 
 	// Journal
@@ -273,6 +286,11 @@ public final class FakeCdpApi implements AutoCloseable {
 		Answer batch = this.batches.api(request);
 		if (batch != null) {
 			return batch;
+		}
+		// The client key, in the query: checked by the Stream API itself.
+		Answer stream = this.streams.api(request);
+		if (stream != null) {
+			return stream;
 		}
 		Integer scripted = this.scriptedStatuses.poll();
 		if (scripted != null && (scripted < 200 || scripted > 299)) {

@@ -97,6 +97,8 @@ public class SitecoreCdpProperties implements InitializingBean, EnvironmentAware
 
 	private final Realtime realtime = new Realtime();
 
+	private final Events events = new Events();
+
 	/**
 	 * Named registrations: further API keys (Personalize, XM Cloud, Experience Edge), each
 	 * with its own token. A value a registration leaves out is taken from sitecore.cdp.*,
@@ -209,6 +211,10 @@ public class SitecoreCdpProperties implements InitializingBean, EnvironmentAware
 
 	public Realtime getRealtime() {
 		return this.realtime;
+	}
+
+	public Events getEvents() {
+		return this.events;
 	}
 
 	public Map<String, Client> getClients() {
@@ -647,6 +653,107 @@ public class SitecoreCdpProperties implements InitializingBean, EnvironmentAware
 
 		public void setCurrency(@Nullable String currency) {
 			this.currency = currency;
+		}
+
+	}
+
+	/**
+	 * Server-side events sent to the Stream API, created when
+	 * sitecore.cdp.realtime.point-of-sale is set.
+	 */
+	public static class Events {
+
+		/**
+		 * Most events enqueued and not yet acknowledged; further events are dropped and
+		 * counted, never blocking the caller.
+		 */
+		private int queueCapacity = 10_000;
+
+		/**
+		 * Most bytes (estimated) of events enqueued and not yet acknowledged.
+		 */
+		private DataSize queueMaxBytes = DataSize.ofMegabytes(16);
+
+		/**
+		 * Most calls to the Stream API at once.
+		 */
+		private int maxInFlight = 32;
+
+		/**
+		 * Most visitors whose browser ref is kept in memory.
+		 */
+		private long browserRefCacheSize = 100_000;
+
+		/**
+		 * How long a visitor's browser ref is kept without use.
+		 */
+		private Duration browserRefExpiry = Duration.ofMinutes(30);
+
+		/**
+		 * Longest wait on shutdown for enqueued events to be acknowledged; keep it shorter
+		 * than spring.lifecycle.timeout-per-shutdown-phase.
+		 */
+		private Duration shutdownTimeout = Duration.ofSeconds(20);
+
+		/**
+		 * Shortest time between two warnings about dropped events.
+		 */
+		private Duration dropLogInterval = Duration.ofMinutes(1);
+
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		public void setQueueCapacity(int queueCapacity) {
+			this.queueCapacity = queueCapacity;
+		}
+
+		public DataSize getQueueMaxBytes() {
+			return this.queueMaxBytes;
+		}
+
+		public void setQueueMaxBytes(DataSize queueMaxBytes) {
+			this.queueMaxBytes = queueMaxBytes;
+		}
+
+		public int getMaxInFlight() {
+			return this.maxInFlight;
+		}
+
+		public void setMaxInFlight(int maxInFlight) {
+			this.maxInFlight = maxInFlight;
+		}
+
+		public long getBrowserRefCacheSize() {
+			return this.browserRefCacheSize;
+		}
+
+		public void setBrowserRefCacheSize(long browserRefCacheSize) {
+			this.browserRefCacheSize = browserRefCacheSize;
+		}
+
+		public Duration getBrowserRefExpiry() {
+			return this.browserRefExpiry;
+		}
+
+		public void setBrowserRefExpiry(Duration browserRefExpiry) {
+			this.browserRefExpiry = browserRefExpiry;
+		}
+
+		public Duration getShutdownTimeout() {
+			return this.shutdownTimeout;
+		}
+
+		public void setShutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		public Duration getDropLogInterval() {
+			return this.dropLogInterval;
+		}
+
+		public void setDropLogInterval(Duration dropLogInterval) {
+			this.dropLogInterval = dropLogInterval;
 		}
 
 	}

@@ -59,6 +59,10 @@ final class SitecoreCdpPropertiesValidator {
 	/** Sitecore's limit for one batch file, "50MB", in its safe reading. */
 	private static final DataSize MAX_BATCH_FILE = DataSize.ofBytes(50_000_000);
 
+	private static final Pattern LANGUAGE = Pattern.compile("[A-Z]{2}");
+
+	private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+
 	private static final Pattern VALID_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
 
 	private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.\\d{1,3}){3}");
@@ -192,6 +196,53 @@ final class SitecoreCdpPropertiesValidator {
 					"Set " + PREFIX + "retry.initial-backoff to at most " + PREFIX + "retry.max-backoff.");
 		}
 		validateTokenStore(properties.getToken());
+		validateRealtime(properties);
+	}
+
+	private void validateRealtime(SitecoreCdpProperties properties) {
+		SitecoreCdpProperties.Realtime realtime = properties.getRealtime();
+		String prefix = PREFIX + "realtime.";
+		if (!LANGUAGE.matcher(realtime.getLanguage()).matches()) {
+			refuse(prefix + "language", prefix + "language is '" + realtime.getLanguage()
+					+ "', but Sitecore takes an ISO 639-1 code in upper case.",
+					"Set " + prefix + "language to two upper-case letters, such as EN, or remove it.");
+		}
+		String currency = realtime.getCurrency();
+		if (currency != null && !CURRENCY.matcher(currency).matches()) {
+			refuse(prefix + "currency", prefix + "currency is '" + currency
+					+ "', but Sitecore takes an ISO 4217 code in upper case.",
+					"Set " + prefix + "currency to three upper-case letters, such as EUR.");
+		}
+		if (realtime.getPointOfSale() != null) {
+			if (!StringUtils.hasText(realtime.getClientKey()) && !StringUtils.hasText(properties.getBasicAuth().getClientKey())) {
+				refuse(prefix + "client-key", prefix + "point-of-sale is set, but neither " + prefix
+						+ "client-key nor " + PREFIX + "basic-auth.client-key is: events and flow calls need the "
+						+ "tenant's client key.",
+						"Set " + prefix + "client-key to the client key shown in Sitecore CDP under Settings > API "
+								+ "access, or remove " + prefix + "point-of-sale.");
+			}
+			if (currency == null) {
+				refuse(prefix + "currency", prefix + "point-of-sale is set, but " + prefix
+						+ "currency is not: Sitecore requires a currency on every event.",
+						"Set " + prefix + "currency to the ISO 4217 code of the point of sale, such as EUR.");
+			}
+		}
+		SitecoreCdpProperties.Events events = properties.getEvents();
+		String eventsPrefix = PREFIX + "events.";
+		requirePositive(eventsPrefix + "queue-capacity", events.getQueueCapacity());
+		requirePositive(eventsPrefix + "max-in-flight", events.getMaxInFlight());
+		requirePositive(eventsPrefix + "browser-ref-cache-size", events.getBrowserRefCacheSize());
+		requirePositive(eventsPrefix + "queue-max-bytes", events.getQueueMaxBytes().toBytes());
+		requireInRange(eventsPrefix + "browser-ref-expiry", events.getBrowserRefExpiry());
+		requireInRange(eventsPrefix + "shutdown-timeout", events.getShutdownTimeout());
+		requireInRange(eventsPrefix + "drop-log-interval", events.getDropLogInterval());
+	}
+
+	private void requirePositive(String property, long value) {
+		if (value < 1) {
+			refuse(property, property + " is " + value + ", but must be at least 1.",
+					"Set " + property + " to a positive value, or remove it to use the default.");
+		}
 	}
 
 	private void validateTokenStore(SitecoreCdpProperties.Token token) {

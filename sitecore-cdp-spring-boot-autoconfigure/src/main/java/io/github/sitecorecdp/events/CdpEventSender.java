@@ -1,0 +1,561 @@
+package io.github.sitecorecdp.events;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.github.sitecorecdp.realtime.RealtimeSettings;
+import io.github.sitecorecdp.retry.RetryPolicy;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * Sends events to Sitecore CDP's Stream API
+ * ({@code GET /v1.2/event/create.json?client_key=..&message=<JSON>}, answered 201) without
+ * ever being in the way of the caller.
+ *
+ * <ul>
+ * <li>{@link #send} checks the event (a bad one is refused with an
+ * {@link InvalidCdpEventException}) and enqueues it in constant time. It never blocks:
+ * when the queue holds its capacity in events or in bytes, the event is dropped, counted
+ * and logged at most once per interval.</li>
+ * <li>One worker thread hands events to a bounded number of calls in flight; a visitor's
+ * events go one at a time, in the order they were sent.</li>
+ * <li>5xx, 429 and connection failures are retried with the {@link RetryPolicy} (jittered
+ * backoff, at least the {@code Retry-After} asked for). A visitor's browser ref is created
+ * with {@code browser/create} when the {@link BrowserRefStore} knows none.</li>
+ * <li>{@link #flush} waits for every event enqueued before it; {@link #stop()} drains
+ * within the shutdown timeout, after the web server has stopped taking requests.</li>
+ * </ul>
+ *
+ * <p>
+ * The worker is written by hand rather than with a Reactor operator: per-visitor order
+ * with a global in-flight bound and flush markers needs one owner of the lanes, and a
+ * single thread owning them keeps every count exact without locks.
+ *
+ * @author sitecore-cdp-spring-boot
+ */
+public final class CdpEventSender implements SmartLifecycle {
+
+	/**
+	 * Stopped after Spring Boot's web server (graceful shutdown at
+	 * {@code DEFAULT_PHASE - 1024}, stop at {@code - 2048}): requests still running send
+	 * their events before the queue drains.
+	 */
+	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
+	private static final Log logger = LogFactory.getLog(CdpEventSender.class);
+
+	private static final Pattern REF = Pattern.compile("\"ref\"\\s*:\\s*\"([^\"]+)\"");
+
+	private final WebClient webClient;
+
+	private final RealtimeSettings realtime;
+
+	private final BrowserRefStore browserRefs;
+
+	private final RetryPolicy retryPolicy;
+
+	private final Settings settings;
+
+	private final LongSupplier nanoTime;
+
+	private final ConcurrentLinkedQueue<Object> intake = new ConcurrentLinkedQueue<>();
+
+	private final ConcurrentLinkedQueue<Pending> settled = new ConcurrentLinkedQueue<>();
+
+	private final AtomicInteger queued = new AtomicInteger();
+
+	private final AtomicLong queuedBytes = new AtomicLong();
+
+	private final LongAdder sent = new LongAdder();
+
+	private final LongAdder dropped = new LongAdder();
+
+	private final LongAdder failed = new LongAdder();
+
+	private final AtomicLong droppedSinceLog = new AtomicLong();
+
+	private final AtomicLong nextDropLog;
+
+	private volatile int inFlight;
+
+	private volatile boolean parked;
+
+	private volatile boolean terminate;
+
+	private volatile boolean running;
+
+	private volatile @Nullable Thread worker;
+
+	/**
+	 * Create a sender; {@link #start()} starts its worker.
+	 * @param webClient the client calls are made with (no token: the Stream API takes the
+	 * client key)
+	 * @param realtime the client key, point of sale and defaults
+	 * @param browserRefs where visitors' browser refs are kept
+	 * @param retryPolicy how transient failures are retried
+	 * @param settings bounds and timeouts
+	 * @param nanoTime the monotonic clock of the drop-log interval
+	 */
+	public CdpEventSender(WebClient webClient, RealtimeSettings realtime, BrowserRefStore browserRefs,
+			RetryPolicy retryPolicy, Settings settings, LongSupplier nanoTime) {
+		this.webClient = webClient;
+		this.realtime = realtime;
+		this.browserRefs = browserRefs;
+		this.retryPolicy = retryPolicy;
+		this.settings = settings;
+		this.nanoTime = nanoTime;
+		this.nextDropLog = new AtomicLong(nanoTime.getAsLong());
+	}
+
+	/**
+	 * Check an event and enqueue it for a visitor. Never blocks.
+	 * @param visitorKey the application's key of the visitor (a session id, a cookie
+	 * value): events of one key are sent in order, with one browser ref
+	 * @param event the event
+	 * @return {@code true} if enqueued, {@code false} if dropped because the queue is full
+	 * or the sender stopped (counted in {@code sitecore.cdp.events.dropped})
+	 * @throws InvalidCdpEventException when Sitecore would refuse or silently drop the
+	 * event
+	 */
+	public boolean send(String visitorKey, CdpEvent event) {
+		Objects.requireNonNull(visitorKey, "visitorKey");
+		int size = CdpEventRules.check(event);
+		if (this.terminate) {
+			drop("the sender is stopped");
+			return false;
+		}
+		if (this.queued.incrementAndGet() > this.settings.queueCapacity()) {
+			this.queued.decrementAndGet();
+			drop("the queue holds " + this.settings.queueCapacity() + " events");
+			return false;
+		}
+		if (this.queuedBytes.addAndGet(size) > this.settings.queueBytes()) {
+			this.queuedBytes.addAndGet(-size);
+			this.queued.decrementAndGet();
+			drop("the queue holds " + this.settings.queueBytes() + " bytes");
+			return false;
+		}
+		this.intake.offer(new Pending(visitorKey, event, size));
+		wake();
+		return true;
+	}
+
+	/**
+	 * Wait until every event enqueued before this call is acknowledged by Sitecore or
+	 * failed for good, or until the timeout passed.
+	 * @param timeout the longest wait
+	 * @return how many of those events are left
+	 */
+	public FlushResult flush(Duration timeout) {
+		long end = System.nanoTime() + timeout.toNanos();
+		Thread current = this.worker;
+		if (current == null || !current.isAlive()) {
+			// No worker, nothing would ever settle: say so at once instead of waiting.
+			return new FlushResult(this.queued.get());
+		}
+		FlushMarker marker = new FlushMarker();
+		this.intake.offer(marker);
+		wake();
+		while (true) {
+			long left = end - System.nanoTime();
+			if (left <= 0 || !current.isAlive()) {
+				long remaining = marker.remaining.get();
+				return new FlushResult((remaining >= 0) ? remaining : this.queued.get());
+			}
+			try {
+				marker.done.get(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS);
+				return new FlushResult(0);
+			}
+			catch (TimeoutException ex) {
+				// Checks the worker is alive, then waits on.
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				long remaining = marker.remaining.get();
+				return new FlushResult((remaining >= 0) ? remaining : this.queued.get());
+			}
+			catch (ExecutionException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+	}
+
+	/**
+	 * Return events enqueued and not yet acknowledged or failed.
+	 * @return the queue's depth, calls in flight included
+	 */
+	public int queueDepth() {
+		return this.queued.get();
+	}
+
+	/**
+	 * Return the calls in flight.
+	 * @return the calls in flight
+	 */
+	public int inFlight() {
+		return this.inFlight;
+	}
+
+	/**
+	 * Return events Sitecore acknowledged.
+	 * @return the count since start
+	 */
+	public long sentCount() {
+		return this.sent.sum();
+	}
+
+	/**
+	 * Return events dropped because the queue was full or the sender stopped.
+	 * @return the count since start
+	 */
+	public long droppedCount() {
+		return this.dropped.sum();
+	}
+
+	/**
+	 * Return events that failed for good: refused by Sitecore, or still failing when the
+	 * retries ran out.
+	 * @return the count since start
+	 */
+	public long failedCount() {
+		return this.failed.sum();
+	}
+
+	@Override
+	public synchronized void start() {
+		if (this.running) {
+			return;
+		}
+		this.terminate = false;
+		Thread thread = new Thread(new Worker(), "sitecore-cdp-events");
+		thread.setDaemon(true);
+		this.worker = thread;
+		this.running = true;
+		thread.start();
+	}
+
+	@Override
+	public synchronized void stop() {
+		if (!this.running) {
+			return;
+		}
+		FlushResult result = flush(this.settings.shutdownTimeout());
+		this.terminate = true;
+		this.running = false;
+		Thread thread = this.worker;
+		if (thread != null) {
+			LockSupport.unpark(thread);
+		}
+		if (!result.completed()) {
+			logger.warn("Stopped with " + result.remaining() + " event(s) not acknowledged by Sitecore within "
+					+ this.settings.shutdownTimeout());
+		}
+		else {
+			logger.debug("Stopped with every event acknowledged");
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+	private void drop(String why) {
+		this.dropped.increment();
+		this.droppedSinceLog.incrementAndGet();
+		long now = this.nanoTime.getAsLong();
+		long next = this.nextDropLog.get();
+		if (now - next >= 0 && this.nextDropLog.compareAndSet(next, now + this.settings.dropLogInterval().toNanos())) {
+			logger.warn("Dropped " + this.droppedSinceLog.getAndSet(0) + " event(s) since the last report: " + why);
+		}
+	}
+
+	private void wake() {
+		if (this.parked) {
+			Thread thread = this.worker;
+			if (thread != null) {
+				LockSupport.unpark(thread);
+			}
+		}
+	}
+
+	private Mono<Void> call(Pending pending) {
+		return browserRef(pending.visitorKey).flatMap((ref) -> createEvent(ref, pending.event)
+			.onErrorResume(WebClientResponseException.NotFound.class, (ex) -> {
+				// Sitecore no longer knows the browser: a new one keeps the event.
+				this.browserRefs.forget(pending.visitorKey);
+				return browserRef(pending.visitorKey).flatMap((fresh) -> createEvent(fresh, pending.event));
+			}));
+	}
+
+	private Mono<String> browserRef(String visitorKey) {
+		return Mono.defer(() -> {
+			String known = this.browserRefs.find(visitorKey);
+			if (known != null) {
+				return Mono.just(known);
+			}
+			URI uri = UriComponentsBuilder.fromUri(this.realtime.baseUrl())
+				.path("/v1.2/browser/create.json")
+				.queryParam("client_key", "{clientKey}")
+				.queryParam("message", "{message}")
+				.encode()
+				.buildAndExpand(this.realtime.clientKey(), "{}")
+				.toUri();
+			Mono<String> create = this.webClient.get().uri(uri).retrieve().bodyToMono(String.class).map((body) -> {
+				Matcher ref = REF.matcher(body);
+				if (!ref.find()) {
+					throw new IllegalStateException("browser/create answered without a ref");
+				}
+				return ref.group(1);
+			});
+			return this.retryPolicy.apply("events.browser", create).doOnNext((ref) -> this.browserRefs.save(visitorKey, ref));
+		});
+	}
+
+	private Mono<Void> createEvent(String browserRef, CdpEvent event) {
+		return Mono.defer(() -> {
+			Map<String, @Nullable Object> message = new LinkedHashMap<>();
+			message.put("channel", (event.channel() != null) ? event.channel().name() : this.realtime.channel().name());
+			message.put("type", event.type());
+			message.put("language", (event.language() != null) ? event.language() : this.realtime.language());
+			message.put("currency", (event.currency() != null) ? event.currency() : this.realtime.currency());
+			message.put("page", event.page());
+			message.put("pos", this.realtime.pointOfSale());
+			message.put("browser_id", browserRef);
+			message.putAll(event.fields());
+			if (!event.ext().isEmpty()) {
+				message.put("ext", event.ext());
+			}
+			URI uri = UriComponentsBuilder.fromUri(this.realtime.baseUrl())
+				.path("/v1.2/event/create.json")
+				.queryParam("client_key", "{clientKey}")
+				.queryParam("message", "{message}")
+				.encode()
+				.buildAndExpand(this.realtime.clientKey(), EventJson.write(message))
+				.toUri();
+			return this.retryPolicy.apply("events.send",
+					this.webClient.get().uri(uri).retrieve().toBodilessEntity().then());
+		});
+	}
+
+	/**
+	 * The worker: owns the lanes (one per visitor with events), the calls in flight and
+	 * the flush markers, so that none of them needs a lock.
+	 */
+	private final class Worker implements Runnable {
+
+		private final Map<String, ArrayDeque<Pending>> lanes = new HashMap<>();
+
+		private final ArrayDeque<ArrayDeque<Pending>> ready = new ArrayDeque<>();
+
+		private final List<FlushMarker> markers = new ArrayList<>();
+
+		private long taken;
+
+		private long held;
+
+		private int calls;
+
+		@Override
+		public void run() {
+			while (!CdpEventSender.this.terminate) {
+				try {
+					if (!step()) {
+						CdpEventSender.this.parked = true;
+						// Checked again after announcing the park: a send in between unparks us.
+						if (CdpEventSender.this.intake.isEmpty() && CdpEventSender.this.settled.isEmpty()
+								&& !CdpEventSender.this.terminate) {
+							LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+						}
+						CdpEventSender.this.parked = false;
+					}
+				}
+				catch (Throwable ex) {
+					if (ex instanceof VirtualMachineError error) {
+						throw error;
+					}
+					logger.error("The event worker failed; it goes on with the next event", ex);
+				}
+			}
+		}
+
+		private boolean step() {
+			boolean progressed = false;
+			Pending done;
+			while ((done = CdpEventSender.this.settled.poll()) != null) {
+				progressed = true;
+				this.calls--;
+				CdpEventSender.this.inFlight = this.calls;
+				settle(done);
+				ArrayDeque<Pending> lane = this.lanes.get(done.visitorKey);
+				if (lane != null) {
+					lane.poll();
+					if (lane.isEmpty()) {
+						this.lanes.remove(done.visitorKey);
+					}
+					else {
+						this.ready.add(lane);
+					}
+				}
+			}
+			Object next;
+			while ((next = CdpEventSender.this.intake.poll()) != null) {
+				progressed = true;
+				if (next instanceof FlushMarker marker) {
+					marker.upTo = this.taken;
+					marker.remaining.set(this.held);
+					if (this.held == 0) {
+						marker.done.complete(null);
+					}
+					else {
+						this.markers.add(marker);
+					}
+					continue;
+				}
+				Pending pending = (Pending) next;
+				pending.sequence = ++this.taken;
+				this.held++;
+				ArrayDeque<Pending> lane = this.lanes.get(pending.visitorKey);
+				if (lane == null) {
+					lane = new ArrayDeque<>();
+					this.lanes.put(pending.visitorKey, lane);
+					this.ready.add(lane);
+				}
+				lane.add(pending);
+			}
+			while (this.calls < CdpEventSender.this.settings.maxInFlight() && !this.ready.isEmpty()) {
+				progressed = true;
+				Pending head = this.ready.poll().peek();
+				this.calls++;
+				CdpEventSender.this.inFlight = this.calls;
+				start(head);
+			}
+			return progressed;
+		}
+
+		private void start(Pending pending) {
+			Mono<Void> call;
+			try {
+				call = call(pending);
+			}
+			catch (RuntimeException ex) {
+				call = Mono.error(ex);
+			}
+			call.subscribe(null, (ex) -> finished(pending, ex), () -> finished(pending, null));
+		}
+
+		private void finished(Pending pending, @Nullable Throwable failure) {
+			pending.failure = failure;
+			CdpEventSender.this.settled.offer(pending);
+			wake();
+		}
+
+		private void settle(Pending pending) {
+			this.held--;
+			CdpEventSender.this.queuedBytes.addAndGet(-pending.size);
+			CdpEventSender.this.queued.decrementAndGet();
+			Throwable failure = pending.failure;
+			if (failure == null) {
+				CdpEventSender.this.sent.increment();
+			}
+			else {
+				CdpEventSender.this.failed.increment();
+				logger.warn("A " + pending.event.type() + " event was not accepted by Sitecore: "
+						+ RetryPolicy.describe(failure));
+			}
+			Iterator<FlushMarker> iterator = this.markers.iterator();
+			while (iterator.hasNext()) {
+				FlushMarker marker = iterator.next();
+				if (pending.sequence <= marker.upTo && marker.remaining.decrementAndGet() == 0) {
+					marker.done.complete(null);
+					iterator.remove();
+				}
+			}
+		}
+
+	}
+
+	private static final class Pending {
+
+		final String visitorKey;
+
+		final CdpEvent event;
+
+		final int size;
+
+		long sequence;
+
+		volatile @Nullable Throwable failure;
+
+		Pending(String visitorKey, CdpEvent event, int size) {
+			this.visitorKey = visitorKey;
+			this.event = event;
+			this.size = size;
+		}
+
+	}
+
+	private static final class FlushMarker {
+
+		final CompletableFuture<@Nullable Void> done = new CompletableFuture<>();
+
+		final AtomicLong remaining = new AtomicLong(-1);
+
+		long upTo;
+
+	}
+
+	/**
+	 * Bounds and timeouts of a sender.
+	 *
+	 * @param queueCapacity the most events enqueued and not yet settled
+	 * @param queueBytes the most bytes (estimated) of events enqueued and not yet settled
+	 * @param maxInFlight the most calls to Sitecore at once
+	 * @param shutdownTimeout the longest wait for the queue to drain on stop
+	 * @param dropLogInterval the shortest time between two warnings about dropped events
+	 */
+	public record Settings(int queueCapacity, long queueBytes, int maxInFlight, Duration shutdownTimeout,
+			Duration dropLogInterval) {
+
+		public Settings {
+			if (queueCapacity < 1 || queueBytes < 1 || maxInFlight < 1) {
+				throw new IllegalArgumentException("queueCapacity, queueBytes and maxInFlight must be at least 1");
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,318 @@
+package io.github.sitecorecdp.events;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+
+import io.github.sitecorecdp.realtime.Channel;
+import io.github.sitecorecdp.realtime.RealtimeSettings;
+import io.github.sitecorecdp.retry.RetryListener;
+import io.github.sitecorecdp.retry.RetryPolicy;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The sender against a loopback Stream API: what it refuses, drops, bounds, orders, flushes
+ * and drains, counted exactly at the server.
+ */
+class CdpEventSenderTests {
+
+	private final StreamApiServer api;
+
+	private final List<CdpEventSender> senders = new ArrayList<>();
+
+	CdpEventSenderTests() throws Exception {
+		this.api = new StreamApiServer();
+	}
+
+	@AfterEach
+	void close() {
+		this.senders.forEach(CdpEventSender::stop);
+		this.api.close();
+	}
+
+	private CdpEventSender sender(int capacity, int maxInFlight, Duration maxElapsed, BrowserRefStore store) {
+		return sender(this.api.baseUrl(), capacity, maxInFlight, maxElapsed, store);
+	}
+
+	private CdpEventSender sender(URI baseUrl, int capacity, int maxInFlight, Duration maxElapsed,
+			BrowserRefStore store) {
+		RealtimeSettings realtime = new RealtimeSettings(baseUrl, "ck", "shop.example", Channel.WEB, "EN", "EUR");
+		RetryPolicy retry = new RetryPolicy(
+				new RetryPolicy.Settings(20, Duration.ofMillis(5), Duration.ofMillis(20), maxElapsed),
+				RetryListener.NONE, Clock.systemUTC());
+		CdpEventSender sender = new CdpEventSender(WebClient.create(), realtime, store, retry,
+				new CdpEventSender.Settings(capacity, 1_000_000, maxInFlight, Duration.ofSeconds(10),
+						Duration.ofMinutes(1)),
+				System::nanoTime);
+		sender.start();
+		this.senders.add(sender);
+		return sender;
+	}
+
+	private CdpEventSender sender() {
+		return sender(10_000, 8, Duration.ofSeconds(5), new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)));
+	}
+
+	private static CdpEvent numbered(int seq) {
+		return CdpEvent.view("/p").withExt("seq", seq);
+	}
+
+	@Test
+	void whenAnEventBreaksSitecoresRulesThenSendRefusesItAndNothingIsSent() {
+		CdpEventSender sender = sender();
+		Map<String, CdpEvent> bad = Map.of("not a valid custom type", CdpEvent.custom("order_shipped", "/p"),
+				"starts with SC_", CdpEvent.custom("SC_MINE", "/p"),
+				"is a type of Sitecore's own", CdpEvent.custom("VIEW", "/p"),
+				"has no identifiers", CdpEvent.identity("/p"),
+				"has the status 'DONE'", CdpEvent.checkout("/p", "o-1", "DONE"),
+				"without 'price'", CdpEvent.add("/p", Map.of("type", "T", "item_id", "i", "name", "n",
+						"orderedAt", "2024-01-01T00:00Z", "quantity", 1, "productId", "p", "currency", "EUR",
+						"referenceId", "r")),
+				"ext is flat", CdpEvent.view("/p").withExt("nested", Map.of("a", 1)),
+				"has the language 'en'", CdpEvent.view("/p").withLanguage("en"));
+		bad.forEach((reason, event) -> assertThatExceptionOfType(InvalidCdpEventException.class)
+			.as(reason)
+			.isThrownBy(() -> sender.send("v", event))
+			.withMessageContaining(reason));
+		CdpEvent tooWide = CdpEvent.view("/p");
+		for (int i = 0; i <= 50; i++) {
+			tooWide = tooWide.withExt("a" + i, i);
+		}
+		CdpEvent fiftyOne = tooWide;
+		assertThatExceptionOfType(InvalidCdpEventException.class).isThrownBy(() -> sender.send("v", fiftyOne))
+			.withMessageContaining("51 ext attributes, but Sitecore takes at most 50");
+		assertThat(sender.flush(Duration.ofSeconds(5)).remaining()).isZero();
+		assertThat(this.api.eventRequests.get()).isZero();
+		assertThat(sender.droppedCount()).isZero();
+	}
+
+	@Test
+	void whenEventsOfEachTypeAreSentThenSitecoreReceivesTheirFields() {
+		CdpEventSender sender = sender();
+		sender.send("v", CdpEvent.view("/home").with("referrer", "https://search.example"));
+		sender.send("v", CdpEvent.identity("/login", Identifier.of("ada@example.com", "email")));
+		sender.send("v", CdpEvent.custom("ORDER_SHIPPED", "/p").withExt("carrier", "DHL").withExt("express", true));
+		assertThat(sender.flush(Duration.ofSeconds(10)).completed()).isTrue();
+		assertThat(this.api.browserRefs.get()).isOne();
+		assertThat(this.api.eventsByBrowser.get("b-1")).satisfiesExactly(
+				(view) -> assertThat(view).contains("\"type\":\"VIEW\"", "\"pos\":\"shop.example\"",
+						"\"channel\":\"WEB\"", "\"language\":\"EN\"", "\"currency\":\"EUR\"", "\"page\":\"/home\"",
+						"\"referrer\":\"https://search.example\""),
+				(identity) -> assertThat(identity).contains("\"type\":\"IDENTITY\"",
+						"\"identifiers\":[{\"id\":\"ada@example.com\",\"provider\":\"email\"}]"),
+				(custom) -> assertThat(custom).contains("\"type\":\"ORDER_SHIPPED\"",
+						"\"ext\":{\"carrier\":\"DHL\",\"express\":true}"));
+		assertThat(sender.sentCount()).isEqualTo(3);
+	}
+
+	@Test
+	void whenTheApiIsDownThenSendNeverBlocksAndDropsAreCounted() {
+		// Nothing listens there: every call fails to connect and is retried for a minute.
+		CdpEventSender sender = sender(URI.create("http://127.0.0.1:9"), 10, 4, Duration.ofMinutes(1),
+				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)));
+		int accepted = 0;
+		for (int i = 0; i < 100; i++) {
+			if (sender.send("v" + i, numbered(i))) {
+				accepted++;
+			}
+		}
+		assertThat(accepted).isEqualTo(10);
+		assertThat(sender.droppedCount()).isEqualTo(90);
+		assertThat(sender.queueDepth()).isEqualTo(10);
+		assertThat(sender.flush(Duration.ofMillis(200)).remaining()).isEqualTo(10);
+	}
+
+	@Test
+	void whenTheApiIsSlowThenCallsInFlightAreBounded() {
+		this.api.delayMillis = 100;
+		CdpEventSender sender = sender(10_000, 4, Duration.ofSeconds(30),
+				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)));
+		IntStream.range(0, 24).forEach((i) -> sender.send("v" + i, numbered(i)));
+		assertThat(sender.flush(Duration.ofSeconds(15)).completed()).isTrue();
+		assertThat(this.api.events).hasSize(24);
+		assertThat(this.api.maxConcurrent.get()).isEqualTo(4);
+	}
+
+	@Test
+	void whenFlushedThenItReturnsOnceEveryEarlierEventIsAcknowledged() {
+		this.api.delayMillis = 20;
+		CdpEventSender sender = sender();
+		IntStream.range(0, 30).forEach((i) -> sender.send("v" + (i % 3), numbered(i)));
+		FlushResult result = sender.flush(Duration.ofSeconds(10));
+		assertThat(result.remaining()).isZero();
+		assertThat(this.api.events).hasSize(30);
+		assertThat(sender.sentCount()).isEqualTo(30);
+	}
+
+	@Test
+	void whenFlushTimesOutThenItSaysHowManyAreLeft() {
+		this.api.gate = new CountDownLatch(1);
+		CdpEventSender sender = sender();
+		IntStream.range(0, 5).forEach((i) -> sender.send("same", numbered(i)));
+		assertThat(sender.flush(Duration.ofMillis(300)).remaining()).isEqualTo(5);
+		this.api.gate.countDown();
+		assertThat(sender.flush(Duration.ofSeconds(10)).remaining()).isZero();
+		assertThat(this.api.extValues("b-1", "seq")).containsExactly("0", "1", "2", "3", "4");
+	}
+
+	@Test
+	void whenTheWorkerFailsOnAnEventThenFlushDoesNotHangAndLaterEventsAreSent() {
+		BrowserRefStore failing = new BrowserRefStore() {
+
+			private final CaffeineBrowserRefStore delegate = new CaffeineBrowserRefStore(100, Duration.ofMinutes(1));
+
+			@Override
+			public @Nullable String find(String visitorKey) {
+				if (visitorKey.equals("poison")) {
+					throw new AssertionError("store broken");
+				}
+				return this.delegate.find(visitorKey);
+			}
+
+			@Override
+			public void save(String visitorKey, String browserRef) {
+				this.delegate.save(visitorKey, browserRef);
+			}
+
+		};
+		CdpEventSender sender = sender(100, 4, Duration.ofSeconds(5), failing);
+		sender.send("poison", numbered(0));
+		sender.send("fine", numbered(1));
+		assertThat(sender.flush(Duration.ofSeconds(10)).remaining()).isZero();
+		assertThat(sender.failedCount()).isOne();
+		assertThat(sender.sentCount()).isOne();
+		assertThat(this.api.events).hasSize(1);
+	}
+
+	@Test
+	void whenSitecoreAnswers429WithRetryAfterThenTheRetryWaitsAtLeastThatLong() {
+		this.api.script.add("429:1");
+		CdpEventSender sender = sender();
+		sender.send("v", numbered(7));
+		assertThat(sender.flush(Duration.ofSeconds(10)).completed()).isTrue();
+		assertThat(this.api.eventRequests.get()).isEqualTo(2);
+		assertThat(this.api.events).hasSize(1);
+		long waited = this.api.eventRequestNanos.get(1) - this.api.eventRequestNanos.get(0);
+		assertThat(waited).isGreaterThanOrEqualTo(TimeUnit.SECONDS.toNanos(1));
+	}
+
+	@Test
+	void whenSitecoreAnswers503ThenTheEventIsRetriedAndArrivesOnce() {
+		this.api.script.add("503");
+		this.api.script.add("502");
+		CdpEventSender sender = sender();
+		sender.send("v", numbered(1));
+		assertThat(sender.flush(Duration.ofSeconds(10)).completed()).isTrue();
+		assertThat(this.api.eventRequests.get()).isEqualTo(3);
+		assertThat(this.api.events).hasSize(1);
+		assertThat(sender.failedCount()).isZero();
+	}
+
+	@Test
+	void whenSitecoreRefusesAnEventThenItIsCountedAsFailedAndNotRetried() {
+		this.api.script.add("400");
+		CdpEventSender sender = sender();
+		sender.send("v", numbered(1));
+		assertThat(sender.flush(Duration.ofSeconds(10)).completed()).isTrue();
+		assertThat(this.api.eventRequests.get()).isOne();
+		assertThat(sender.failedCount()).isOne();
+	}
+
+	@Test
+	void whenStoppedMidBurstThenEveryEventArrivesExactlyOnce() {
+		this.api.delayMillis = 2;
+		CdpEventSender sender = sender(10_000, 8, Duration.ofSeconds(30),
+				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)));
+		IntStream.range(0, 600).forEach((i) -> sender.send("v" + (i % 40), numbered(i)));
+		sender.stop();
+		assertThat(sender.queueDepth()).isZero();
+		Set<String> seqs = new HashSet<>();
+		this.api.eventsByBrowser.keySet().forEach((ref) -> seqs.addAll(this.api.extValues(ref, "seq")));
+		assertThat(this.api.events).hasSize(600);
+		assertThat(seqs).hasSize(600);
+		assertThat(sender.sentCount()).isEqualTo(600);
+	}
+
+	@Test
+	void whenOneVisitorsEventsAreSentWhileOthersAreThenTheyArriveInOrder() {
+		this.api.delayMillis = 3;
+		CdpEventSender sender = sender();
+		for (int i = 0; i < 60; i++) {
+			sender.send("ordered", numbered(i).withExt("visitor", "ordered"));
+			sender.send("other" + (i % 7), numbered(i));
+		}
+		assertThat(sender.flush(Duration.ofSeconds(15)).completed()).isTrue();
+		List<String> expected = IntStream.range(0, 60).mapToObj(Integer::toString).toList();
+		String ref = this.api.eventsByBrowser.entrySet()
+			.stream()
+			.filter((entry) -> entry.getValue().get(0).contains("\"visitor\":\"ordered\""))
+			.findFirst()
+			.orElseThrow()
+			.getKey();
+		assertThat(this.api.extValues(ref, "seq")).containsExactlyElementsOf(expected);
+		assertThat(this.api.events).hasSize(120);
+	}
+
+	@Test
+	void whenManyThreadsSendForSecondsThenEachVisitorsEventsArriveInOrderAndNoneAcceptedIsLost() throws Exception {
+		CdpEventSender sender = sender(2_000, 16, Duration.ofSeconds(30),
+				new CaffeineBrowserRefStore(10_000, Duration.ofMinutes(5)));
+		int threads = 8;
+		int visitors = 5;
+		long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+		Map<String, AtomicLong> accepted = new java.util.concurrent.ConcurrentHashMap<>();
+		AtomicLong attempts = new AtomicLong();
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		for (int t = 0; t < threads; t++) {
+			int thread = t;
+			pool.submit(() -> {
+				int seq = 0;
+				while (System.nanoTime() < end) {
+					// Each thread owns its visitors, so each visitor's order is the thread's.
+					for (int v = 0; v < visitors; v++) {
+						String visitor = "t" + thread + "-v" + v;
+						attempts.incrementAndGet();
+						if (sender.send(visitor, CdpEvent.view("/p").withExt("visitor", visitor).withExt("seq", seq))) {
+							accepted.computeIfAbsent(visitor, (k) -> new AtomicLong()).incrementAndGet();
+						}
+					}
+					seq++;
+				}
+			});
+		}
+		pool.shutdown();
+		assertThat(pool.awaitTermination(20, TimeUnit.SECONDS)).isTrue();
+		assertThat(sender.flush(Duration.ofSeconds(60)).remaining()).isZero();
+		long acceptedTotal = accepted.values().stream().mapToLong(AtomicLong::get).sum();
+		assertThat(acceptedTotal + sender.droppedCount()).isEqualTo(attempts.get());
+		assertThat(this.api.events).hasSize((int) acceptedTotal);
+		assertThat(sender.sentCount()).isEqualTo(acceptedTotal);
+		// A visitor all of whose events found the queue full has no browser ref at all.
+		assertThat(this.api.eventsByBrowser).hasSize(accepted.size());
+		for (String ref : this.api.eventsByBrowser.keySet()) {
+			String visitor = this.api.extValues(ref, "visitor").get(0);
+			assertThat(this.api.extValues(ref, "visitor")).containsOnly(visitor);
+			List<Integer> seqs = this.api.extValues(ref, "seq").stream().map(Integer::parseInt).toList();
+			assertThat(seqs).isSorted().doesNotHaveDuplicates().hasSize((int) accepted.get(visitor).get());
+		}
+	}
+
+}
