@@ -97,6 +97,8 @@ public class SitecoreCdpProperties implements InitializingBean, EnvironmentAware
 
 	private final Realtime realtime = new Realtime();
 
+	private final Flows flows = new Flows();
+
 	/**
 	 * Named registrations: further API keys (Personalize, XM Cloud, Experience Edge), each
 	 * with its own token. A value a registration leaves out is taken from sitecore.cdp.*,
@@ -209,6 +211,10 @@ public class SitecoreCdpProperties implements InitializingBean, EnvironmentAware
 
 	public Realtime getRealtime() {
 		return this.realtime;
+	}
+
+	public Flows getFlows() {
+		return this.flows;
 	}
 
 	public Map<String, Client> getClients() {
@@ -647,6 +653,94 @@ public class SitecoreCdpProperties implements InitializingBean, EnvironmentAware
 
 		public void setCurrency(@Nullable String currency) {
 			this.currency = currency;
+		}
+
+	}
+
+	/**
+	 * Personalize flow execution ({@code POST /v2/callFlows}).
+	 */
+	public static class Flows {
+
+		/**
+		 * Time a flow call may take in all, retry included, before the caller's fallback
+		 * is returned. Sitecore's headless SDK gives a call 400 ms.
+		 */
+		private Duration deadline = Duration.ofMillis(400);
+
+		/**
+		 * Failed calls in a row (timeouts, 429, 5xx, connection errors, unreadable
+		 * answers) after which the circuit opens and calls return their fallback at once.
+		 */
+		private int failureThreshold = 5;
+
+		/**
+		 * Time the circuit stays open before one trial call is let through.
+		 */
+		private Duration openDuration = Duration.ofSeconds(10);
+
+		private final Cache cache = new Cache();
+
+		public Duration getDeadline() {
+			return this.deadline;
+		}
+
+		public void setDeadline(Duration deadline) {
+			this.deadline = deadline;
+		}
+
+		public int getFailureThreshold() {
+			return this.failureThreshold;
+		}
+
+		public void setFailureThreshold(int failureThreshold) {
+			this.failureThreshold = failureThreshold;
+		}
+
+		public Duration getOpenDuration() {
+			return this.openDuration;
+		}
+
+		public void setOpenDuration(Duration openDuration) {
+			this.openDuration = openDuration;
+		}
+
+		public Cache getCache() {
+			return this.cache;
+		}
+
+		/**
+		 * Short-lived cache of decisions of flows that are not personal. Off unless a
+		 * call asks for it.
+		 */
+		public static class Cache {
+
+			/**
+			 * Most decisions kept; 0 turns the cache off.
+			 */
+			private long maxSize;
+
+			/**
+			 * Time a cached decision is served.
+			 */
+			private Duration ttl = Duration.ofSeconds(30);
+
+			public long getMaxSize() {
+				return this.maxSize;
+			}
+
+			public void setMaxSize(long maxSize) {
+				this.maxSize = maxSize;
+			}
+
+			public Duration getTtl() {
+				return this.ttl;
+			}
+
+			public void setTtl(Duration ttl) {
+				this.ttl = ttl;
+			}
+
 		}
 
 	}
