@@ -679,8 +679,6 @@ public class SitecoreCdpProperties implements InitializingBean, EnvironmentAware
 		 */
 		private Duration openDuration = Duration.ofSeconds(10);
 
-		private final Cache cache = new Cache();
-
 		public Duration getDeadline() {
 			return this.deadline;
 		}
@@ -703,44 +701,6 @@ public class SitecoreCdpProperties implements InitializingBean, EnvironmentAware
 
 		public void setOpenDuration(Duration openDuration) {
 			this.openDuration = openDuration;
-		}
-
-		public Cache getCache() {
-			return this.cache;
-		}
-
-		/**
-		 * Short-lived cache of decisions of flows that are not personal. Off unless a
-		 * call asks for it.
-		 */
-		public static class Cache {
-
-			/**
-			 * Most decisions kept; 0 turns the cache off.
-			 */
-			private long maxSize;
-
-			/**
-			 * Time a cached decision is served.
-			 */
-			private Duration ttl = Duration.ofSeconds(30);
-
-			public long getMaxSize() {
-				return this.maxSize;
-			}
-
-			public void setMaxSize(long maxSize) {
-				this.maxSize = maxSize;
-			}
-
-			public Duration getTtl() {
-				return this.ttl;
-			}
-
-			public void setTtl(Duration ttl) {
-				this.ttl = ttl;
-			}
-
 		}
 
 	}

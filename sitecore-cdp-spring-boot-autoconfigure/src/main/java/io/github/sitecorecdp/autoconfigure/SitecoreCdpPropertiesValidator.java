@@ -198,18 +198,12 @@ final class SitecoreCdpPropertiesValidator {
 	private void validateFlows(SitecoreCdpProperties.Flows flows) {
 		requireInRange(PREFIX + "flows.deadline", flows.getDeadline());
 		requireInRange(PREFIX + "flows.open-duration", flows.getOpenDuration());
-		requireInRange(PREFIX + "flows.cache.ttl", flows.getCache().getTtl());
 		if (flows.getFailureThreshold() < 1 || flows.getFailureThreshold() > 1000) {
 			refuse(PREFIX + "flows.failure-threshold",
 					PREFIX + "flows.failure-threshold is " + flows.getFailureThreshold()
 							+ ", but must be between 1 and 1000.",
 					"Set " + PREFIX + "flows.failure-threshold to the failed calls in a row that open the circuit, "
 							+ "such as 5, or remove it.");
-		}
-		if (flows.getCache().getMaxSize() < 0) {
-			refuse(PREFIX + "flows.cache.max-size",
-					PREFIX + "flows.cache.max-size is " + flows.getCache().getMaxSize() + ", but must not be negative.",
-					"Set " + PREFIX + "flows.cache.max-size to the decisions to keep, or 0 (the default) to keep none.");
 		}
 	}
 
