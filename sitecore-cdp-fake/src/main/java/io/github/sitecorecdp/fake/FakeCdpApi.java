@@ -49,6 +49,8 @@ public final class FakeCdpApi implements AutoCloseable {
 
 	private final FakeBatches batches;
 
+	private final FakeFlows flows = new FakeFlows();
+
 	private final Map<String, FakeAudienceExport> exports = new ConcurrentHashMap<>();
 
 	private final Map<String, Function<RecordedCdpRequest, String>> stubs = new ConcurrentHashMap<>();
@@ -127,6 +129,14 @@ public final class FakeCdpApi implements AutoCloseable {
 	 */
 	public FakeBatches batches() {
 		return this.batches;
+	}
+
+	/**
+	 * Return Personalize's flow execution, to script flows and read the calls received.
+	 * @return the flows
+	 */
+	public FakeFlows flows() {
+		return this.flows;
 	}
 
 	/**
@@ -255,6 +265,7 @@ public final class FakeCdpApi implements AutoCloseable {
 		this.delay = Duration.ZERO;
 		this.batches.reset();
 		this.streams.reset();
+		this.flows.reset();
 	}
 
 	// Journal
@@ -282,6 +293,11 @@ public final class FakeCdpApi implements AutoCloseable {
 	}
 
 	private Answer answer(RecordedCdpRequest request) {
+		// The client key in the body, no bearer token: checked by the flow endpoint itself.
+		Answer flow = this.flows.answer(request);
+		if (flow != null) {
+			return flow;
+		}
 		// Basic credentials, not the bearer token: checked by the Batch API itself.
 		Answer batch = this.batches.api(request);
 		if (batch != null) {

@@ -69,9 +69,10 @@ record CdpRegistration(String name, String prefix, String apiKey, String apiSecr
 		if (properties.getApiKey() != null || properties.getApiSecret() != null) {
 			return true;
 		}
-		// Required when nothing else is configured: named registrations and the Basic-auth
-		// clients work without it.
-		return properties.getClients().isEmpty() && !properties.getBasicAuth().isConfigured();
+		// Required when nothing else is configured: named registrations, the Basic-auth
+		// clients and the real-time clients (client key only) work without it.
+		return properties.getClients().isEmpty() && !properties.getBasicAuth().isConfigured()
+				&& properties.getRealtime().getPointOfSale() == null;
 	}
 
 	static CdpRegistration defaultOf(SitecoreCdpProperties properties) {

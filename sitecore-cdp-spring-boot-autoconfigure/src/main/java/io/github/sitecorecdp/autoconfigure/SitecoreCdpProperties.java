@@ -99,6 +99,8 @@ public class SitecoreCdpProperties implements InitializingBean, EnvironmentAware
 
 	private final Events events = new Events();
 
+	private final Flows flows = new Flows();
+
 	/**
 	 * Named registrations: further API keys (Personalize, XM Cloud, Experience Edge), each
 	 * with its own token. A value a registration leaves out is taken from sitecore.cdp.*,
@@ -215,6 +217,10 @@ public class SitecoreCdpProperties implements InitializingBean, EnvironmentAware
 
 	public Events getEvents() {
 		return this.events;
+	}
+
+	public Flows getFlows() {
+		return this.flows;
 	}
 
 	public Map<String, Client> getClients() {
@@ -754,6 +760,54 @@ public class SitecoreCdpProperties implements InitializingBean, EnvironmentAware
 
 		public void setDropLogInterval(Duration dropLogInterval) {
 			this.dropLogInterval = dropLogInterval;
+		}
+
+	}
+
+	/**
+	 * Personalize flow execution ({@code POST /v2/callFlows}).
+	 */
+	public static class Flows {
+
+		/**
+		 * Time a flow call may take in all, retry included, before the caller's fallback
+		 * is returned. Sitecore's headless SDK gives a call 400 ms.
+		 */
+		private Duration deadline = Duration.ofMillis(400);
+
+		/**
+		 * Failed calls in a row (timeouts, 429, 5xx, connection errors, unreadable
+		 * answers) after which the circuit opens and calls return their fallback at once.
+		 */
+		private int failureThreshold = 5;
+
+		/**
+		 * Time the circuit stays open before one trial call is let through.
+		 */
+		private Duration openDuration = Duration.ofSeconds(10);
+
+		public Duration getDeadline() {
+			return this.deadline;
+		}
+
+		public void setDeadline(Duration deadline) {
+			this.deadline = deadline;
+		}
+
+		public int getFailureThreshold() {
+			return this.failureThreshold;
+		}
+
+		public void setFailureThreshold(int failureThreshold) {
+			this.failureThreshold = failureThreshold;
+		}
+
+		public Duration getOpenDuration() {
+			return this.openDuration;
+		}
+
+		public void setOpenDuration(Duration openDuration) {
+			this.openDuration = openDuration;
 		}
 
 	}

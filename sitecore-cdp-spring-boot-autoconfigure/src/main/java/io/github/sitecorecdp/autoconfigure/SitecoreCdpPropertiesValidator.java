@@ -197,6 +197,7 @@ final class SitecoreCdpPropertiesValidator {
 		}
 		validateTokenStore(properties.getToken());
 		validateRealtime(properties);
+		validateFlows(properties.getFlows());
 	}
 
 	private void validateRealtime(SitecoreCdpProperties properties) {
@@ -242,6 +243,18 @@ final class SitecoreCdpPropertiesValidator {
 		if (value < 1) {
 			refuse(property, property + " is " + value + ", but must be at least 1.",
 					"Set " + property + " to a positive value, or remove it to use the default.");
+		}
+	}
+
+	private void validateFlows(SitecoreCdpProperties.Flows flows) {
+		requireInRange(PREFIX + "flows.deadline", flows.getDeadline());
+		requireInRange(PREFIX + "flows.open-duration", flows.getOpenDuration());
+		if (flows.getFailureThreshold() < 1 || flows.getFailureThreshold() > 1000) {
+			refuse(PREFIX + "flows.failure-threshold",
+					PREFIX + "flows.failure-threshold is " + flows.getFailureThreshold()
+							+ ", but must be between 1 and 1000.",
+					"Set " + PREFIX + "flows.failure-threshold to the failed calls in a row that open the circuit, "
+							+ "such as 5, or remove it.");
 		}
 	}
 
