@@ -137,13 +137,20 @@ class TokenListenerDispatchTests {
 		try {
 			for (int t = 0; t < 8; t++) {
 				boolean rejects = t < 2;
+				long firstRejection = System.nanoTime() + Duration.ofMillis(150L * t).toNanos();
 				workers.add(CompletableFuture.supplyAsync(() -> {
 					int calls = 0;
+					// A rejection every 300 ms per rejecting thread: some tokens then live
+					// past their refresh point (100 ms old), so refreshes are told too.
+					long nextRejection = firstRejection;
 					while (System.nanoTime() < end) {
 						long started = System.nanoTime();
 						OAuth2AccessToken token = manager.getToken().block(TIMEOUT);
-						if (rejects && manager.reject(token)) {
-							rejectedAndReplayed.incrementAndGet();
+						if (rejects && started >= nextRejection) {
+							nextRejection = started + Duration.ofMillis(300).toNanos();
+							if (manager.reject(token)) {
+								rejectedAndReplayed.incrementAndGet();
+							}
 						}
 						slowestCallNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
 						calls++;

@@ -60,10 +60,12 @@ class TokenManagerFaultTests {
 		assertThat(manager.getToken().block(TIMEOUT).getTokenValue()).isEqualTo("token-2");
 		assertThat(this.requests).hasValue(2);
 		assertThat(manager.status().failedAttempts()).isZero();
-		// Listeners are told on a thread of their own: logged once, when it gets there.
+		// Listeners are told on a thread of their own: logged once, when it gets there. The
+		// exception's type tells this test's line from a late one of an earlier test's listener.
 		org.awaitility.Awaitility.await()
-			.untilAsserted(() -> assertThat(output.getOut().split("listener broke", -1)).hasSize(2));
-		assertThat(output.getOut().split("listener broke", -1)).hasSize(2);
+			.untilAsserted(() -> assertThat(output.getOut().split("IllegalStateException: listener broke", -1))
+				.hasSize(2));
+		assertThat(output.getOut().split("IllegalStateException: listener broke", -1)).hasSize(2);
 	}
 
 	@Test
