@@ -285,6 +285,11 @@ public final class BatchImportClient {
 		long deadline = ticker() + this.settings.maxWait().toNanos();
 		long realDeadline = System.nanoTime() + this.settings.maxWait().toNanos();
 		Duration wait = this.settings.pollInterval();
+		// When the verdict "not uploaded" becomes sure, on this machine's monotonic time: set
+		// at the first answer that tells it, so a Date that does not move (a caching proxy, a
+		// stopped test clock) cannot keep the wait going for ever.
+		long sureDeadline = 0;
+		boolean sureDeadlineSet = false;
 		String last = batch.lastStatus();
 		while (true) {
 			BatchCalls.BatchStatusAnswer answer;
@@ -329,7 +334,11 @@ public final class BatchImportClient {
 							+ " (sitecore.cdp.batch.status-lag) after its upload URL expired at "
 							+ answer.uploadExpiry(), succeeded, null);
 				}
-				untilSure = Duration.between(now, sure).plusMillis(1);
+				if (!sureDeadlineSet) {
+					sureDeadline = System.nanoTime() + Duration.between(now, sure).plusMillis(1).toNanos();
+					sureDeadlineSet = true;
+				}
+				untilSure = Duration.ofNanos(sureDeadline - System.nanoTime());
 			}
 			Duration left = max(timeLeft(deadline, realDeadline), untilSure);
 			if (left.isNegative() || left.isZero()) {
