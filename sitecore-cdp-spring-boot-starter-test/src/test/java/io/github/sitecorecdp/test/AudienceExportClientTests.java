@@ -196,12 +196,25 @@ class AudienceExportClientTests {
 	}
 
 	@Test
-	void whenTheApiAnswers503ThenTheErrorSaysSo() {
-		this.cdp.failNextApiRequests(1, 503);
+	void whenTheApiAnswers503OnEveryAttemptThenTheErrorSaysSo() {
+		// Export reads are retried after a 503, so the fault must outlast every attempt.
+		this.cdp.failNextApiRequests(2, 503);
 		assertThatExceptionOfType(CdpApiException.class)
-			.isThrownBy(() -> call((client) -> client.latestExport("any").block(TIMEOUT)))
+			.isThrownBy(() -> call((client) -> client.latestExport("any").block(TIMEOUT),
+					"sitecore.cdp.retry.max-attempts=2", "sitecore.cdp.retry.initial-backoff=10ms"))
 			.matches((ex) -> ex.getHttpStatus() == 503)
 			.withMessageContaining("503 Service Unavailable");
+		assertThat(this.cdp.apiRequestCount()).isEqualTo(2);
+	}
+
+	@Test
+	void whenTheApiAnswers503OnceThenTheReadIsRetriedAndSucceeds() {
+		this.cdp.audienceExport("my-audience").addJob("exec-1");
+		this.cdp.failNextApiRequests(1, 503);
+		AudienceExportOutput output = call((client) -> client.latestExport("my-audience").block(TIMEOUT),
+				"sitecore.cdp.retry.initial-backoff=10ms");
+		assertThat(output.executionRef()).isEqualTo("exec-1");
+		assertThat(this.cdp.apiRequestCount()).isEqualTo(2);
 	}
 
 	@Test
@@ -241,9 +254,9 @@ class AudienceExportClientTests {
 				.toArray(String[]::new));
 	}
 
-	private <T> T call(ClientCall<T> action) {
+	private <T> T call(ClientCall<T> action, String... properties) {
 		List<T> result = new ArrayList<>();
-		contextRunner().run((context) -> {
+		contextRunner().withPropertyValues(properties).run((context) -> {
 			if (context.getStartupFailure() != null) {
 				throw context.getStartupFailure();
 			}
