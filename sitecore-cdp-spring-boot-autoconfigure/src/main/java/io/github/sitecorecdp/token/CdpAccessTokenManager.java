@@ -259,6 +259,29 @@ public final class CdpAccessTokenManager {
 	}
 
 	/**
+	 * Report that a call sent again after a 401 was not refused with the given token. The
+	 * refusal was about the token it replaced (revoked, rotated key), not about every
+	 * token, so the run of refusals ends: a later revocation is replayed at once instead
+	 * of waiting out a backoff step earned by an unrelated one. An API that refuses every
+	 * token refuses the replay too, so its backoff still holds.
+	 * @param accepted the token the replay was sent with
+	 */
+	public void replayAccepted(OAuth2AccessToken accepted) {
+		while (true) {
+			State current = this.state.get();
+			CachedToken token = current.token;
+			if (current.apiRejections == null || token == null || !token.isSameToken(accepted)) {
+				// No run to end, or the token already left service: its answer says nothing now.
+				return;
+			}
+			if (this.state.compareAndSet(current,
+					new State(token, current.request, current.endpointFailures, null, current.refused))) {
+				return;
+			}
+		}
+	}
+
+	/**
 	 * Drop the given token if it is still the one in service, typically because an API
 	 * call made with it was answered 401. If another caller already replaced it, nothing
 	 * happens, and the next {@link #getToken()} returns the newer token.

@@ -94,13 +94,13 @@ public final class CdpBearerClientHttpConnector implements ClientHttpConnector {
 			Function<? super ClientHttpRequest, Mono<Void>> requestCallback, RecordedBody recorded,
 			OAuth2AccessToken token) {
 		String authorization = this.protocol.headerValue(token);
-		if (recorded.hasBody()) {
-			return this.delegate.connect(method, uri, (request) -> recorded.writeTo(request, authorization));
-		}
-		return this.delegate.connect(method, uri, (request) -> {
-			request.getHeaders().set(HttpHeaders.AUTHORIZATION, authorization);
-			return requestCallback.apply(request);
-		});
+		Mono<ClientHttpResponse> sent = recorded.hasBody()
+				? this.delegate.connect(method, uri, (request) -> recorded.writeTo(request, authorization))
+				: this.delegate.connect(method, uri, (request) -> {
+					request.getHeaders().set(HttpHeaders.AUTHORIZATION, authorization);
+					return requestCallback.apply(request);
+				});
+		return sent.doOnNext((response) -> this.protocol.replayAnswered(token, response.getStatusCode().value()));
 	}
 
 	/**

@@ -134,7 +134,16 @@ public final class CdpBearerClientHttpRequestFactory implements ClientHttpReques
 						"its body is larger than " + (RecordedBody.MAX_BYTES / 1024) + " KiB and was not kept for a "
 								+ "replay"));
 			}
-			return send(headers, bytes, protocol.obtainToken());
+			OAuth2AccessToken replacement = protocol.obtainToken();
+			ClientHttpResponse replayed = send(headers, bytes, replacement);
+			try {
+				protocol.replayAnswered(replacement, replayed.getStatusCode().value());
+			}
+			catch (IOException | RuntimeException ex) {
+				replayed.close();
+				throw ex;
+			}
+			return replayed;
 		}
 
 		private ClientHttpResponse send(HttpHeaders headers, byte[] bytes, @Nullable OAuth2AccessToken token)

@@ -138,6 +138,18 @@ public final class CdpBearerProtocol {
 	}
 
 	/**
+	 * Report the status a replay was answered with: anything but a 401 ends the run of
+	 * refused tokens.
+	 * @param token the token the replay was sent with
+	 * @param status the replay's status code
+	 */
+	void replayAnswered(OAuth2AccessToken token, int status) {
+		if (!isRejected(status)) {
+			this.tokenManager.replayAccepted(token);
+		}
+	}
+
+	/**
 	 * The {@code error} of a Bearer challenge ({@code Bearer realm="x", error="..."}), or
 	 * {@code null} when there is none.
 	 */

@@ -2,6 +2,8 @@ package io.github.sitecorecdp.web;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
 import io.github.sitecorecdp.fake.FakeCdpApi;
@@ -119,6 +121,39 @@ class RepeatedUnauthorizedTests {
 				.contains("/v2/ok");
 		});
 		assertThat(this.tokenEndpoint.requestCount()).isEqualTo(2);
+	}
+
+	@Test
+	void whenAReplayIsAcceptedThenALaterRevocationIsReplayedAtOnceOnWebClient() {
+		Set<String> revoked = ConcurrentHashMap.newKeySet();
+		this.api.refuseTokens(revoked::contains);
+		this.contextRunner.run((context) -> {
+			WebClient client = context.getBean("cdpWebClient", WebClient.class);
+			for (int n = 1; n <= 3; n++) {
+				// Each token is revoked while in service: the replay's token is accepted, so the
+				// refusal was about that token alone and no backoff step holds the next replay.
+				revoked.add("token-" + n);
+				assertThat(client.get().uri("/v2/ok").retrieve().bodyToMono(String.class).block(TIMEOUT))
+					.contains("/v2/ok");
+			}
+		});
+		assertThat(this.tokenEndpoint.requestCount()).isEqualTo(4);
+		assertThat(this.api.requestCount()).isEqualTo(6);
+	}
+
+	@Test
+	void whenAReplayIsAcceptedThenALaterRevocationIsReplayedAtOnceOnRestClient() {
+		Set<String> revoked = ConcurrentHashMap.newKeySet();
+		this.api.refuseTokens(revoked::contains);
+		this.contextRunner.run((context) -> {
+			RestClient client = context.getBean("cdpRestClient", RestClient.class);
+			for (int n = 1; n <= 3; n++) {
+				revoked.add("token-" + n);
+				assertThat(client.get().uri("/v2/ok").retrieve().body(String.class)).contains("/v2/ok");
+			}
+		});
+		assertThat(this.tokenEndpoint.requestCount()).isEqualTo(4);
+		assertThat(this.api.requestCount()).isEqualTo(6);
 	}
 
 	private static void call(WebClient client) {
