@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
 import io.github.sitecorecdp.token.CdpCredentialsRejectedException;
+import io.github.sitecorecdp.token.CdpTokenEndpointUnreachableException;
 import io.github.sitecorecdp.token.CdpTokenException;
 import io.github.sitecorecdp.token.CdpTokenStatus;
 import io.github.sitecorecdp.token.CdpTokenStoreState;
@@ -17,7 +18,8 @@ import reactor.core.publisher.Mono;
 /**
  * The health of the Sitecore CDP client, independent of Spring Boot's health API (which
  * moved between Boot 3 and Boot 4): {@code UP} while a valid token is held or can be had,
- * {@code DOWN} with the reason (credentials rejected, token endpoint unreachable, backing
+ * {@code DOWN} with the reason (credentials rejected, the status the token endpoint answered,
+ * no answer at all, backing
  * off until ...) otherwise.
  *
  * <p>
@@ -113,13 +115,22 @@ public final class SitecoreCdpHealthCheck {
 	}
 
 	private static String reason(@Nullable CdpTokenException error) {
+		if (error == null) {
+			return "no access token";
+		}
 		if (error instanceof CdpCredentialsRejectedException) {
 			return "credentials rejected";
 		}
-		if (error != null && error.isRetryable()) {
+		if (error.getStatusCode() > 0) {
+			// An endpoint that answers 503 or 429 is up: calling it unreachable sends an
+			// operator to the network instead of to Sitecore's status page.
+			return "token endpoint answered " + error.getStatusCode();
+		}
+		if (error instanceof CdpTokenEndpointUnreachableException
+				|| error.getCause() instanceof CdpTokenEndpointUnreachableException) {
 			return "token endpoint unreachable";
 		}
-		return (error != null) ? "token endpoint error" : "no access token";
+		return "token endpoint error";
 	}
 
 	/**

@@ -560,8 +560,8 @@ public final class CdpAccessTokenManager {
 			return tokenException;
 		}
 		if (ex instanceof TimeoutException) {
-			return new CdpTokenException("No answer from the " + this.label + " token endpoint within " + this.maxWait,
-					ex, true);
+			return new CdpTokenEndpointUnreachableException(
+					"No answer from the " + this.label + " token endpoint within " + this.maxWait, ex);
 		}
 		return new CdpTokenException("Could not get a " + this.label + " access token: " + ex, ex, true);
 	}

@@ -18,12 +18,22 @@ public class CdpCredentialsRejectedException extends CdpTokenException {
 	 * @param cause the underlying failure, if any
 	 */
 	public CdpCredentialsRejectedException(String message, @Nullable Throwable cause) {
-		super(message, cause, false);
+		this(message, cause, 0);
+	}
+
+	/**
+	 * Create a new instance for the token endpoint's answer.
+	 * @param message what Sitecore answered and which properties to check
+	 * @param cause the underlying failure, if any
+	 * @param statusCode the HTTP status the token endpoint answered, {@code 0} for none
+	 */
+	public CdpCredentialsRejectedException(String message, @Nullable Throwable cause, int statusCode) {
+		super(message, cause, false, statusCode);
 	}
 
 	@Override
 	CdpTokenException whileBackingOff(Instant retryAt) {
-		return new CdpCredentialsRejectedException(backingOffMessage(retryAt), this);
+		return new CdpCredentialsRejectedException(backingOffMessage(retryAt), this, getStatusCode());
 	}
 
 }

@@ -15,6 +15,8 @@ public class CdpTokenException extends RuntimeException {
 
 	private final boolean retryable;
 
+	private final int statusCode;
+
 	/**
 	 * Create a new instance.
 	 * @param message what went wrong
@@ -22,8 +24,31 @@ public class CdpTokenException extends RuntimeException {
 	 * @param retryable whether a later attempt may succeed without a configuration change
 	 */
 	public CdpTokenException(String message, @Nullable Throwable cause, boolean retryable) {
+		this(message, cause, retryable, 0);
+	}
+
+	/**
+	 * Create a new instance for an answer of the token endpoint.
+	 * @param message what went wrong
+	 * @param cause the underlying failure, if any
+	 * @param retryable whether a later attempt may succeed without a configuration change
+	 * @param statusCode the HTTP status the token endpoint answered, {@code 0} for none
+	 */
+	public CdpTokenException(String message, @Nullable Throwable cause, boolean retryable, int statusCode) {
 		super(message, cause);
 		this.retryable = retryable;
+		this.statusCode = statusCode;
+	}
+
+	/**
+	 * Return the HTTP status the token endpoint answered with, so that a health check or
+	 * an operator can tell an endpoint that answers (a {@code 503}, a {@code 429}) from one
+	 * that cannot be reached.
+	 * @return the status code, or {@code 0} when the endpoint gave no error status (no
+	 * answer, an unusable successful answer)
+	 */
+	public int getStatusCode() {
+		return this.statusCode;
 	}
 
 	/**
@@ -43,7 +68,7 @@ public class CdpTokenException extends RuntimeException {
 	 * @return the exception to raise
 	 */
 	CdpTokenException whileBackingOff(Instant retryAt) {
-		return new CdpTokenException(backingOffMessage(retryAt), this, this.retryable);
+		return new CdpTokenException(backingOffMessage(retryAt), this, this.retryable, this.statusCode);
 	}
 
 	final String backingOffMessage(Instant retryAt) {

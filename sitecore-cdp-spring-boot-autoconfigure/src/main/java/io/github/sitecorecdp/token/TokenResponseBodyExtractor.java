@@ -147,14 +147,14 @@ final class TokenResponseBodyExtractor
 			return new CdpCredentialsRejectedException("Sitecore rejected the API key or secret: " + answer
 					+ ". Check " + this.properties.apiKey() + " and " + this.properties.apiSecret()
 					+ ": the key may be wrong, revoked, rotated, or not issued for the audience in "
-					+ this.properties.audience() + ".", null);
+					+ this.properties.audience() + ".", null, code);
 		}
 		if (code == 429 || status.is5xxServerError()) {
-			return new CdpTokenException(answer, null, true);
+			return new CdpTokenException(answer, null, true, code);
 		}
 		return new CdpTokenException(
 				answer + ". Check " + this.properties.tokenUri() + " and " + this.properties.audience() + ".", null,
-				false);
+				false, code);
 	}
 
 	private String details(@Nullable String error, @Nullable String description) {

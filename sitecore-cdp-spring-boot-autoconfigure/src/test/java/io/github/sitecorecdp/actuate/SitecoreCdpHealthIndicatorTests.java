@@ -1,5 +1,6 @@
 package io.github.sitecorecdp.actuate;
 
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -139,12 +140,41 @@ class SitecoreCdpHealthIndicatorTests {
 			for (int i = 0; i < 20; i++) {
 				HealthView health = health(context);
 				assertThat(health.status()).isEqualTo("DOWN");
-				assertThat(health.details()).containsEntry("reason", "token endpoint unreachable")
+				assertThat(health.details()).containsEntry("reason", "token endpoint answered 503")
 					.containsEntry("failedAttempts", 1)
 					.containsKey("backingOffUntil");
 			}
 		});
 		assertThat(this.tokenEndpoint.requestCount()).isEqualTo(1);
+	}
+
+	@Test
+	void whenTheTokenEndpointCannotBeReachedThenDownAsUnreachable() throws Exception {
+		int closedPort;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			closedPort = socket.getLocalPort();
+		}
+		this.contextRunner.withPropertyValues("sitecore.cdp.token-uri=http://127.0.0.1:" + closedPort + "/oauth/token")
+			.run((context) -> assertThat(health(context).details()).containsEntry("reason", "token endpoint unreachable")
+				.containsKey("backingOffUntil"));
+	}
+
+	@Test
+	void whenTheTokenEndpointRefusesTheRequestThenDownNamingItsStatus() {
+		this.tokenEndpoint.failTokenRequests(400, "{\"error\":\"invalid_request\"}");
+		this.contextRunner.run((context) -> {
+			HealthView health = health(context);
+			assertThat(health.status()).isEqualTo("DOWN");
+			assertThat(health.details()).containsEntry("reason", "token endpoint answered 400");
+			assertThat(health.details().get("error").toString()).contains("sitecore.cdp.token-uri");
+		});
+	}
+
+	@Test
+	void whenTheTokenEndpointAnswersWithoutATokenThenDownAsAnEndpointError() {
+		this.tokenEndpoint.failTokenRequests(200, "<html>sign in</html>");
+		this.contextRunner.run((context) -> assertThat(health(context).details())
+			.containsEntry("reason", "token endpoint error"));
 	}
 
 	@Test
