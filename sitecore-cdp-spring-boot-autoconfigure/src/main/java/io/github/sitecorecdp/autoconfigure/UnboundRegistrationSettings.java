@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import org.jspecify.annotations.Nullable;
 
@@ -54,26 +55,33 @@ final class UnboundRegistrationSettings {
 	 * @return the problems, empty when every setting belongs to a registration
 	 */
 	static List<InvalidSitecoreCdpPropertyException> find(Environment environment, Set<String> bound) {
-		Map<String, InvalidSitecoreCdpPropertyException> problems = new LinkedHashMap<>();
+		Map<String, InvalidSitecoreCdpPropertyException> properties = new LinkedHashMap<>();
+		// Every variable of a name, so that the application's operator fixes them all at
+		// once instead of meeting them one restart at a time.
+		Map<String, Set<String>> variables = new LinkedHashMap<>();
 		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
 			if (!(source instanceof IterableConfigurationPropertySource iterable)) {
 				continue;
 			}
 			iterable.stream().filter(CLIENTS::isAncestorOf).forEach((name) -> {
 				String key = name.getElement(3, ConfigurationPropertyName.Form.ORIGINAL);
-				if (bound.contains(key) || problems.containsKey(key)) {
+				if (bound.contains(key) || properties.containsKey(key)) {
 					return;
 				}
 				String variable = variableName(iterable.getConfigurationProperty(name));
 				if (variable == null) {
-					problems.put(key, unboundProperty(name, key));
+					if (!variables.containsKey(key)) {
+						properties.put(key, unboundProperty(name, key));
+					}
 				}
 				else if (!isOfBoundRegistration(variable, bound)) {
-					problems.put(key, unboundVariable(variable, key));
+					variables.computeIfAbsent(key, (unused) -> new TreeSet<>()).add(variable);
 				}
 			});
 		}
-		return new ArrayList<>(problems.values());
+		List<InvalidSitecoreCdpPropertyException> problems = new ArrayList<>(properties.values());
+		variables.forEach((key, names) -> problems.add(unboundVariables(names, key)));
+		return problems;
 	}
 
 	private static InvalidSitecoreCdpPropertyException unboundProperty(ConfigurationPropertyName name, String key) {
@@ -84,12 +92,16 @@ final class UnboundRegistrationSettings {
 						+ "api-key and " + prefix + "api-secret.");
 	}
 
-	private static InvalidSitecoreCdpPropertyException unboundVariable(String variable, String key) {
-		String meant = registrationNameOf(variable.substring(VARIABLE_PREFIX.length()));
+	private static InvalidSitecoreCdpPropertyException unboundVariables(Set<String> variables, String key) {
+		String first = variables.iterator().next();
+		String meant = registrationNameOf(first.substring(VARIABLE_PREFIX.length()));
 		String example = (meant != null) ? meant : "<name>";
+		String named = (variables.size() == 1) ? "The environment variable " + first + " is"
+				: "The environment variables " + String.join(", ", variables) + " are";
 		return new InvalidSitecoreCdpPropertyException(CLIENTS + "." + key,
-				"The environment variable " + variable + " is for a registration under " + CLIENTS
-						+ ", but no registration takes it: Spring Boot reads a registration's name from an "
+				named + " for a registration under " + CLIENTS
+						+ ", but no registration takes " + ((variables.size() == 1) ? "it" : "them")
+						+ ": Spring Boot reads a registration's name from an "
 						+ "environment variable only up to the first underscore after CLIENTS ('" + key + "')"
 						+ ((meant != null) ? ", and there is no registration '" + meant + "' to bind it to." : "."),
 				"Name the registration in application.yml with at least one property of its own, such as "

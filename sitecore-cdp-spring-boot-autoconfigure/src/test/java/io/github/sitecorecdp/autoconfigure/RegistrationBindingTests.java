@@ -101,6 +101,19 @@ class RegistrationBindingTests {
 	}
 
 	@Test
+	void whenSeveralEnvironmentVariablesNameAnUnboundRegistrationThenStartupFailsNamingEachOfThem() {
+		this.contextRunner
+			.withInitializer(applicationEnvironment(Map.of("SITECORE_CDP_CLIENTS_XM_CLOUD_API_KEY", "x-key",
+					"SITECORE_CDP_CLIENTS_XM_CLOUD_API_SECRET", "x-secret", "SITECORE_CDP_CLIENTS_XM_CLOUD_REGION", "eu")))
+			.run(refused((analysis) -> assertThat(analysis.getDescription()).contains("The environment variables ")
+				.contains("SITECORE_CDP_CLIENTS_XM_CLOUD_API_KEY")
+				.contains("SITECORE_CDP_CLIENTS_XM_CLOUD_API_SECRET")
+				.contains("SITECORE_CDP_CLIENTS_XM_CLOUD_REGION")
+				.contains("no registration takes them")
+				.doesNotContain("x-secret")));
+	}
+
+	@Test
 	void whenTheApplicationsEnvironmentVariableNamesNoRegistrationThenStartupFailsNamingIt() {
 		// As in a running application, whose environment variables carry their own origin.
 		this.contextRunner
