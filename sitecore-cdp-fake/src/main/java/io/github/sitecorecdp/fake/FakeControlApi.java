@@ -64,7 +64,7 @@ final class FakeControlApi implements AutoCloseable {
 						this::properties),
 				new Endpoint("GET", "/tokens",
 						"every token issued, in full (the fake's own, worthless elsewhere), with its API key, state "
-								+ "(valid, expired, revoked) and expiry",
+								+ "(valid, expired, revoked), expiry and, once revoked, when",
 						this::tokens),
 				new Endpoint("POST", "/tokens/revoke", "revoke every token, or ?token=T that one", this::revokeTokens),
 				new Endpoint("POST", "/tokens/expire", "let every token expire now", this::expireTokens),
@@ -76,7 +76,8 @@ final class FakeControlApi implements AutoCloseable {
 								+ "not those of the Batch API",
 						this::failApiRequests),
 				new Endpoint("GET", "/requests",
-						"the journal: kind, method, path, status and API key of every request since the last reset",
+						"the journal: kind, method, path, status, API key, client address:port and User-Agent of every "
+								+ "request since the last reset",
 						this::requests),
 				new Endpoint("GET", "/batches", "the Batch API's batches: ref, status, records, failed records",
 						this::batches),
@@ -171,6 +172,9 @@ final class FakeControlApi implements AutoCloseable {
 		json.put("apiKey", token.apiKey());
 		json.put("state", token.state());
 		json.put("expiresAt", (token.expiresAt() != null) ? token.expiresAt().toString() : null);
+		if (token.revokedAt() != null) {
+			json.put("revokedAt", token.revokedAt().toString());
+		}
 		return json;
 	}
 
@@ -181,6 +185,10 @@ final class FakeControlApi implements AutoCloseable {
 		json.put("path", request.path());
 		json.put("status", request.status());
 		json.put("apiKey", apiKeyOf(request));
+		// Which JVM sent it, when one fake serves several: the connection's address and port,
+		// and the client's own name.
+		json.put("client", request.client());
+		json.put("userAgent", request.header("User-Agent"));
 		return json;
 	}
 

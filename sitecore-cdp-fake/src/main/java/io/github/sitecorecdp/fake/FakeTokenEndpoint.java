@@ -62,6 +62,9 @@ public final class FakeTokenEndpoint implements AutoCloseable {
 
 	private final Map<String, IssuedToken> issuedTokens = new ConcurrentHashMap<>();
 
+	/** Revoked tokens: when they would have expired, and when they were revoked. */
+	private final Map<String, Revoked> revokedTokens = new ConcurrentHashMap<>();
+
 	/** Further API keys, besides the default one of {@link #credentials}. */
 	private final Map<String, Client> clients = new ConcurrentHashMap<>();
 
@@ -280,7 +283,7 @@ public final class FakeTokenEndpoint implements AutoCloseable {
 	 * Revoke every token issued so far: API calls with them get {@code 401}.
 	 */
 	public void revokeTokens() {
-		this.issuedTokens.clear();
+		this.issuedTokens.keySet().forEach(this::revoke);
 	}
 
 	/**
@@ -288,7 +291,10 @@ public final class FakeTokenEndpoint implements AutoCloseable {
 	 * @param token the token
 	 */
 	public void revoke(String token) {
-		this.issuedTokens.remove(token);
+		IssuedToken issued = this.issuedTokens.remove(token);
+		if (issued != null) {
+			this.revokedTokens.put(token, new Revoked(issued.expiry(), this.clock.instant()));
+		}
 	}
 
 	/**
@@ -400,9 +406,12 @@ public final class FakeTokenEndpoint implements AutoCloseable {
 		List<TokenState> states = new ArrayList<>(issued.size());
 		issued.forEach((token, apiKey) -> {
 			IssuedToken live = this.issuedTokens.get(token);
+			Revoked revoked = this.revokedTokens.get(token);
 			String state = (live == null) ? "revoked"
 					: this.clock.instant().isBefore(live.expiry()) ? "valid" : "expired";
-			states.add(new TokenState(token, apiKey, state, (live != null) ? live.expiry() : null));
+			Instant expiresAt = (live != null) ? live.expiry() : (revoked != null) ? revoked.expiry() : null;
+			states.add(new TokenState(token, apiKey, state, expiresAt,
+					(live == null && revoked != null) ? revoked.at() : null));
 		});
 		return states;
 	}
@@ -537,15 +546,20 @@ public final class FakeTokenEndpoint implements AutoCloseable {
 	private record IssuedToken(Instant expiry, String audience) {
 	}
 
+	private record Revoked(Instant expiry, Instant at) {
+	}
+
 	/**
 	 * One issued token as the fake's control API lists it.
 	 *
 	 * @param token the token
 	 * @param apiKey the API key it was issued to
 	 * @param state {@code valid}, {@code expired} or {@code revoked}
-	 * @param expiresAt when it expires, or {@code null} once revoked
+ * @param expiresAt when it expires (or would have, once revoked)
+	 * @param revokedAt when it was revoked, or {@code null}
 	 */
-	record TokenState(String token, String apiKey, String state, @Nullable Instant expiresAt) {
+	record TokenState(String token, String apiKey, String state, @Nullable Instant expiresAt,
+			@Nullable Instant revokedAt) {
 
 		@Override
 		public String toString() {

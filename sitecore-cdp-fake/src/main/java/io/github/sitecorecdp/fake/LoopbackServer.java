@@ -1,5 +1,6 @@
 package io.github.sitecorecdp.fake;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -70,7 +71,7 @@ final class LoopbackServer implements AutoCloseable {
 			String body = (contentType != null && contentType.startsWith("application/gzip")) ? ""
 					: new String(bytes, StandardCharsets.UTF_8);
 			RecordedCdpRequest received = new RecordedCdpRequest(kind, request.method().name(), request.uri(),
-					Map.copyOf(headers), body, 0);
+					Map.copyOf(headers), body, 0, client(request));
 			Answer answer = handler.answer(received, bytes);
 			journal.add(received.withStatus(answer.status()));
 			if (answer.reset()) {
@@ -85,6 +86,11 @@ final class LoopbackServer implements AutoCloseable {
 			Mono<Void> send = response.sendByteArray(Mono.just(answer.body())).then();
 			return answer.delay().isZero() ? send : Mono.delay(answer.delay()).then(send);
 		});
+	}
+
+	private static String client(HttpServerRequest request) {
+		InetSocketAddress address = request.remoteAddress();
+		return (address != null) ? address.getHostString() + ":" + address.getPort() : "";
 	}
 
 	/**

@@ -18,10 +18,26 @@ import org.jspecify.annotations.Nullable;
  * @param headers the request headers (names in lower case)
  * @param body the request body as text, empty for none
  * @param status the status the fake answered with
+ * @param client the address and port the request came from ({@code 127.0.0.1:51234}), so
+ * that a fake serving several JVMs tells them apart; empty when unknown
  * @author sitecore-cdp-spring-boot
  */
 public record RecordedCdpRequest(Kind kind, String method, String uri, Map<String, List<String>> headers, String body,
-		int status) {
+		int status, String client) {
+
+	/**
+	 * Create a record of a request whose sender is unknown.
+	 * @param kind which server it reached
+	 * @param method the HTTP method
+	 * @param uri the path and query, as sent
+	 * @param headers the request headers (names in lower case)
+	 * @param body the request body as text, empty for none
+	 * @param status the status the fake answered with
+	 */
+	public RecordedCdpRequest(Kind kind, String method, String uri, Map<String, List<String>> headers, String body,
+			int status) {
+		this(kind, method, uri, headers, body, status, "");
+	}
 
 	/**
 	 * Return the first value of a header.
@@ -72,7 +88,7 @@ public record RecordedCdpRequest(Kind kind, String method, String uri, Map<Strin
 	}
 
 	RecordedCdpRequest withStatus(int status) {
-		return new RecordedCdpRequest(this.kind, this.method, this.uri, this.headers, this.body, status);
+		return new RecordedCdpRequest(this.kind, this.method, this.uri, this.headers, this.body, status, this.client);
 	}
 
 	@Override
