@@ -1,0 +1,91 @@
+package io.github.sitecorecdp.events;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.github.sitecorecdp.realtime.Channel;
+import io.github.sitecorecdp.realtime.RealtimeSettings;
+import io.github.sitecorecdp.retry.RetryListener;
+import io.github.sitecorecdp.retry.RetryPolicy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Drops are logged at WARN at most once per {@code drop-log-interval}, each line counting
+ * the drops since the one before: a full queue under load must not flood the log. The
+ * interval runs on the sender's own monotonic clock, moved by the test.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class CdpEventSenderDropLogTests {
+
+	private static final Duration INTERVAL = Duration.ofMinutes(1);
+
+	private final AtomicLong nanos = new AtomicLong();
+
+	private CdpEventSender sender;
+
+	@AfterEach
+	void stop() {
+		if (this.sender != null) {
+			this.sender.stop();
+		}
+	}
+
+	@Test
+	void whenEventsAreDroppedThenOneWarningPerIntervalCountsThemAll(CapturedOutput output) {
+		// Nothing listens there: the two accepted events are retried for a minute and keep
+		// the queue full, so every later send is dropped.
+		this.sender = sender(URI.create("http://127.0.0.1:9"), 2);
+		int accepted = sendAll(20);
+		assertThat(accepted).isEqualTo(2);
+		assertThat(dropLines(output)).containsExactly("Dropped 1 event(s)");
+		this.nanos.addAndGet(INTERVAL.minusSeconds(1).toNanos());
+		sendAll(5);
+		assertThat(dropLines(output)).hasSize(1);
+		this.nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+		sendAll(1);
+		assertThat(dropLines(output)).containsExactly("Dropped 1 event(s)", "Dropped 23 event(s)");
+		assertThat(this.sender.droppedCount()).isEqualTo(24);
+	}
+
+	private int sendAll(int count) {
+		int accepted = 0;
+		for (int i = 0; i < count; i++) {
+			if (this.sender.send("visitor-" + i, CdpEvent.view("/p"))) {
+				accepted++;
+			}
+		}
+		return accepted;
+	}
+
+	private static List<String> dropLines(CapturedOutput output) {
+		return output.getOut()
+			.lines()
+			.filter((line) -> line.contains("Dropped ") && line.contains("WARN"))
+			.map((line) -> line.substring(line.indexOf("Dropped "), line.indexOf(" event(s)") + " event(s)".length()))
+			.toList();
+	}
+
+	private CdpEventSender sender(URI baseUrl, int capacity) {
+		RealtimeSettings realtime = new RealtimeSettings(baseUrl, "ck", "shop.example", Channel.WEB, "EN", "EUR");
+		RetryPolicy retry = new RetryPolicy(
+				new RetryPolicy.Settings(20, Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofMinutes(1)),
+				RetryListener.NONE, Clock.systemUTC());
+		CdpEventSender created = new CdpEventSender(WebClient.create(), realtime,
+				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)), retry,
+				new CdpEventSender.Settings(capacity, 1_000_000, 1, Duration.ofSeconds(1), INTERVAL), this.nanos::get);
+		created.start();
+		return created;
+	}
+
+}
