@@ -64,7 +64,7 @@ class BatchImportKillTests {
 		HeldCall first = this.batches.holdNext(Call.UPLOAD);
 		Path spool = spool();
 		try (ImportProcess killed = new ImportProcess(spool, 0)) {
-			HeldCall second = passAndHoldTheNext(first, killed, false);
+			HeldCall second = passAndHoldTheNext(Call.UPLOAD, first, killed, false);
 			killed.kill();
 			assertThat(second.awaitClientGone(TIMEOUT)).isTrue();
 			second.release();
@@ -81,7 +81,7 @@ class BatchImportKillTests {
 		HeldCall first = this.batches.holdNext(Call.UPLOAD);
 		Path spool = spool();
 		try (ImportProcess killed = new ImportProcess(spool, 0)) {
-			HeldCall second = passAndHoldTheNext(first, killed, true);
+			HeldCall second = passAndHoldTheNext(Call.UPLOAD, first, killed, true);
 			killed.kill();
 			assertThat(second.awaitClientGone(TIMEOUT)).isTrue();
 			second.release();
@@ -101,7 +101,7 @@ class BatchImportKillTests {
 		HeldCall first = this.batches.holdNext(Call.UPLOAD);
 		Path spool = spool();
 		try (ImportProcess killed = new ImportProcess(spool, 0)) {
-			HeldCall second = passAndHoldTheNext(first, killed, false);
+			HeldCall second = passAndHoldTheNext(Call.UPLOAD, first, killed, false);
 			HeldCall poll = this.batches.holdNext(Call.STATUS);
 			second.release();
 			assertThat(poll.awaitArrival(TIMEOUT)).as(killed.output()).isTrue();
@@ -112,6 +112,25 @@ class BatchImportKillTests {
 		assertThat(this.cdp.fileHost().requests()).extracting(RecordedCdpRequest::status).containsExactly(200, 200);
 		assertLeftoverSpoolFile(spool);
 		restartAndAssertEachRecordImportedOnce(spool, recordsOfBatches(2));
+	}
+
+	@Test
+	void whenKilledAfterSitecoreCreatedTheSecondBatchButBeforeItsAnswerThenTheRestartFindsItNotUploadedAndSendsItOnce()
+			throws Exception {
+		this.batches.uploadUrlLifetime(Duration.ofSeconds(4));
+		HeldCall first = this.batches.holdNext(Call.ANNOUNCE);
+		Path spool = spool();
+		try (ImportProcess killed = new ImportProcess(spool, 0)) {
+			HeldCall second = passAndHoldTheNext(Call.ANNOUNCE, first, killed, true);
+			killed.kill();
+			assertThat(second.awaitClientGone(TIMEOUT)).isTrue();
+			second.release();
+		}
+		// A batch the application never heard of but for the ref it kept at announcing().
+		assertThat(this.batches.batches()).extracting(FakeBatch::status).containsExactly("success", "uploading");
+		assertThat(this.cdp.fileHost().requests()).hasSize(1);
+		assertLeftoverSpoolFile(spool);
+		restartAndAssertEachRecordImportedOnce(spool, recordsOfBatches(1));
 	}
 
 	@Test
@@ -127,13 +146,13 @@ class BatchImportKillTests {
 	}
 
 	/**
-	 * Let the held upload go and hold the next one, before or after the fake acts on it:
-	 * queued while the first is held, so that it is the very next.
+	 * Let the held call go and hold the next one of its kind, before or after the fake acts
+	 * on it: queued while the first is held, so that it is the very next.
 	 */
-	private HeldCall passAndHoldTheNext(HeldCall held, ImportProcess importing, boolean afterActing)
+	private HeldCall passAndHoldTheNext(Call call, HeldCall held, ImportProcess importing, boolean afterActing)
 			throws InterruptedException {
 		assertThat(held.awaitArrival(TIMEOUT)).as(importing.output()).isTrue();
-		HeldCall next = afterActing ? this.batches.holdNextAfterActing(Call.UPLOAD) : this.batches.holdNext(Call.UPLOAD);
+		HeldCall next = afterActing ? this.batches.holdNextAfterActing(call) : this.batches.holdNext(call);
 		held.release();
 		assertThat(next.awaitArrival(TIMEOUT)).as(importing.output()).isTrue();
 		return next;
