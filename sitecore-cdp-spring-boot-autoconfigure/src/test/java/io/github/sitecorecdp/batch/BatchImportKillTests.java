@@ -168,6 +168,9 @@ class BatchImportKillTests {
 			assertThat(restarted.awaitExit()).as(restarted.output()).isZero();
 			assertThat(restarted.output()).contains("RESUMING AT " + resumeAt + "\n").contains("\nIMPORTED");
 		}
+		// Batches after the killed one: the restart went on, not only finished what was cut.
+		assertThat(this.batches.batches()).filteredOn((batch) -> batch.status().equals("success"))
+			.hasSizeGreaterThanOrEqualTo(3);
 		assertThat(this.batches.importedRecordRefs())
 			.containsExactlyElementsOf(IntStream.range(0, RECORDS)
 				.mapToObj((n) -> ResumableImportApplication.ref(n).toString())
