@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,7 +53,10 @@ import io.github.sitecorecdp.fake.LoopbackServer.Answer;
  * logs carry Sitecore's numeric codes ({@code 400} validation error, {@code 402}
  * unsupported mode, ...). Faults of each call can be injected: {@link #failNext},
  * {@link #failAlways}, {@link #throttleNext}, {@link #resetNext},
- * {@link #loseNextResponse} and {@link #delayNext}.
+ * {@link #loseNextResponse} and {@link #delayNext}; a call can be held until the test
+ * releases it ({@link #holdNext}, {@link #holdNextAfterActing}), to stop a client at an
+ * exact point. {@link #importedRecordRefs()} lists every record imported, across batches,
+ * so that a test sees a record imported twice.
  *
  * @author sitecore-cdp-spring-boot
  */
@@ -267,6 +271,32 @@ public final class FakeBatches {
 	}
 
 	/**
+	 * Hold the next call of a kind before acting on it, until the test releases it: an
+	 * upload held so has reached the host but is not stored yet, as a file still in flight.
+	 * Calls scheduled with the other controls come first.
+	 * @param call which call
+	 * @return the held call, to wait for its arrival and to release it
+	 */
+	public HeldCall holdNext(Call call) {
+		HeldCall held = new HeldCall();
+		next(call, 1, new Fault(FaultKind.HOLD, 0, Duration.ZERO, held));
+		return held;
+	}
+
+	/**
+	 * Act on the next call of a kind, then hold its answer until the test releases it: an
+	 * upload held so is stored, and its batch goes on to its outcome, but its client has
+	 * not heard so.
+	 * @param call which call
+	 * @return the held call, to wait for its arrival and to release it
+	 */
+	public HeldCall holdNextAfterActing(Call call) {
+		HeldCall held = new HeldCall();
+		next(call, 1, new Fault(FaultKind.HOLD_AFTER_ACTING, 0, Duration.ZERO, held));
+		return held;
+	}
+
+	/**
 	 * Forget every injected fault, scheduled or lasting.
 	 * @return these batches
 	 */
@@ -300,6 +330,23 @@ public final class FakeBatches {
 			.stream()
 			.sorted((a, b) -> Long.compare(a.sequence, b.sequence))
 			.map(Batch::view)
+			.toList();
+	}
+
+	/**
+	 * Return the refs of every record imported, across batches, in the order of their
+	 * batches' announcements and of their lines: the records of each batch whose file was
+	 * stored and that ends (or ended) {@code success} or {@code error}, but those its error
+	 * log refuses. Sitecore imports a stored file whether or not anyone asks for its
+	 * status, so a batch counts from its upload on. A ref listed twice is a record
+	 * imported twice.
+	 * @return the record refs, as canonical lower-case UUIDs
+	 */
+	public List<String> importedRecordRefs() {
+		return this.batches.values()
+			.stream()
+			.sorted((a, b) -> Long.compare(a.sequence, b.sequence))
+			.flatMap((batch) -> batch.importedRecordRefs().stream())
 			.toList();
 	}
 
@@ -338,6 +385,17 @@ public final class FakeBatches {
 			case RESET -> Answer.connectionReset(0, Duration.ZERO);
 			case LOSE -> act.get().lost();
 			case DELAY -> act.get().delayed(fault.duration());
+			case HOLD -> {
+				HeldCall held = Objects.requireNonNull(fault.held());
+				held.arrive();
+				yield Answer.held(held.released(), act, held::clientGone);
+			}
+			case HOLD_AFTER_ACTING -> {
+				HeldCall held = Objects.requireNonNull(fault.held());
+				Answer acted = act.get();
+				held.arrive();
+				yield Answer.held(held.released(), () -> acted, held::clientGone);
+			}
 		};
 	}
 
@@ -530,10 +588,11 @@ public final class FakeBatches {
 	 * counts the fake's time too.
 	 */
 	static @Nullable List<FailedRecord> check(byte[] gzip, long[] records) {
-		return check(gzip, records, null);
+		return check(gzip, records, null, new RecordRefs());
 	}
 
-	static @Nullable List<FailedRecord> check(byte[] gzip, long[] records, @Nullable Refusal refusal) {
+	static @Nullable List<FailedRecord> check(byte[] gzip, long[] records, @Nullable Refusal refusal,
+			RecordRefs valid) {
 		List<FailedRecord> failed = new ArrayList<>();
 		long count = 0;
 		try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gzip), 64 * 1024)) {
@@ -545,7 +604,7 @@ public final class FakeBatches {
 				int start = 0;
 				for (int end = indexOf(buffer, (byte) '\n', start, length); end >= 0; end = indexOf(buffer, (byte) '\n', start,
 						length)) {
-					count = checkLine(buffer, start, end, count, failed, refusal);
+					count = checkLine(buffer, start, end, count, failed, refusal, valid);
 					start = end + 1;
 				}
 				// The start of the next line moves to the front; a line longer than the
@@ -556,7 +615,7 @@ public final class FakeBatches {
 					buffer = Arrays.copyOf(buffer, buffer.length * 2);
 				}
 			}
-			count = checkLine(buffer, 0, length, count, failed, refusal);
+			count = checkLine(buffer, 0, length, count, failed, refusal, valid);
 		}
 		catch (IOException ex) {
 			return null;
@@ -565,9 +624,12 @@ public final class FakeBatches {
 		return failed;
 	}
 
-	/** Checks one line, unless blank; returns the count of records so far. */
+	/**
+	 * Checks one line, unless blank, and keeps its ref in {@code valid} when it passes;
+	 * returns the count of records so far.
+	 */
 	private static long checkLine(byte[] bytes, int start, int end, long count, List<FailedRecord> failed,
-			@Nullable Refusal refusal) {
+			@Nullable Refusal refusal, RecordRefs valid) {
 		int last = end;
 		while (last > start && isWhitespace(bytes[last - 1])) {
 			last--;
@@ -590,6 +652,9 @@ public final class FakeBatches {
 		}
 		if (problem != null) {
 			failed.add(problem);
+		}
+		else {
+			valid.add(bytes, valueStart(bytes, REF, first, last));
 		}
 		return count + 1;
 	}
@@ -702,6 +767,9 @@ public final class FakeBatches {
 
 		volatile List<FailedRecord> failed = List.of();
 
+		/** The refs of the records that passed the checks: imported unless it ends corrupted. */
+		volatile RecordRefs valid = new RecordRefs();
+
 		volatile int polls;
 
 		volatile int processingPolls;
@@ -731,8 +799,10 @@ public final class FakeBatches {
 		synchronized void received(byte[] gzip, @Nullable String forced, @Nullable Refusal refusal, int lag) {
 			this.lagPolls = lag;
 			long[] count = new long[1];
-			List<FailedRecord> found = check(gzip, count, refusal);
+			RecordRefs passed = new RecordRefs();
+			List<FailedRecord> found = check(gzip, count, refusal, passed);
 			this.records = count[0];
+			this.valid = passed;
 			if (forced != null) {
 				this.outcome = forced;
 				this.failed = forced.equals("error") ? List.of(new FailedRecord(null, "500", "Internal server error"))
@@ -781,6 +851,14 @@ public final class FakeBatches {
 			return answer;
 		}
 
+		synchronized List<String> importedRecordRefs() {
+			String outcome = this.outcome;
+			if (outcome == null || outcome.equals("corrupted")) {
+				return List.of();
+			}
+			return this.valid.toStrings();
+		}
+
 		FakeBatch view() {
 			return new FakeBatch(this.ref, this.checksum, this.size, this.uploadExpiresAt, this.status, this.records,
 					this.failed, this.polls);
@@ -809,14 +887,63 @@ public final class FakeBatches {
 
 	private enum FaultKind {
 
-		STATUS, RESET, LOSE, DELAY
+		STATUS, RESET, LOSE, DELAY, HOLD, HOLD_AFTER_ACTING
 
 	}
 
-	private record Fault(FaultKind kind, int status, Duration duration) {
+	private record Fault(FaultKind kind, int status, Duration duration, @Nullable HeldCall held) {
+
+		Fault(FaultKind kind, int status, Duration duration) {
+			this(kind, status, duration, null);
+		}
+
 	}
 
 	record Refusal(Predicate<String> records, String code, String message) {
+	}
+
+	/**
+	 * Record refs kept as two longs each, not a string per line: a benchmark's file holds a
+	 * million records, and the fake's time and heap count in it.
+	 */
+	static final class RecordRefs {
+
+		private long[] bits = new long[32];
+
+		private int size;
+
+		/** Keeps the canonical UUID (already checked) that starts at {@code at}. */
+		void add(byte[] line, int at) {
+			if (this.size + 2 > this.bits.length) {
+				this.bits = Arrays.copyOf(this.bits, this.bits.length * 2);
+			}
+			long high = 0;
+			long low = 0;
+			int digits = 0;
+			for (int i = at; i < at + 36; i++) {
+				int digit = Character.digit(line[i], 16);
+				if (digit < 0) {
+					continue;
+				}
+				if (digits++ < 16) {
+					high = (high << 4) | digit;
+				}
+				else {
+					low = (low << 4) | digit;
+				}
+			}
+			this.bits[this.size++] = high;
+			this.bits[this.size++] = low;
+		}
+
+		List<String> toStrings() {
+			List<String> refs = new ArrayList<>(this.size / 2);
+			for (int i = 0; i < this.size; i += 2) {
+				refs.add(new UUID(this.bits[i], this.bits[i + 1]).toString());
+			}
+			return refs;
+		}
+
 	}
 
 }

@@ -9,6 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -73,24 +76,54 @@ final class LoopbackServer implements AutoCloseable {
 			RecordedCdpRequest received = new RecordedCdpRequest(kind, request.method().name(), request.uri(),
 					Map.copyOf(headers), body, 0, client(request));
 			Answer answer = handler.answer(received, bytes);
-			journal.add(received.withStatus(answer.status()));
-			if (answer.reset()) {
-				// The connection ends with no answer: what a client sees of a reset, or of a
-				// response lost on its way.
-				return Mono.delay(answer.delay()).doOnNext((tick) -> response.withConnection(Connection::dispose)).then();
+			Held held = answer.held();
+			if (held == null) {
+				return send(journal, received, answer, response);
 			}
-			response.status(answer.status())
-				.header("Content-Type", answer.contentType())
-				.header("Content-Length", String.valueOf(answer.body().length));
-			answer.headers().forEach(response::header);
-			Mono<Void> send = response.sendByteArray(Mono.just(answer.body())).then();
-			return answer.delay().isZero() ? send : Mono.delay(answer.delay()).then(send);
+			AtomicBoolean gone = new AtomicBoolean();
+			response.withConnection((connection) -> connection.channel().closeFuture().addListener((closed) -> {
+				gone.set(true);
+				held.clientGone().run();
+			}));
+			// Waited for without blocking: the event loop serves other clients meanwhile.
+			AtomicBoolean journaled = new AtomicBoolean();
+			return Mono.fromFuture(held.until()).then(Mono.defer(() -> {
+				if (gone.get()) {
+					if (journaled.compareAndSet(false, true)) {
+						journal.add(received.withStatus(HeldCall.CLIENT_GONE));
+					}
+					return Mono.<Void>empty();
+				}
+				journaled.set(true);
+				return send(journal, received, held.then().get(), response);
+			})).doOnCancel(() -> {
+				// The server cancels a call whose connection closed: the client has gone.
+				if (journaled.compareAndSet(false, true)) {
+					journal.add(received.withStatus(HeldCall.CLIENT_GONE));
+				}
+			});
 		});
 	}
 
 	private static String client(HttpServerRequest request) {
 		InetSocketAddress address = request.remoteAddress();
 		return (address != null) ? address.getHostString() + ":" + address.getPort() : "";
+	}
+
+	private static Mono<Void> send(Journal journal, RecordedCdpRequest received, Answer answer,
+			HttpServerResponse response) {
+		journal.add(received.withStatus(answer.status()));
+		if (answer.reset()) {
+			// The connection ends with no answer: what a client sees of a reset, or of a
+			// response lost on its way.
+			return Mono.delay(answer.delay()).doOnNext((tick) -> response.withConnection(Connection::dispose)).then();
+		}
+		response.status(answer.status())
+			.header("Content-Type", answer.contentType())
+			.header("Content-Length", String.valueOf(answer.body().length));
+		answer.headers().forEach(response::header);
+		Mono<Void> send = response.sendByteArray(Mono.just(answer.body())).then();
+		return answer.delay().isZero() ? send : Mono.delay(answer.delay()).then(send);
 	}
 
 	/**
@@ -113,12 +146,25 @@ final class LoopbackServer implements AutoCloseable {
 	 * @param headers further response headers
 	 * @param reset whether to close the connection instead of answering; the status is
 	 * the one journaled
+	 * @param held when set, the answer waits for a test to release the call (the other
+	 * components are then unused)
 	 */
 	record Answer(int status, String contentType, byte[] body, Duration delay, Map<String, String> headers,
-			boolean reset) {
+			boolean reset, @Nullable Held held) {
 
 		Answer(int status, String contentType, byte[] body, Duration delay) {
-			this(status, contentType, body, delay, Map.of(), false);
+			this(status, contentType, body, delay, Map.of(), false, null);
+		}
+
+		Answer(int status, String contentType, byte[] body, Duration delay, Map<String, String> headers,
+				boolean reset) {
+			this(status, contentType, body, delay, headers, reset, null);
+		}
+
+		/** An answer that is worked out, by {@code then}, only once {@code until} completes. */
+		static Answer held(CompletableFuture<Void> until, Supplier<Answer> then, Runnable clientGone) {
+			return new Answer(0, "text/plain", new byte[0], Duration.ZERO, Map.of(), false,
+					new Held(until, then, clientGone));
 		}
 
 		Answer withHeader(String name, String value) {
@@ -149,6 +195,14 @@ final class LoopbackServer implements AutoCloseable {
 			return new Answer(status, "application/xml", body.getBytes(StandardCharsets.UTF_8), Duration.ZERO);
 		}
 
+	}
+
+	/**
+	 * A call held by a test: {@code then} gives its answer, acting on the call if it was
+	 * held before acting, once {@code until} completes; {@code clientGone} is told when the
+	 * client's connection closes.
+	 */
+	record Held(CompletableFuture<Void> until, Supplier<Answer> then, Runnable clientGone) {
 	}
 
 }

@@ -2,15 +2,22 @@ package io.github.sitecorecdp.fake;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 
 import io.github.sitecorecdp.fake.FakeBatch.FailedRecord;
@@ -272,6 +279,98 @@ class FakeBatchesTests {
 		assertThat(poll(second).body()).contains("\"code\":\"error\"").doesNotContain("\"log\"");
 	}
 
+	@Test
+	void whenAnUploadIsHeldBeforeActingThenNothingIsStoredUntilItIsReleased() throws Exception {
+		FakeBatches batches = this.cdp.api().batches();
+		String ref = UUID.randomUUID().toString();
+		byte[] file = gzip(line("guest", "insert") + "\n");
+		String href = href(announce(ref, file));
+		HeldCall held = batches.holdNext(FakeBatches.Call.UPLOAD);
+		CompletableFuture<HttpResponse<String>> upload = HttpClient.newHttpClient()
+			.sendAsync(uploadRequest(href, file).build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(held.awaitArrival(Duration.ofSeconds(10))).isTrue();
+		assertThat(batches.batches()).singleElement().satisfies((batch) -> {
+			assertThat(batch.status()).isEqualTo("uploading");
+			assertThat(batch.records()).isZero();
+		});
+		assertThat(upload).isNotDone();
+		held.release();
+		assertThat(upload.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+		assertThat(batches.batches().get(0).status()).isEqualTo("processing");
+	}
+
+	@Test
+	void whenTheClientOfAHeldUploadHasGoneThenTheReleaseStoresNothingAndJournalsIt() throws Exception {
+		FakeBatches batches = this.cdp.api().batches();
+		String ref = UUID.randomUUID().toString();
+		byte[] file = gzip(line("guest", "insert") + "\n");
+		URI href = URI.create(href(announce(ref, file)));
+		HeldCall held = batches.holdNext(FakeBatches.Call.UPLOAD);
+		// A raw socket: closing it is what the host sees of a client killed mid-upload.
+		try (Socket socket = new Socket(href.getHost(), href.getPort())) {
+			OutputStream out = socket.getOutputStream();
+			out.write(("PUT " + href.getRawPath() + "?" + href.getRawQuery() + " HTTP/1.1\r\nHost: " + href.getHost()
+					+ ":" + href.getPort() + "\r\nContent-Type: application/gzip\r\nContent-Md5: " + md5Base64(file)
+					+ "\r\nx-amz-server-side-encryption: AES256\r\nContent-Length: " + file.length + "\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
+			out.write(file);
+			out.flush();
+			assertThat(held.awaitArrival(Duration.ofSeconds(10))).isTrue();
+		}
+		assertThat(held.awaitClientGone(Duration.ofSeconds(10))).isTrue();
+		held.release();
+		assertThat(this.cdp.fileHost().requests()).singleElement()
+			.satisfies((request) -> assertThat(request.status()).isEqualTo(HeldCall.CLIENT_GONE));
+		assertThat(batches.batches()).singleElement().satisfies((batch) -> {
+			assertThat(batch.status()).isEqualTo("uploading");
+			assertThat(batch.records()).isZero();
+		});
+		assertThat(batches.importedRecordRefs()).isEmpty();
+	}
+
+	@Test
+	void whenAnUploadIsHeldAfterActingThenTheFileIsStoredBeforeItsClientHears() throws Exception {
+		FakeBatches batches = this.cdp.api().batches();
+		String ref = UUID.randomUUID().toString();
+		byte[] file = gzip(line("guest", "insert") + "\n");
+		String href = href(announce(ref, file));
+		HeldCall held = batches.holdNextAfterActing(FakeBatches.Call.UPLOAD);
+		CompletableFuture<HttpResponse<String>> upload = HttpClient.newHttpClient()
+			.sendAsync(uploadRequest(href, file).build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(held.awaitArrival(Duration.ofSeconds(10))).isTrue();
+		assertThat(batches.batches().get(0).status()).isEqualTo("processing");
+		// Another client is served meanwhile: the hold blocks no server thread.
+		assertThat(poll(ref).status()).isEqualTo(200);
+		assertThat(upload).isNotDone();
+		held.release();
+		assertThat(upload.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void whenBatchesAreStoredThenImportedRecordRefsListsTheirRecordsInOrderButRefusedAndCorruptedOnes()
+			throws Exception {
+		FakeBatches batches = this.cdp.api().batches();
+		batches.refuseRecords((record) -> record.contains("refuse-me"), 400, "Validation error");
+		String first = UUID.randomUUID().toString();
+		String second = UUID.randomUUID().toString();
+		String refused = UUID.randomUUID().toString();
+		String third = UUID.randomUUID().toString();
+		String upper = "ABCDEF01-2345-6789-ABCD-EF0123456789";
+		byte[] one = gzip(line(first) + "\n" + line(refused).replace("a@example.com", "refuse-me") + "\n" + line(second)
+				+ "\n" + line(upper) + "\n");
+		upload(href(announce(UUID.randomUUID().toString(), one)), one, md5Base64(one), true);
+		byte[] corrupted = gzip(line(UUID.randomUUID().toString()) + "\n");
+		batches.failNextBatchAs("corrupted");
+		upload(href(announce(UUID.randomUUID().toString(), corrupted)), corrupted, md5Base64(corrupted), true);
+		byte[] two = gzip(line(third) + "\n" + line(first) + "\n");
+		String lastRef = UUID.randomUUID().toString();
+		announce(lastRef, two);
+		assertThat(batches.importedRecordRefs()).containsExactly(first, second, upper.toLowerCase(Locale.ROOT));
+		upload(href(announce(UUID.randomUUID().toString(), two)), two, md5Base64(two), true);
+		assertThat(batches.importedRecordRefs()).containsExactly(first, second, upper.toLowerCase(Locale.ROOT), third,
+				first);
+	}
+
 	private Answer announce(String ref, byte[] file) throws Exception {
 		String body = "{\"checksum\":\"" + HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(file))
 				+ "\",\"size\":" + file.length + "}";
@@ -279,6 +378,14 @@ class FakeBatchesTests {
 			.header("Authorization", BASIC)
 			.header("Content-Type", "application/json")
 			.PUT(HttpRequest.BodyPublishers.ofString(body)));
+	}
+
+	private static HttpRequest.Builder uploadRequest(String href, byte[] file) throws Exception {
+		return HttpRequest.newBuilder(URI.create(href))
+			.header("Content-Type", "application/gzip")
+			.header("Content-Md5", md5Base64(file))
+			.header("x-amz-server-side-encryption", "AES256")
+			.PUT(HttpRequest.BodyPublishers.ofByteArray(file));
 	}
 
 	private Answer upload(String href, byte[] file, String contentMd5, boolean encrypted) {
@@ -300,6 +407,10 @@ class FakeBatchesTests {
 	private static String href(Answer announced) {
 		String start = announced.body().substring(announced.body().indexOf("\"href\":\"") + 8);
 		return start.substring(0, start.indexOf('"'));
+	}
+
+	private static String line(String ref) {
+		return "{\"ref\":\"" + ref + "\",\"schema\":\"guest\",\"mode\":\"upsert\",\"value\":{\"email\":\"a@example.com\"}}";
 	}
 
 	private static String line(String schema, String mode) {
