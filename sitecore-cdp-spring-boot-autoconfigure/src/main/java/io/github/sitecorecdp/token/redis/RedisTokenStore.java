@@ -31,6 +31,7 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
@@ -68,7 +69,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  *
  * @author sitecore-cdp-spring-boot
  */
-public final class RedisTokenStore implements CdpTokenStore, DisposableBean {
+public final class RedisTokenStore implements CdpTokenStore, SmartLifecycle, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(RedisTokenStore.class);
 
@@ -114,6 +115,16 @@ public final class RedisTokenStore implements CdpTokenStore, DisposableBean {
 	private final Map<String, String> held = new ConcurrentHashMap<>();
 
 	/**
+	 * Stopped just before the Redis connection: a context stops every lifecycle bean
+	 * (Lettuce's and Jedis's factories are ones, in phase 0) before it destroys any bean,
+	 * so {@link #destroy()} would find the connection closed and leave the lock to its
+	 * lease.
+	 */
+	private final int phase;
+
+	private volatile boolean running;
+
+	/**
 	 * Create a new instance.
 	 * @param connectionFactory the application's Redis connection
 	 * @param keyPrefix the start of every key
@@ -133,6 +144,8 @@ public final class RedisTokenStore implements CdpTokenStore, DisposableBean {
 			return thread;
 		});
 		this.renewals.setRemoveOnCancelPolicy(true);
+		int connectionPhase = (connectionFactory instanceof SmartLifecycle lifecycle) ? lifecycle.getPhase() : 0;
+		this.phase = (connectionPhase < Integer.MAX_VALUE) ? connectionPhase + 1 : connectionPhase;
 	}
 
 	@Override
@@ -322,14 +335,46 @@ public final class RedisTokenStore implements CdpTokenStore, DisposableBean {
 		}
 	}
 
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
 	/**
-	 * Release the locks this instance holds, so that another instance takes over at once
-	 * rather than after a lease, then stop the threads (which interrupts a token request
-	 * under way).
+	 * Release the locks this instance holds while the Redis connection still works, so
+	 * that another instance takes over at once rather than after a lease. A token request
+	 * under way goes on until {@link #destroy()} interrupts it.
+	 */
+	@Override
+	public void stop() {
+		this.running = false;
+		releaseHeldLocks();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return this.phase;
+	}
+
+	/**
+	 * Release the locks this instance still holds (when it is not run by a context, or took
+	 * one after {@link #stop()}), then stop the threads, which interrupts a token request
+	 * under way.
 	 */
 	@Override
 	public void destroy() {
 		this.renewals.shutdownNow();
+		releaseHeldLocks();
+		this.fetches.dispose();
+		this.commands.shutdownNow();
+	}
+
+	private void releaseHeldLocks() {
 		this.held.forEach((key, owner) -> {
 			try {
 				call(() -> this.redis.execute(RedisSharedTokenSource.UNLOCK, Collections.singletonList(key), owner));
@@ -339,10 +384,8 @@ public final class RedisTokenStore implements CdpTokenStore, DisposableBean {
 				// The lease ends it by itself.
 				logger.debug("Could not release token lock on shutdown: " + ex);
 			}
+			this.held.remove(key, owner);
 		});
-		this.held.clear();
-		this.fetches.dispose();
-		this.commands.shutdownNow();
 	}
 
 	@Override

@@ -15,10 +15,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
 import io.github.sitecorecdp.fake.FakeTokenEndpoint;
 import io.github.sitecorecdp.fake.MutableClock;
 import io.github.sitecorecdp.token.CdpTokenSource;
 import reactor.core.Disposable;
+import io.github.sitecorecdp.testsupport.BootLine;
 import io.github.sitecorecdp.testsupport.RealRedis;
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
 import io.github.sitecorecdp.token.CdpTokenException;
@@ -29,6 +31,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -104,6 +108,41 @@ class RedisFleetFaultTests {
 		assertThat(token).isEqualTo(this.tokens.issuedTokens().get(1));
 		assertThat(output.getOut()).doesNotContain("the Redis token store is unavailable");
 		assertThat(next.status().store().shared()).isTrue();
+	}
+
+	@Test
+	void whenTheLockHoldersApplicationContextClosesMidRequestThenTheNextInstanceTakesOverAtOnce(
+			CapturedOutput output) {
+		this.tokens = FakeTokenEndpoint.start(Clock.systemUTC()).tokenLifetime(Duration.ofHours(1));
+		this.tokens.delayTokenResponses(Duration.ofSeconds(60));
+		// As an application runs it: Boot's Lettuce connection factory, a SmartLifecycle
+		// that its context stops before it destroys any bean.
+		ApplicationContextRunner application = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(BootLine.redisAutoConfiguration(),
+					BootLine.webClientAutoConfiguration(), SitecoreCdpAutoConfiguration.class))
+			.withPropertyValues("sitecore.cdp.api-key=" + this.tokens.apiKey(),
+					"sitecore.cdp.api-secret=" + this.tokens.apiSecret(), "sitecore.cdp.token-uri=" + this.tokens.uri(),
+					"sitecore.cdp.token.store=redis")
+			.withPropertyValues(redis.springProperties());
+		application.run((leaving) -> application.run((next) -> {
+			CompletableFuture.runAsync(() -> leaving.getBean(CdpAccessTokenManager.class).obtainToken(),
+					this.callers);
+			await().atMost(SOON).until(() -> this.tokens.requestCount() == 1);
+			this.tokens.delayTokenResponses(Duration.ZERO);
+			CompletableFuture<String> waiting = CompletableFuture
+				.supplyAsync(() -> next.getBean(CdpAccessTokenManager.class).obtainToken().getTokenValue(), this.callers);
+			Thread.sleep(300);
+			assertThat(waiting).isNotDone();
+			long closedAt = System.nanoTime();
+			leaving.close();
+			String token = waiting.get(SOON.toSeconds(), TimeUnit.SECONDS);
+			// The lease is 3 s and was renewed at most 1 s before: a lock left to expire
+			// would hold the next instance at least 2 s.
+			assertThat(Duration.ofNanos(System.nanoTime() - closedAt)).isLessThan(Duration.ofMillis(1500));
+			assertThat(this.tokens.requestCount()).isEqualTo(2);
+			assertThat(token).isEqualTo(this.tokens.issuedTokens().get(1));
+			assertThat(output.getOut()).doesNotContain("the Redis token store is unavailable");
+		}));
 	}
 
 	@Test
