@@ -7,7 +7,6 @@ import java.util.Collections;
 import java.util.concurrent.CancellationException;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.sitecorecdp.token.CdpCredentialsRejectedException;
@@ -73,8 +72,6 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 					+ "else return 0 end",
 			Long.class);
 
-	private static final Duration PROBE_INTERVAL = Duration.ofSeconds(5);
-
 	/** Added to every budget: scheduling, and the answer's way back. */
 	private static final Duration SLACK = Duration.ofSeconds(2);
 
@@ -110,8 +107,6 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 
 	/** Why Redis is not used right now, or {@code null} while it is. */
 	private final AtomicReference<@Nullable String> problem = new AtomicReference<>();
-
-	private final AtomicLong lastProbe = new AtomicLong(System.nanoTime());
 
 	RedisSharedTokenSource(RedisTokenStore store, TokenSeal seal, String label, CdpTokenSource endpoint,
 			TokenPolicy policy, Clock clock) {
@@ -161,38 +156,31 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 			.plus(SLACK);
 	}
 
+	/**
+	 * What the last Redis command found: a token fetch's, or the store's background probe's
+	 * (every few seconds), so that a health check or scrape never waits for Redis.
+	 */
 	@Override
 	public CdpTokenStoreState storeState() {
-		probe();
 		String current = this.problem.get();
 		return new CdpTokenStoreState("redis", current == null, current);
 	}
 
-	/**
-	 * A health check or metrics scrape also asks Redis, at most every few seconds and in
-	 * the background, so that health and the gauge show Redis going away or coming back
-	 * without waiting for the next token fetch, which can be a day away.
-	 */
-	private void probe() {
-		long now = System.nanoTime();
-		long last = this.lastProbe.get();
-		if (now - last < PROBE_INTERVAL.toNanos() || !this.lastProbe.compareAndSet(last, now)) {
-			return;
+	/** Ask Redis whether it answers; run by the store every few seconds. */
+	void probe() {
+		try {
+			this.store.lastEvent();
+			rejoined();
 		}
-		Mono.fromRunnable(() -> {
-			try {
-				this.store.lastEvent();
-				rejoined();
-			}
-			catch (RedisUnavailableException ex) {
+		catch (RedisUnavailableException ex) {
+			// A probe that outlived the store's stop failed because the connection closed.
+			if (this.store.isRunning()) {
 				fallBack(String.valueOf(ex.getMessage()));
 			}
-			catch (RuntimeException ex) {
-				// The store is closing.
-			}
-		}).subscribeOn(this.store.fetches()).subscribe(null, (ex) -> {
-			// The store is closing: nothing to probe any more.
-		});
+		}
+		catch (CancellationException ex) {
+			// The store is closing.
+		}
 	}
 
 	private Obtained obtainShared(@Nullable OAuth2AccessToken replacing) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -111,6 +112,25 @@ public final class RedisTokenStore implements CdpTokenStore, SmartLifecycle, Dis
 	/** Renews the leases of the locks this instance holds. */
 	private final ScheduledThreadPoolExecutor renewals;
 
+	/**
+	 * How often Redis is asked in the background whether it answers, so that health and the
+	 * shared gauge say within seconds that Redis went away or came back, without waiting
+	 * for the next token fetch (which can be a day away) or for a health check to ask.
+	 */
+	static final Duration PROBE_INTERVAL = Duration.ofSeconds(5);
+
+	/**
+	 * Asks Redis every {@link #PROBE_INTERVAL} while the store runs. A thread of its own:
+	 * a probe to a Redis that is gone blocks for the command timeout, which must delay no
+	 * lease renewal.
+	 */
+	private final ScheduledThreadPoolExecutor probes;
+
+	/** What each registration does with the answer of a probe. */
+	private final List<Runnable> probed = new CopyOnWriteArrayList<>();
+
+	private volatile @Nullable ScheduledFuture<?> probing;
+
 	/** The locks this instance holds, by key, with their owner value: released on shutdown. */
 	private final Map<String, String> held = new ConcurrentHashMap<>();
 
@@ -144,14 +164,22 @@ public final class RedisTokenStore implements CdpTokenStore, SmartLifecycle, Dis
 			return thread;
 		});
 		this.renewals.setRemoveOnCancelPolicy(true);
+		this.probes = new ScheduledThreadPoolExecutor(1, (runnable) -> {
+			Thread thread = new Thread(runnable, "sitecore-cdp-redis-probe");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.probes.setRemoveOnCancelPolicy(true);
 		int connectionPhase = (connectionFactory instanceof SmartLifecycle lifecycle) ? lifecycle.getPhase() : 0;
 		this.phase = (connectionPhase < Integer.MAX_VALUE) ? connectionPhase + 1 : connectionPhase;
 	}
 
 	@Override
 	public CdpTokenSource sourceFor(Registration registration, CdpTokenSource endpoint, TokenPolicy policy) {
-		return new RedisSharedTokenSource(this, TokenSeal.of(this.keyPrefix, registration), registration.label(),
-				endpoint, policy, this.clock);
+		RedisSharedTokenSource source = new RedisSharedTokenSource(this, TokenSeal.of(this.keyPrefix, registration),
+				registration.label(), endpoint, policy, this.clock);
+		this.probed.add(source::probe);
+		return source;
 	}
 
 	/**
@@ -335,9 +363,18 @@ public final class RedisTokenStore implements CdpTokenStore, SmartLifecycle, Dis
 		}
 	}
 
+	/** Start asking Redis in the background; the first probe comes one interval in. */
 	@Override
 	public void start() {
 		this.running = true;
+		long every = PROBE_INTERVAL.toMillis();
+		try {
+			this.probing = this.probes.scheduleWithFixedDelay(() -> this.probed.forEach(Runnable::run), every, every,
+					TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// Destroyed already: nothing to probe for.
+		}
 	}
 
 	/**
@@ -348,6 +385,11 @@ public final class RedisTokenStore implements CdpTokenStore, SmartLifecycle, Dis
 	@Override
 	public void stop() {
 		this.running = false;
+		// Before the Redis connection stops: a probe after it would report a false outage.
+		ScheduledFuture<?> probing = this.probing;
+		if (probing != null) {
+			probing.cancel(false);
+		}
 		releaseHeldLocks();
 	}
 
@@ -368,6 +410,7 @@ public final class RedisTokenStore implements CdpTokenStore, SmartLifecycle, Dis
 	 */
 	@Override
 	public void destroy() {
+		this.probes.shutdownNow();
 		this.renewals.shutdownNow();
 		releaseHeldLocks();
 		this.fetches.dispose();

@@ -82,14 +82,19 @@ final class RedisInstances implements AutoCloseable {
 		LettuceConnectionFactory connection = this.redis.connectionFactory();
 		RedisTokenStore store = new RedisTokenStore(connection, "test", Duration.ofSeconds(1), clock);
 		store.warmUp();
+		// Started and stopped as an application context does it with a lifecycle bean.
+		store.start();
 		this.resources.add(connection::destroy);
 		this.resources.add(store::destroy);
+		this.resources.add(store::stop);
 		CdpTokenEndpointClient endpoint = new CdpTokenEndpointClient(this.tokens.apiKey(), apiSecret, reachedAt,
 				FakeTokenEndpoint.AUDIENCE, WebClient.create(), Duration.ofSeconds(5), clock);
 		CdpTokenStore.Registration registration = new CdpTokenStore.Registration("Sitecore CDP", this.tokens.apiKey(),
 				apiSecret, FakeTokenEndpoint.AUDIENCE, this.tokens.uri());
-		// In the order a context closes: the store before the connection it uses.
+		// In the order a context closes: the store's lifecycle stop, then the beans'
+		// destruction, the store before the connection it uses.
 		this.lastStop = () -> {
+			store.stop();
 			store.destroy();
 			connection.destroy();
 		};
