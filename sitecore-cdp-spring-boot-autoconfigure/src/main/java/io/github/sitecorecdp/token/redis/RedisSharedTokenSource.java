@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.concurrent.CancellationException;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.sitecorecdp.token.CdpCredentialsRejectedException;
@@ -204,7 +205,8 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 					.setIfAbsent(this.lockKey, owner, this.lease)))) {
 					return requestForFleet(replacing, owner);
 				}
-				String current = repairLock();
+				Lock lock = repairLock();
+				String current = lock.owner();
 				if (current != null && holder != null && !current.equals(holder) && !extended) {
 					// Another instance took over from a holder that died or left: wait for it
 					// too, once.
@@ -219,7 +221,10 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 							+ this.waitBudget.toMillis() + " ms; this instance requests its own");
 					return requestAlone(replacing);
 				}
-				this.store.awaitEvent(since, Duration.ofNanos(left));
+				// Woken when the lease ends, too: a holder that died publishes nothing, and
+				// the fleet should take over at that moment rather than at each waiter's
+				// next look, up to a Redis timeout later.
+				this.store.awaitEvent(since, Duration.ofNanos(Math.min(left, lock.leaseLeft().toNanos())));
 			}
 		}
 		catch (RedisUnavailableException ex) {
@@ -238,14 +243,20 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 
 	/**
 	 * A lock without an expiry (written by something else) would block the fleet for good.
-	 * @return who holds the lock now, or {@code null} if nobody does
+	 * @return who holds the lock now and how long its lease has to run
 	 */
-	private @Nullable String repairLock() {
-		Long expiry = this.store.call(() -> this.store.redis().getExpire(this.lockKey));
-		if (expiry != null && expiry == -1) {
+	private Lock repairLock() {
+		Long expiry = this.store
+			.call(() -> this.store.redis().getExpire(this.lockKey, TimeUnit.MILLISECONDS));
+		long leaseLeft = (expiry != null) ? expiry : 0;
+		if (leaseLeft == -1) {
 			this.store.call(() -> this.store.redis().expire(this.lockKey, this.lease));
+			leaseLeft = this.lease.toMillis();
 		}
-		return this.store.call(() -> this.store.redis().opsForValue().get(this.lockKey));
+		String owner = this.store.call(() -> this.store.redis().opsForValue().get(this.lockKey));
+		// 1 ms past the end, when Redis no longer has the key; none left (-2: gone) looks
+		// again at once.
+		return new Lock(owner, Duration.ofMillis(Math.max(0, leaseLeft) + 1));
 	}
 
 	/** Holding the lock: ask the endpoint once for every instance. */
@@ -486,6 +497,16 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 		FleetCredentialsRejected(String message) {
 			super(message, null);
 		}
+
+	}
+
+	/**
+	 * The token lock as a waiter found it.
+	 *
+	 * @param owner who holds it, or {@code null} if nobody does
+	 * @param leaseLeft until its lease ends unless renewed
+	 */
+	private record Lock(@Nullable String owner, Duration leaseLeft) {
 
 	}
 

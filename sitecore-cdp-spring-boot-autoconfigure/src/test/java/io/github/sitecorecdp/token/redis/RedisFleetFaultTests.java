@@ -19,6 +19,7 @@ import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
 import io.github.sitecorecdp.fake.FakeTokenEndpoint;
 import io.github.sitecorecdp.fake.MutableClock;
 import io.github.sitecorecdp.token.CdpTokenSource;
+import io.github.sitecorecdp.token.CdpTokenStore;
 import reactor.core.Disposable;
 import io.github.sitecorecdp.testsupport.BootLine;
 import io.github.sitecorecdp.testsupport.RealRedis;
@@ -210,6 +211,30 @@ class RedisFleetFaultTests {
 				.doesNotContain("holder: got");
 			Files.deleteIfExists(log);
 		}
+	}
+
+	@Test
+	void whenADeadHoldersLeaseEndsThenAWaiterTakesOverAtThatMomentNotAtItsNextLook(CapturedOutput output)
+			throws Exception {
+		startFleetOnRealTime(Duration.ofHours(1));
+		CdpAccessTokenManager waiter = startInstance();
+		CdpTokenStore.Registration registration = new CdpTokenStore.Registration("Sitecore CDP", this.tokens.apiKey(),
+				this.tokens.apiSecret(), FakeTokenEndpoint.AUDIENCE, this.tokens.uri());
+		// What a holder killed some time after its last renewal leaves: a lock whose lease
+		// ends in 2.6 s at most (counted from before the write returned).
+		redis.set(TokenSeal.of("test", registration).name() + ":lock", "dead-holder", Duration.ofMillis(2600));
+		long plantedAt = System.nanoTime();
+		String token = CompletableFuture.supplyAsync(() -> waiter.obtainToken().getTokenValue(), this.callers)
+			.get(SOON.toSeconds(), TimeUnit.SECONDS);
+		// A waiter that looked again only after each Redis timeout (1 s from its start)
+		// would find the lock gone 3 s in.
+		assertThat(Duration.ofNanos(System.nanoTime() - plantedAt)).isBetween(Duration.ofSeconds(2),
+				Duration.ofMillis(2900));
+		assertThat(token).isEqualTo(this.tokens.issuedTokens().get(0));
+		assertThat(this.tokens.requestCount()).isEqualTo(1);
+		assertThat(output.getOut()).doesNotContain("the Redis token store is unavailable")
+			.doesNotContain("requests its own");
+		assertThat(waiter.status().store().shared()).isTrue();
 	}
 
 	@Test
