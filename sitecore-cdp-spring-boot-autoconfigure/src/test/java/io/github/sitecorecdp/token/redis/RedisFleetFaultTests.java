@@ -238,6 +238,31 @@ class RedisFleetFaultTests {
 	}
 
 	@Test
+	void whenTheLockHolderStaysInItsRequestThenAWaiterRequestsItsOwnAfterItsWaitWithoutCallingRedisUnavailable(
+			CapturedOutput output) throws Exception {
+		startFleetOnRealTime(Duration.ofHours(1));
+		this.tokens.delayTokenResponses(Duration.ofSeconds(60));
+		// Alive, renewing its lease, and allowed a longer token request than the waiter
+		// (as after a deploy that changed the timeouts).
+		CdpAccessTokenManager holder = this.instances.start(Duration.ofSeconds(60));
+		CompletableFuture.runAsync(() -> holder.obtainToken(), this.callers);
+		await().atMost(SOON).until(() -> this.tokens.requestCount() == 1);
+		this.tokens.delayTokenResponses(Duration.ZERO);
+		CdpAccessTokenManager waiter = startInstance();
+		long startedAt = System.nanoTime();
+		String token = waiter.obtainToken().getTokenValue();
+		// Its own token timeout (5 s), a lease (3 s), 4 Redis timeouts (4 s) and 2 s; then
+		// one more look (at most a Redis timeout) and its own request.
+		assertThat(Duration.ofNanos(System.nanoTime() - startedAt)).isBetween(Duration.ofSeconds(14),
+				Duration.ofSeconds(16));
+		assertThat(token).isEqualTo(this.tokens.issuedTokens().get(1));
+		assertThat(this.tokens.requestCount()).isEqualTo(2);
+		assertThat(output.getOut()).contains("gave no token within 14000 ms; this instance requests its own")
+			.doesNotContain("the Redis token store is unavailable");
+		assertThat(waiter.status().store().shared()).isTrue();
+	}
+
+	@Test
 	void whenInstanceClocksAreFiveMinutesOffThenNoneSendsAnExpiredToken() throws Exception {
 		startFleetOnRealTime(Duration.ofSeconds(4));
 		List<CdpAccessTokenManager> fleet = List.of(startInstance(Clock.systemUTC()),
