@@ -4,10 +4,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.sitecorecdp.token.CdpCredentialsRejectedException;
@@ -132,7 +134,31 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 	public Mono<Obtained> obtain(@Nullable OAuth2AccessToken replacing) {
 		// Blocking Redis calls and waits, on the store's own workers: a token is fetched
 		// once per refresh, never on the caller's event loop.
-		return Mono.fromCallable(() -> obtainShared(replacing)).subscribeOn(this.store.fetches());
+		return Mono.defer(() -> {
+			AtomicBoolean cancelled = new AtomicBoolean();
+			return Mono.fromCallable(() -> obtainUnlessCancelled(replacing, cancelled))
+				.subscribeOn(this.store.fetches())
+				.doOnCancel(() -> cancelled.set(true))
+				.flatMap(Mono::justOrEmpty);
+		});
+	}
+
+	/**
+	 * A fetch given up on (the manager's watchdog cancels it, interrupting its thread) ends
+	 * with nothing: its error reaches nobody, and Reactor would log it, stack trace and
+	 * all, as dropped, beside the manager's own line about the request given up.
+	 */
+	private Optional<Obtained> obtainUnlessCancelled(@Nullable OAuth2AccessToken replacing, AtomicBoolean cancelled) {
+		try {
+			return Optional.of(obtainShared(replacing));
+		}
+		catch (RuntimeException ex) {
+			if (cancelled.get()) {
+				logger.debug(this.label + ": token request given up: " + ex);
+				return Optional.empty();
+			}
+			throw ex;
+		}
 	}
 
 	/**
