@@ -80,6 +80,11 @@ public final class RealRedis implements AutoCloseable {
 		withTemplate((redis) -> redis.opsForValue().set(key, value));
 	}
 
+	/** Set a key that expires, as a lock whose holder died leaves it. */
+	public void set(String key, String value, Duration timeToLive) {
+		withTemplate((redis) -> redis.opsForValue().set(key, value, timeToLive));
+	}
+
 	public void listPush(String key, String value) {
 		withTemplate((redis) -> redis.opsForList().leftPush(key, value));
 	}

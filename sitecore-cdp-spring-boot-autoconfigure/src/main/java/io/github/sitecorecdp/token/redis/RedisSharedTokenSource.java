@@ -4,10 +4,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.sitecorecdp.token.CdpCredentialsRejectedException;
@@ -73,8 +75,6 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 					+ "else return 0 end",
 			Long.class);
 
-	private static final Duration PROBE_INTERVAL = Duration.ofSeconds(5);
-
 	/** Added to every budget: scheduling, and the answer's way back. */
 	private static final Duration SLACK = Duration.ofSeconds(2);
 
@@ -111,8 +111,6 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 	/** Why Redis is not used right now, or {@code null} while it is. */
 	private final AtomicReference<@Nullable String> problem = new AtomicReference<>();
 
-	private final AtomicLong lastProbe = new AtomicLong(System.nanoTime());
-
 	RedisSharedTokenSource(RedisTokenStore store, TokenSeal seal, String label, CdpTokenSource endpoint,
 			TokenPolicy policy, Clock clock) {
 		this.store = store;
@@ -136,7 +134,31 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 	public Mono<Obtained> obtain(@Nullable OAuth2AccessToken replacing) {
 		// Blocking Redis calls and waits, on the store's own workers: a token is fetched
 		// once per refresh, never on the caller's event loop.
-		return Mono.fromCallable(() -> obtainShared(replacing)).subscribeOn(this.store.fetches());
+		return Mono.defer(() -> {
+			AtomicBoolean cancelled = new AtomicBoolean();
+			return Mono.fromCallable(() -> obtainUnlessCancelled(replacing, cancelled))
+				.subscribeOn(this.store.fetches())
+				.doOnCancel(() -> cancelled.set(true))
+				.flatMap(Mono::justOrEmpty);
+		});
+	}
+
+	/**
+	 * A fetch given up on (the manager's watchdog cancels it, interrupting its thread) ends
+	 * with nothing: its error reaches nobody, and Reactor would log it, stack trace and
+	 * all, as dropped, beside the manager's own line about the request given up.
+	 */
+	private Optional<Obtained> obtainUnlessCancelled(@Nullable OAuth2AccessToken replacing, AtomicBoolean cancelled) {
+		try {
+			return Optional.of(obtainShared(replacing));
+		}
+		catch (RuntimeException ex) {
+			if (cancelled.get()) {
+				logger.debug(this.label + ": token request given up: " + ex);
+				return Optional.empty();
+			}
+			throw ex;
+		}
 	}
 
 	/**
@@ -161,38 +183,31 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 			.plus(SLACK);
 	}
 
+	/**
+	 * What the last Redis command found: a token fetch's, or the store's background probe's
+	 * (every few seconds), so that a health check or scrape never waits for Redis.
+	 */
 	@Override
 	public CdpTokenStoreState storeState() {
-		probe();
 		String current = this.problem.get();
 		return new CdpTokenStoreState("redis", current == null, current);
 	}
 
-	/**
-	 * A health check or metrics scrape also asks Redis, at most every few seconds and in
-	 * the background, so that health and the gauge show Redis going away or coming back
-	 * without waiting for the next token fetch, which can be a day away.
-	 */
-	private void probe() {
-		long now = System.nanoTime();
-		long last = this.lastProbe.get();
-		if (now - last < PROBE_INTERVAL.toNanos() || !this.lastProbe.compareAndSet(last, now)) {
-			return;
+	/** Ask Redis whether it answers; run by the store every few seconds. */
+	void probe() {
+		try {
+			this.store.lastEvent();
+			rejoined();
 		}
-		Mono.fromRunnable(() -> {
-			try {
-				this.store.lastEvent();
-				rejoined();
-			}
-			catch (RedisUnavailableException ex) {
+		catch (RedisUnavailableException ex) {
+			// A probe that outlived the store's stop failed because the connection closed.
+			if (this.store.isRunning()) {
 				fallBack(String.valueOf(ex.getMessage()));
 			}
-			catch (RuntimeException ex) {
-				// The store is closing.
-			}
-		}).subscribeOn(this.store.fetches()).subscribe(null, (ex) -> {
-			// The store is closing: nothing to probe any more.
-		});
+		}
+		catch (CancellationException ex) {
+			// The store is closing.
+		}
 	}
 
 	private Obtained obtainShared(@Nullable OAuth2AccessToken replacing) {
@@ -216,7 +231,8 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 					.setIfAbsent(this.lockKey, owner, this.lease)))) {
 					return requestForFleet(replacing, owner);
 				}
-				String current = repairLock();
+				Lock lock = repairLock();
+				String current = lock.owner();
 				if (current != null && holder != null && !current.equals(holder) && !extended) {
 					// Another instance took over from a holder that died or left: wait for it
 					// too, once.
@@ -231,7 +247,10 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 							+ this.waitBudget.toMillis() + " ms; this instance requests its own");
 					return requestAlone(replacing);
 				}
-				this.store.awaitEvent(since, Duration.ofNanos(left));
+				// Woken when the lease ends, too: a holder that died publishes nothing, and
+				// the fleet should take over at that moment rather than at each waiter's
+				// next look, up to a Redis timeout later.
+				this.store.awaitEvent(since, Duration.ofNanos(Math.min(left, lock.leaseLeft().toNanos())));
 			}
 		}
 		catch (RedisUnavailableException ex) {
@@ -250,14 +269,20 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 
 	/**
 	 * A lock without an expiry (written by something else) would block the fleet for good.
-	 * @return who holds the lock now, or {@code null} if nobody does
+	 * @return who holds the lock now and how long its lease has to run
 	 */
-	private @Nullable String repairLock() {
-		Long expiry = this.store.call(() -> this.store.redis().getExpire(this.lockKey));
-		if (expiry != null && expiry == -1) {
+	private Lock repairLock() {
+		Long expiry = this.store
+			.call(() -> this.store.redis().getExpire(this.lockKey, TimeUnit.MILLISECONDS));
+		long leaseLeft = (expiry != null) ? expiry : 0;
+		if (leaseLeft == -1) {
 			this.store.call(() -> this.store.redis().expire(this.lockKey, this.lease));
+			leaseLeft = this.lease.toMillis();
 		}
-		return this.store.call(() -> this.store.redis().opsForValue().get(this.lockKey));
+		String owner = this.store.call(() -> this.store.redis().opsForValue().get(this.lockKey));
+		// 1 ms past the end, when Redis no longer has the key; none left (-2: gone) looks
+		// again at once.
+		return new Lock(owner, Duration.ofMillis(Math.max(0, leaseLeft) + 1));
 	}
 
 	/** Holding the lock: ask the endpoint once for every instance. */
@@ -498,6 +523,16 @@ final class RedisSharedTokenSource implements CdpTokenSource {
 		FleetCredentialsRejected(String message) {
 			super(message, null);
 		}
+
+	}
+
+	/**
+	 * The token lock as a waiter found it.
+	 *
+	 * @param owner who holds it, or {@code null} if nobody does
+	 * @param leaseLeft until its lease ends unless renewed
+	 */
+	private record Lock(@Nullable String owner, Duration leaseLeft) {
 
 	}
 

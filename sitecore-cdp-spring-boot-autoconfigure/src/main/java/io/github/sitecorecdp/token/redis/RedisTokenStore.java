@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -31,6 +32,7 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
@@ -68,7 +70,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  *
  * @author sitecore-cdp-spring-boot
  */
-public final class RedisTokenStore implements CdpTokenStore, DisposableBean {
+public final class RedisTokenStore implements CdpTokenStore, SmartLifecycle, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(RedisTokenStore.class);
 
@@ -110,8 +112,37 @@ public final class RedisTokenStore implements CdpTokenStore, DisposableBean {
 	/** Renews the leases of the locks this instance holds. */
 	private final ScheduledThreadPoolExecutor renewals;
 
+	/**
+	 * How often Redis is asked in the background whether it answers, so that health and the
+	 * shared gauge say within seconds that Redis went away or came back, without waiting
+	 * for the next token fetch (which can be a day away) or for a health check to ask.
+	 */
+	static final Duration PROBE_INTERVAL = Duration.ofSeconds(5);
+
+	/**
+	 * Asks Redis every {@link #PROBE_INTERVAL} while the store runs. A thread of its own:
+	 * a probe to a Redis that is gone blocks for the command timeout, which must delay no
+	 * lease renewal.
+	 */
+	private final ScheduledThreadPoolExecutor probes;
+
+	/** What each registration does with the answer of a probe. */
+	private final List<Runnable> probed = new CopyOnWriteArrayList<>();
+
+	private volatile @Nullable ScheduledFuture<?> probing;
+
 	/** The locks this instance holds, by key, with their owner value: released on shutdown. */
 	private final Map<String, String> held = new ConcurrentHashMap<>();
+
+	/**
+	 * Stopped just before the Redis connection: a context stops every lifecycle bean
+	 * (Lettuce's and Jedis's factories are ones, in phase 0) before it destroys any bean,
+	 * so {@link #destroy()} would find the connection closed and leave the lock to its
+	 * lease.
+	 */
+	private final int phase;
+
+	private volatile boolean running;
 
 	/**
 	 * Create a new instance.
@@ -133,12 +164,22 @@ public final class RedisTokenStore implements CdpTokenStore, DisposableBean {
 			return thread;
 		});
 		this.renewals.setRemoveOnCancelPolicy(true);
+		this.probes = new ScheduledThreadPoolExecutor(1, (runnable) -> {
+			Thread thread = new Thread(runnable, "sitecore-cdp-redis-probe");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.probes.setRemoveOnCancelPolicy(true);
+		int connectionPhase = (connectionFactory instanceof SmartLifecycle lifecycle) ? lifecycle.getPhase() : 0;
+		this.phase = (connectionPhase < Integer.MAX_VALUE) ? connectionPhase + 1 : connectionPhase;
 	}
 
 	@Override
 	public CdpTokenSource sourceFor(Registration registration, CdpTokenSource endpoint, TokenPolicy policy) {
-		return new RedisSharedTokenSource(this, TokenSeal.of(this.keyPrefix, registration), registration.label(),
-				endpoint, policy, this.clock);
+		RedisSharedTokenSource source = new RedisSharedTokenSource(this, TokenSeal.of(this.keyPrefix, registration),
+				registration.label(), endpoint, policy, this.clock);
+		this.probed.add(source::probe);
+		return source;
 	}
 
 	/**
@@ -322,14 +363,61 @@ public final class RedisTokenStore implements CdpTokenStore, DisposableBean {
 		}
 	}
 
+	/** Start asking Redis in the background; the first probe comes one interval in. */
+	@Override
+	public void start() {
+		this.running = true;
+		long every = PROBE_INTERVAL.toMillis();
+		try {
+			this.probing = this.probes.scheduleWithFixedDelay(() -> this.probed.forEach(Runnable::run), every, every,
+					TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// Destroyed already: nothing to probe for.
+		}
+	}
+
 	/**
-	 * Release the locks this instance holds, so that another instance takes over at once
-	 * rather than after a lease, then stop the threads (which interrupts a token request
-	 * under way).
+	 * Release the locks this instance holds while the Redis connection still works, so
+	 * that another instance takes over at once rather than after a lease. A token request
+	 * under way goes on until {@link #destroy()} interrupts it.
+	 */
+	@Override
+	public void stop() {
+		this.running = false;
+		// Before the Redis connection stops: a probe after it would report a false outage.
+		ScheduledFuture<?> probing = this.probing;
+		if (probing != null) {
+			probing.cancel(false);
+		}
+		releaseHeldLocks();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return this.phase;
+	}
+
+	/**
+	 * Release the locks this instance still holds (when it is not run by a context, or took
+	 * one after {@link #stop()}), then stop the threads, which interrupts a token request
+	 * under way.
 	 */
 	@Override
 	public void destroy() {
+		this.probes.shutdownNow();
 		this.renewals.shutdownNow();
+		releaseHeldLocks();
+		this.fetches.dispose();
+		this.commands.shutdownNow();
+	}
+
+	private void releaseHeldLocks() {
 		this.held.forEach((key, owner) -> {
 			try {
 				call(() -> this.redis.execute(RedisSharedTokenSource.UNLOCK, Collections.singletonList(key), owner));
@@ -339,10 +427,8 @@ public final class RedisTokenStore implements CdpTokenStore, DisposableBean {
 				// The lease ends it by itself.
 				logger.debug("Could not release token lock on shutdown: " + ex);
 			}
+			this.held.remove(key, owner);
 		});
-		this.held.clear();
-		this.fetches.dispose();
-		this.commands.shutdownNow();
 	}
 
 	@Override

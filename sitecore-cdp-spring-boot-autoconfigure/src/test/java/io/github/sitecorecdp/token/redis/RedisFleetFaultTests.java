@@ -15,10 +15,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import io.github.sitecorecdp.autoconfigure.SitecoreCdpAutoConfiguration;
 import io.github.sitecorecdp.fake.FakeTokenEndpoint;
 import io.github.sitecorecdp.fake.MutableClock;
 import io.github.sitecorecdp.token.CdpTokenSource;
+import io.github.sitecorecdp.token.CdpTokenStore;
 import reactor.core.Disposable;
+import io.github.sitecorecdp.testsupport.BootLine;
 import io.github.sitecorecdp.testsupport.RealRedis;
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
 import io.github.sitecorecdp.token.CdpTokenException;
@@ -29,6 +32,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -107,7 +112,43 @@ class RedisFleetFaultTests {
 	}
 
 	@Test
-	void whenAFetchIsCancelledMidRequestThenItsLockIsReleasedAtOnce() {
+	void whenTheLockHoldersApplicationContextClosesMidRequestThenTheNextInstanceTakesOverAtOnce(
+			CapturedOutput output) {
+		this.tokens = FakeTokenEndpoint.start(Clock.systemUTC()).tokenLifetime(Duration.ofHours(1));
+		this.tokens.delayTokenResponses(Duration.ofSeconds(60));
+		// As an application runs it: Boot's Lettuce connection factory, a SmartLifecycle
+		// that its context stops before it destroys any bean.
+		ApplicationContextRunner application = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(BootLine.redisAutoConfiguration(),
+					BootLine.webClientAutoConfiguration(), SitecoreCdpAutoConfiguration.class))
+			.withPropertyValues("sitecore.cdp.api-key=" + this.tokens.apiKey(),
+					"sitecore.cdp.api-secret=" + this.tokens.apiSecret(), "sitecore.cdp.token-uri=" + this.tokens.uri(),
+					"sitecore.cdp.token.store=redis")
+			.withPropertyValues(redis.springProperties());
+		application.run((leaving) -> application.run((next) -> {
+			CompletableFuture.runAsync(() -> leaving.getBean(CdpAccessTokenManager.class).obtainToken(),
+					this.callers);
+			await().atMost(SOON).until(() -> this.tokens.requestCount() == 1);
+			this.tokens.delayTokenResponses(Duration.ZERO);
+			CompletableFuture<String> waiting = CompletableFuture
+				.supplyAsync(() -> next.getBean(CdpAccessTokenManager.class).obtainToken().getTokenValue(), this.callers);
+			Thread.sleep(300);
+			assertThat(waiting).isNotDone();
+			long closedAt = System.nanoTime();
+			leaving.close();
+			String token = waiting.get(SOON.toSeconds(), TimeUnit.SECONDS);
+			// The lease is 3 s and was renewed at most 1 s before: a lock left to expire
+			// would hold the next instance at least 2 s.
+			assertThat(Duration.ofNanos(System.nanoTime() - closedAt)).isLessThan(Duration.ofMillis(1500));
+			assertThat(this.tokens.requestCount()).isEqualTo(2);
+			assertThat(token).isEqualTo(this.tokens.issuedTokens().get(1));
+			assertThat(output.getOut()).doesNotContain("the Redis token store is unavailable");
+		}));
+	}
+
+	@Test
+	void whenAFetchIsCancelledMidRequestThenItsLockIsReleasedAtOnceAndNothingIsLoggedAsDropped(
+			CapturedOutput output) {
 		startFleetOnRealTime(Duration.ofHours(1));
 		this.tokens.delayTokenResponses(Duration.ofSeconds(60));
 		CdpTokenSource source = this.instances.startSource(this.tokens.apiSecret(), Clock.systemUTC(),
@@ -122,6 +163,10 @@ class RedisFleetFaultTests {
 		fetch.dispose();
 		await().atMost(Duration.ofSeconds(1))
 			.until(() -> redis.entries().keySet().stream().noneMatch((key) -> key.endsWith(":lock")));
+		// The manager gave up on it and logged that; Reactor would log the interrupted
+		// fetch's error again, with a stack trace, as dropped.
+		await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1))
+			.until(() -> !output.getOut().contains("onErrorDropped"));
 	}
 
 	@Test
@@ -171,6 +216,55 @@ class RedisFleetFaultTests {
 				.doesNotContain("holder: got");
 			Files.deleteIfExists(log);
 		}
+	}
+
+	@Test
+	void whenADeadHoldersLeaseEndsThenAWaiterTakesOverAtThatMomentNotAtItsNextLook(CapturedOutput output)
+			throws Exception {
+		startFleetOnRealTime(Duration.ofHours(1));
+		CdpAccessTokenManager waiter = startInstance();
+		CdpTokenStore.Registration registration = new CdpTokenStore.Registration("Sitecore CDP", this.tokens.apiKey(),
+				this.tokens.apiSecret(), FakeTokenEndpoint.AUDIENCE, this.tokens.uri());
+		// What a holder killed some time after its last renewal leaves: a lock whose lease
+		// ends in 2.6 s at most (counted from before the write returned).
+		redis.set(TokenSeal.of("test", registration).name() + ":lock", "dead-holder", Duration.ofMillis(2600));
+		long plantedAt = System.nanoTime();
+		String token = CompletableFuture.supplyAsync(() -> waiter.obtainToken().getTokenValue(), this.callers)
+			.get(SOON.toSeconds(), TimeUnit.SECONDS);
+		// A waiter that looked again only after each Redis timeout (1 s from its start)
+		// would find the lock gone 3 s in.
+		assertThat(Duration.ofNanos(System.nanoTime() - plantedAt)).isBetween(Duration.ofSeconds(2),
+				Duration.ofMillis(2900));
+		assertThat(token).isEqualTo(this.tokens.issuedTokens().get(0));
+		assertThat(this.tokens.requestCount()).isEqualTo(1);
+		assertThat(output.getOut()).doesNotContain("the Redis token store is unavailable")
+			.doesNotContain("requests its own");
+		assertThat(waiter.status().store().shared()).isTrue();
+	}
+
+	@Test
+	void whenTheLockHolderStaysInItsRequestThenAWaiterRequestsItsOwnAfterItsWaitWithoutCallingRedisUnavailable(
+			CapturedOutput output) throws Exception {
+		startFleetOnRealTime(Duration.ofHours(1));
+		this.tokens.delayTokenResponses(Duration.ofSeconds(60));
+		// Alive, renewing its lease, and allowed a longer token request than the waiter
+		// (as after a deploy that changed the timeouts).
+		CdpAccessTokenManager holder = this.instances.start(Duration.ofSeconds(60));
+		CompletableFuture.runAsync(() -> holder.obtainToken(), this.callers);
+		await().atMost(SOON).until(() -> this.tokens.requestCount() == 1);
+		this.tokens.delayTokenResponses(Duration.ZERO);
+		CdpAccessTokenManager waiter = startInstance();
+		long startedAt = System.nanoTime();
+		String token = waiter.obtainToken().getTokenValue();
+		// Its own token timeout (5 s), a lease (3 s), 4 Redis timeouts (4 s) and 2 s; then
+		// one more look (at most a Redis timeout) and its own request.
+		assertThat(Duration.ofNanos(System.nanoTime() - startedAt)).isBetween(Duration.ofSeconds(14),
+				Duration.ofSeconds(16));
+		assertThat(token).isEqualTo(this.tokens.issuedTokens().get(1));
+		assertThat(this.tokens.requestCount()).isEqualTo(2);
+		assertThat(output.getOut()).contains("gave no token within 14000 ms; this instance requests its own")
+			.doesNotContain("the Redis token store is unavailable");
+		assertThat(waiter.status().store().shared()).isTrue();
 	}
 
 	@Test

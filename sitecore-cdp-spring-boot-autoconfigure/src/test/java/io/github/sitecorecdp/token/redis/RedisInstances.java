@@ -30,6 +30,9 @@ final class RedisInstances implements AutoCloseable {
 	static final TokenPolicy POLICY = new TokenPolicy(Duration.ofMinutes(5), Duration.ofSeconds(60),
 			Duration.ofSeconds(1), Duration.ofSeconds(30));
 
+	/** Every instance's token timeout (connect and response) unless a test says otherwise. */
+	static final Duration TOKEN_TIMEOUT = Duration.ofSeconds(5);
+
 	private final RealRedis redis;
 
 	private final FakeTokenEndpoint tokens;
@@ -71,7 +74,16 @@ final class RedisInstances implements AutoCloseable {
 	}
 
 	CdpAccessTokenManager start(String apiSecret, Clock clock, URI reachedAt, CdpTokenListener listener) {
-		CdpTokenSource source = startSource(apiSecret, clock, reachedAt);
+		return start(startSource(apiSecret, clock, reachedAt, TOKEN_TIMEOUT), clock, listener);
+	}
+
+	/** Start an instance whose token requests may take longer than the others'. */
+	CdpAccessTokenManager start(Duration tokenTimeout) {
+		return start(startSource(this.tokens.apiSecret(), this.clock, this.tokens.uri(), tokenTimeout), this.clock,
+				CdpTokenListener.NONE);
+	}
+
+	private CdpAccessTokenManager start(CdpTokenSource source, Clock clock, CdpTokenListener listener) {
 		CdpAccessTokenManager manager = new CdpAccessTokenManager("Sitecore CDP", source, POLICY, clock, listener);
 		this.stops.put(manager, this.lastStop);
 		return manager;
@@ -79,17 +91,26 @@ final class RedisInstances implements AutoCloseable {
 
 	/** Start an instance's store and its source alone, without a manager in front. */
 	CdpTokenSource startSource(String apiSecret, Clock clock, URI reachedAt) {
+		return startSource(apiSecret, clock, reachedAt, TOKEN_TIMEOUT);
+	}
+
+	private CdpTokenSource startSource(String apiSecret, Clock clock, URI reachedAt, Duration tokenTimeout) {
 		LettuceConnectionFactory connection = this.redis.connectionFactory();
 		RedisTokenStore store = new RedisTokenStore(connection, "test", Duration.ofSeconds(1), clock);
 		store.warmUp();
+		// Started and stopped as an application context does it with a lifecycle bean.
+		store.start();
 		this.resources.add(connection::destroy);
 		this.resources.add(store::destroy);
+		this.resources.add(store::stop);
 		CdpTokenEndpointClient endpoint = new CdpTokenEndpointClient(this.tokens.apiKey(), apiSecret, reachedAt,
-				FakeTokenEndpoint.AUDIENCE, WebClient.create(), Duration.ofSeconds(5), clock);
+				FakeTokenEndpoint.AUDIENCE, WebClient.create(), tokenTimeout, clock);
 		CdpTokenStore.Registration registration = new CdpTokenStore.Registration("Sitecore CDP", this.tokens.apiKey(),
 				apiSecret, FakeTokenEndpoint.AUDIENCE, this.tokens.uri());
-		// In the order a context closes: the store before the connection it uses.
+		// In the order a context closes: the store's lifecycle stop, then the beans'
+		// destruction, the store before the connection it uses.
 		this.lastStop = () -> {
+			store.stop();
 			store.destroy();
 			connection.destroy();
 		};

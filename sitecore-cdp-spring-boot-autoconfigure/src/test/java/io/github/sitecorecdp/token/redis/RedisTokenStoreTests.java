@@ -231,6 +231,30 @@ class RedisTokenStoreTests {
 	}
 
 	@Test
+	void whenRedisStopsAndStartsWhileNoTokenIsNeededThenTheStoreStateFollowsWithinSeconds(CapturedOutput output) {
+		CdpAccessTokenManager manager = this.instances.start();
+		manager.obtainToken();
+		redis.stop();
+		try {
+			// Nothing reads the state meanwhile (a health check or scrape would), and the
+			// token is held: only the background probe can find Redis gone.
+			await().atMost(Duration.ofSeconds(8))
+				.pollInterval(Duration.ofMillis(100))
+				.until(() -> output.getOut().contains("the Redis token store is unavailable"));
+			assertThat(manager.status().store().shared()).isFalse();
+		}
+		finally {
+			redis.restart();
+		}
+		// Lettuce reconnects with its own backoff, which may take a while after a restart.
+		await().atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> output.getOut().contains("the Redis token store answers again"));
+		assertThat(manager.status().store()).isEqualTo(new CdpTokenStoreState("redis", true, null));
+		assertThat(this.tokens.requestCount()).isEqualTo(1);
+	}
+
+	@Test
 	void whenRedisIsUnavailableThenTheSharedStoreGaugeSaysSo() {
 		CdpAccessTokenManager manager = this.instances.start();
 		SimpleMeterRegistry registry = new SimpleMeterRegistry();
