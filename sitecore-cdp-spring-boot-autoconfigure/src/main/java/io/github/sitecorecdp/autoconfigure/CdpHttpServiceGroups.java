@@ -34,13 +34,17 @@ final class CdpHttpServiceGroups {
 	}
 
 	RestClientHttpServiceGroupConfigurer restClientGroups() {
-		return (groups) -> configure(groups, (entry, builder) -> this.registrationClients.configure(builder,
-				entry.registration(), entry.tokenManager().get()));
+		return (groups) -> configure(groups, (entry, builder) -> {
+			this.registrationClients.configure(builder, entry.registration(), entry.tokenManager().get());
+			this.registrationClients.observe(builder);
+		});
 	}
 
 	WebClientHttpServiceGroupConfigurer webClientGroups() {
-		return (groups) -> configure(groups, (entry, builder) -> this.registrationClients.configure(builder,
-				entry.registration(), entry.tokenManager().get()));
+		return (groups) -> configure(groups, (entry, builder) -> {
+			this.registrationClients.configure(builder, entry.registration(), entry.tokenManager().get());
+			this.registrationClients.observe(builder);
+		});
 	}
 
 	private <B> void configure(HttpServiceGroupConfigurer.Groups<B> groups, Configurer<B> configurer) {

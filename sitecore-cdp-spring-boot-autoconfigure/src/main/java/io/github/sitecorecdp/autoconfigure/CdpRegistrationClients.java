@@ -180,6 +180,20 @@ final class CdpRegistrationClients {
 		return plain;
 	}
 
+	/**
+	 * Let an HTTP service group's client record {@code http.client.requests} with the
+	 * application's registry: the registry creates group clients from plain builders, and
+	 * only Boot's optional client modules would add it. Setting the same registry again is
+	 * harmless where they did.
+	 */
+	void observe(RestClient.Builder builder) {
+		this.observationRegistry.ifAvailable(builder::observationRegistry);
+	}
+
+	void observe(WebClient.Builder builder) {
+		this.observationRegistry.ifAvailable(builder::observationRegistry);
+	}
+
 	/** The properties a registration's API host may come from, most specific first. */
 	private static String baseUrlSource(CdpRegistration registration) {
 		String defaults = "sitecore.cdp.base-url or sitecore.cdp.region";
