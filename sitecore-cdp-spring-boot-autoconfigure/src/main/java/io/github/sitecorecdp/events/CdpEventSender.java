@@ -485,6 +485,8 @@ public final class CdpEventSender implements SmartLifecycle {
 			}
 			this.lanes.clear();
 			this.ready.clear();
+			this.calls = 0;
+			CdpEventSender.this.inFlight = 0;
 			Object next;
 			while ((next = CdpEventSender.this.intake.poll()) != null) {
 				if (next instanceof Pending pending && pending.claim()) {
