@@ -21,6 +21,7 @@ import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.ExitCodeGenerator;
 import org.springframework.core.NestedExceptionUtils;
+import org.springframework.context.annotation.Profile;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
@@ -32,6 +33,7 @@ import org.springframework.stereotype.Component;
  * @author sitecore-cdp-spring-boot
  */
 @Component
+@Profile("!" + SampleApplication.SERVE)
 @Order(1)
 class AudienceExportSummary implements ApplicationRunner, ExitCodeGenerator {
 

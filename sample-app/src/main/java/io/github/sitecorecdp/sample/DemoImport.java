@@ -15,6 +15,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.ExitCodeGenerator;
+import org.springframework.context.annotation.Profile;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
@@ -26,6 +27,7 @@ import org.springframework.stereotype.Component;
  * @author sitecore-cdp-spring-boot
  */
 @Component
+@Profile("!" + SampleApplication.SERVE)
 @Order(3)
 class DemoImport implements ApplicationRunner, ExitCodeGenerator {
 

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.github.sitecorecdp.fake.FakeBatches;
 import io.github.sitecorecdp.fake.FakeSitecoreCdp;
+import io.github.sitecorecdp.fake.FakeStreamApi;
 
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -38,6 +39,13 @@ class FakeCdpWhenNoCredentials implements ApplicationContextInitializer<Configur
 		properties.put("sitecore.cdp.basic-auth.client-key", FakeBatches.CLIENT_KEY);
 		properties.put("sitecore.cdp.basic-auth.api-token", FakeBatches.API_TOKEN);
 		properties.put("sitecore.cdp.batch.poll-interval", "50ms");
+		if (environment.matchesProfiles(SampleApplication.SERVE)) {
+			// The real-time demo: the fake's point of sale (its client key is the Basic one
+			// above), and a decision for the demo's flow.
+			properties.put("sitecore.cdp.realtime.point-of-sale", FakeStreamApi.POINT_OF_SALE);
+			properties.put("sitecore.cdp.realtime.currency", "EUR");
+			fake.api().flows().answer(RealtimeDemo.FLOW, "{\"title\":\"10% off your first order\"}");
+		}
 		environment.getPropertySources().addFirst(new MapPropertySource("fakeSitecoreCdp", properties));
 		DefaultListableBeanFactory beanFactory = (DefaultListableBeanFactory) context.getBeanFactory();
 		beanFactory.registerSingleton("fakeSitecoreCdp", fake);

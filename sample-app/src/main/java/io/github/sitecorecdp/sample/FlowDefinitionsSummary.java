@@ -9,6 +9,7 @@ import io.github.sitecorecdp.autoconfigure.CdpClients;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.ExitCodeGenerator;
+import org.springframework.context.annotation.Profile;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
@@ -20,6 +21,7 @@ import org.springframework.stereotype.Component;
  * @author sitecore-cdp-spring-boot
  */
 @Component
+@Profile("!" + SampleApplication.SERVE)
 @Order(2)
 class FlowDefinitionsSummary implements ApplicationRunner, ExitCodeGenerator {
 

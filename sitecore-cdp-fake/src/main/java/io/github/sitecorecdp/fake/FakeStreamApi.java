@@ -147,6 +147,17 @@ public final class FakeStreamApi {
 		return this;
 	}
 
+	/**
+	 * Forget a browser ref, as Sitecore does with one it no longer knows: its next events
+	 * are answered {@code 404}. The events recorded for it stay.
+	 * @param browserRef the browser ref
+	 * @return this
+	 */
+	public FakeStreamApi forgetBrowser(String browserRef) {
+		this.browsers.remove(browserRef);
+		return this;
+	}
+
 	/** Forget events, browsers and faults. */
 	public void reset() {
 		this.browsers.clear();

@@ -75,4 +75,14 @@ class FakeStreamApiTests {
 		assertThat(this.cdp.api().streams().eventRequests()).isEqualTo(3);
 	}
 
+	@Test
+	void whenABrowserIsForgottenThenItsNextEventIsNotFoundAndItsEventsStay() throws Exception {
+		get("/v1.2/browser/create.json", FakeBatches.CLIENT_KEY, "{}");
+		get("/v1.2/event/create.json", FakeBatches.CLIENT_KEY, event("fake-browser-1", "VIEW"));
+		this.cdp.api().streams().forgetBrowser("fake-browser-1");
+		assertThat(get("/v1.2/event/create.json", FakeBatches.CLIENT_KEY, event("fake-browser-1", "VIEW")).statusCode())
+			.isEqualTo(404);
+		assertThat(this.cdp.api().streams().events("fake-browser-1")).hasSize(1);
+	}
+
 }

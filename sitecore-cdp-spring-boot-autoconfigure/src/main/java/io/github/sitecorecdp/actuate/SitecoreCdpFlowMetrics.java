@@ -25,6 +25,8 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code sitecore.cdp.flows.timeouts} (counter), tag {@code flow}: calls cut by the
  * deadline</li>
  * <li>{@code sitecore.cdp.flows.circuit.state} (gauge): 0 closed, 1 open, 2 half-open</li>
+ * <li>{@code sitecore.cdp.flows.cache.hits} (counter), tag {@code flow}: decisions
+ * answered from the decision cache, without a call (not in {@code calls})</li>
  * </ul>
  *
  * @author sitecore-cdp-spring-boot
@@ -74,6 +76,19 @@ public final class SitecoreCdpFlowMetrics implements FlowListener, MeterBinder {
 				.register(current)
 				.increment();
 		}
+	}
+
+	@Override
+	public void onCacheHit(String friendlyId) {
+		MeterRegistry current = this.registry;
+		if (current == null) {
+			return;
+		}
+		Counter.builder("sitecore.cdp.flows.cache.hits")
+			.description("Flow decisions answered from the decision cache, without a call")
+			.tag("flow", friendlyId)
+			.register(current)
+			.increment();
 	}
 
 	private double circuitState() {

@@ -786,6 +786,8 @@ public class SitecoreCdpProperties implements InitializingBean, EnvironmentAware
 		 */
 		private Duration openDuration = Duration.ofSeconds(10);
 
+		private final Cache cache = new Cache();
+
 		public Duration getDeadline() {
 			return this.deadline;
 		}
@@ -808,6 +810,57 @@ public class SitecoreCdpProperties implements InitializingBean, EnvironmentAware
 
 		public void setOpenDuration(Duration openDuration) {
 			this.openDuration = openDuration;
+		}
+
+		public Cache getCache() {
+			return this.cache;
+		}
+
+		/**
+		 * Decisions of flows that are not personal, kept for a short time (needs Caffeine).
+		 */
+		public static class Cache {
+
+			/**
+			 * Friendly ids of the flows whose decisions may be kept, per identity and params.
+			 * Empty: no decision is kept. Name only flows that answer the same to everyone.
+			 */
+			private List<String> flows = new ArrayList<>();
+
+			/**
+			 * How long a decision is kept after it arrived.
+			 */
+			private Duration ttl = Duration.ofSeconds(30);
+
+			/**
+			 * Most decisions kept.
+			 */
+			private long maxSize = 10_000;
+
+			public List<String> getFlows() {
+				return this.flows;
+			}
+
+			public void setFlows(List<String> flows) {
+				this.flows = flows;
+			}
+
+			public Duration getTtl() {
+				return this.ttl;
+			}
+
+			public void setTtl(Duration ttl) {
+				this.ttl = ttl;
+			}
+
+			public long getMaxSize() {
+				return this.maxSize;
+			}
+
+			public void setMaxSize(long maxSize) {
+				this.maxSize = maxSize;
+			}
+
 		}
 
 	}

@@ -256,6 +256,8 @@ final class SitecoreCdpPropertiesValidator {
 					"Set " + PREFIX + "flows.failure-threshold to the failed calls in a row that open the circuit, "
 							+ "such as 5, or remove it.");
 		}
+		requireInRange(PREFIX + "flows.cache.ttl", flows.getCache().getTtl());
+		requirePositive(PREFIX + "flows.cache.max-size", flows.getCache().getMaxSize());
 	}
 
 	private void validateTokenStore(SitecoreCdpProperties.Token token) {

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -28,6 +29,7 @@ import io.github.sitecorecdp.retry.RetryPolicy;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.context.SmartLifecycle;
@@ -52,6 +54,10 @@ import org.springframework.web.util.UriComponentsBuilder;
  * with {@code browser/create} when the {@link BrowserRefStore} knows none.</li>
  * <li>{@link #flush} waits for every event enqueued before it; {@link #stop()} drains
  * within the shutdown timeout, after the web server has stopped taking requests.</li>
+ * <li>Every event {@code send} accepted ends counted exactly once: sent, failed, or
+ * dropped. From the start of {@link #stop()} {@code send} refuses events (counted
+ * dropped); events still queued or in flight when the shutdown timeout ran out are
+ * cancelled and counted dropped, though Sitecore may have received one in flight.</li>
  * </ul>
  *
  * <p>
@@ -88,8 +94,6 @@ public final class CdpEventSender implements SmartLifecycle {
 
 	private final ConcurrentLinkedQueue<Object> intake = new ConcurrentLinkedQueue<>();
 
-	private final ConcurrentLinkedQueue<Pending> settled = new ConcurrentLinkedQueue<>();
-
 	private final AtomicInteger queued = new AtomicInteger();
 
 	private final AtomicLong queuedBytes = new AtomicLong();
@@ -108,11 +112,15 @@ public final class CdpEventSender implements SmartLifecycle {
 
 	private volatile boolean parked;
 
+	private volatile boolean closing;
+
 	private volatile boolean terminate;
 
 	private volatile boolean running;
 
 	private volatile @Nullable Thread worker;
+
+	private volatile @Nullable Worker activeWorker;
 
 	/**
 	 * Create a sender; {@link #start()} starts its worker.
@@ -141,15 +149,15 @@ public final class CdpEventSender implements SmartLifecycle {
 	 * value): events of one key are sent in order, with one browser ref
 	 * @param event the event
 	 * @return {@code true} if enqueued, {@code false} if dropped because the queue is full
-	 * or the sender stopped (counted in {@code sitecore.cdp.events.dropped})
+	 * or the sender is stopping or stopped (counted in {@code sitecore.cdp.events.dropped})
 	 * @throws InvalidCdpEventException when Sitecore would refuse or silently drop the
 	 * event
 	 */
 	public boolean send(String visitorKey, CdpEvent event) {
 		Objects.requireNonNull(visitorKey, "visitorKey");
 		int size = CdpEventRules.check(event);
-		if (this.terminate) {
-			drop("the sender is stopped");
+		if (this.closing) {
+			drop("the sender is stopping or stopped");
 			return false;
 		}
 		if (this.queued.incrementAndGet() > this.settings.queueCapacity()) {
@@ -163,7 +171,16 @@ public final class CdpEventSender implements SmartLifecycle {
 			drop("the queue holds " + this.settings.queueBytes() + " bytes");
 			return false;
 		}
-		this.intake.offer(new Pending(visitorKey, event, size));
+		Pending pending = new Pending(visitorKey, event, size);
+		this.intake.offer(pending);
+		// Read after the offer: a stop that ended since the check above has a worker that
+		// no longer takes events. Either this call takes the event back, or the worker's
+		// last sweep finds it and counts it dropped; never neither (issue 23).
+		if (this.terminate && this.intake.remove(pending)) {
+			release(pending);
+			drop("the sender is stopped");
+			return false;
+		}
 		wake();
 		return true;
 	}
@@ -255,7 +272,10 @@ public final class CdpEventSender implements SmartLifecycle {
 			return;
 		}
 		this.terminate = false;
-		Thread thread = new Thread(new Worker(), "sitecore-cdp-events");
+		this.closing = false;
+		Worker state = new Worker();
+		this.activeWorker = state;
+		Thread thread = new Thread(state, "sitecore-cdp-events");
 		thread.setDaemon(true);
 		this.worker = thread;
 		this.running = true;
@@ -267,16 +287,37 @@ public final class CdpEventSender implements SmartLifecycle {
 		if (!this.running) {
 			return;
 		}
-		FlushResult result = flush(this.settings.shutdownTimeout());
+		// Refused from now on: events sent while draining would keep the drain going for
+		// the whole timeout, and a flush covers only what was enqueued before it.
+		this.closing = true;
+		long end = System.nanoTime() + this.settings.shutdownTimeout().toNanos();
+		Thread thread = this.worker;
+		// Again while events are left: a send that passed the check before closing was set
+		// may enqueue after the first flush began.
+		while (this.queued.get() > 0 && thread != null && thread.isAlive()) {
+			long left = end - System.nanoTime();
+			if (left <= 0) {
+				break;
+			}
+			flush(Duration.ofNanos(left));
+		}
 		this.terminate = true;
 		this.running = false;
-		Thread thread = this.worker;
+		Worker state = this.activeWorker;
 		if (thread != null) {
 			LockSupport.unpark(thread);
+			try {
+				// The worker's last sweep only counts and cancels: it takes milliseconds.
+				thread.join(TimeUnit.SECONDS.toMillis(5));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 		}
-		if (!result.completed()) {
-			logger.warn("Stopped with " + result.remaining() + " event(s) not acknowledged by Sitecore within "
-					+ this.settings.shutdownTimeout());
+		long abandoned = (state != null) ? state.abandoned : 0;
+		if (abandoned > 0) {
+			logger.warn("Stopped with " + abandoned + " event(s) not acknowledged by Sitecore within "
+					+ this.settings.shutdownTimeout() + "; counted as dropped");
 		}
 		else {
 			logger.debug("Stopped with every event acknowledged");
@@ -301,6 +342,11 @@ public final class CdpEventSender implements SmartLifecycle {
 		if (now - next >= 0 && this.nextDropLog.compareAndSet(next, now + this.settings.dropLogInterval().toNanos())) {
 			logger.warn("Dropped " + this.droppedSinceLog.getAndSet(0) + " event(s) since the last report: " + why);
 		}
+	}
+
+	private void release(Pending pending) {
+		this.queuedBytes.addAndGet(-pending.size);
+		this.queued.decrementAndGet();
 	}
 
 	private void wake() {
@@ -373,9 +419,15 @@ public final class CdpEventSender implements SmartLifecycle {
 
 	/**
 	 * The worker: owns the lanes (one per visitor with events), the calls in flight and
-	 * the flush markers, so that none of them needs a lock.
+	 * the flush markers, so that none of them needs a lock. An event is counted (sent,
+	 * failed or dropped) by whoever {@link Pending#claim() claims} it first: the call's
+	 * end or the worker's last sweep.
 	 */
 	private final class Worker implements Runnable {
+
+		private final ConcurrentLinkedQueue<Pending> settled = new ConcurrentLinkedQueue<>();
+
+		volatile long abandoned;
 
 		private final Map<String, ArrayDeque<Pending>> lanes = new HashMap<>();
 
@@ -396,7 +448,7 @@ public final class CdpEventSender implements SmartLifecycle {
 					if (!step()) {
 						CdpEventSender.this.parked = true;
 						// Checked again after announcing the park: a send in between unparks us.
-						if (CdpEventSender.this.intake.isEmpty() && CdpEventSender.this.settled.isEmpty()
+						if (CdpEventSender.this.intake.isEmpty() && this.settled.isEmpty()
 								&& !CdpEventSender.this.terminate) {
 							LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
 						}
@@ -410,12 +462,46 @@ public final class CdpEventSender implements SmartLifecycle {
 					logger.error("The event worker failed; it goes on with the next event", ex);
 				}
 			}
+			sweep();
+		}
+
+		/**
+		 * Count as dropped every event still queued, waiting in a lane or in flight, and
+		 * cancel the calls in flight; {@code send} takes back what it enqueues after this.
+		 */
+		private void sweep() {
+			long count = 0;
+			for (ArrayDeque<Pending> lane : this.lanes.values()) {
+				for (Pending pending : lane) {
+					Disposable call = pending.call;
+					if (call != null) {
+						call.dispose();
+					}
+					if (pending.claim()) {
+						release(pending);
+						count++;
+					}
+				}
+			}
+			this.lanes.clear();
+			this.ready.clear();
+			this.calls = 0;
+			CdpEventSender.this.inFlight = 0;
+			Object next;
+			while ((next = CdpEventSender.this.intake.poll()) != null) {
+				if (next instanceof Pending pending && pending.claim()) {
+					release(pending);
+					count++;
+				}
+			}
+			CdpEventSender.this.dropped.add(count);
+			this.abandoned = count;
 		}
 
 		private boolean step() {
 			boolean progressed = false;
 			Pending done;
-			while ((done = CdpEventSender.this.settled.poll()) != null) {
+			while ((done = this.settled.poll()) != null) {
 				progressed = true;
 				this.calls--;
 				CdpEventSender.this.inFlight = this.calls;
@@ -474,20 +560,15 @@ public final class CdpEventSender implements SmartLifecycle {
 			catch (RuntimeException ex) {
 				call = Mono.error(ex);
 			}
-			call.subscribe(null, (ex) -> finished(pending, ex), () -> finished(pending, null));
+			pending.call = call.subscribe(null, (ex) -> finished(pending, ex), () -> finished(pending, null));
 		}
 
 		private void finished(Pending pending, @Nullable Throwable failure) {
-			pending.failure = failure;
-			CdpEventSender.this.settled.offer(pending);
-			wake();
-		}
-
-		private void settle(Pending pending) {
-			this.held--;
-			CdpEventSender.this.queuedBytes.addAndGet(-pending.size);
-			CdpEventSender.this.queued.decrementAndGet();
-			Throwable failure = pending.failure;
+			if (!pending.claim()) {
+				// Cancelled by the last sweep, and counted dropped there.
+				return;
+			}
+			release(pending);
 			if (failure == null) {
 				CdpEventSender.this.sent.increment();
 			}
@@ -496,6 +577,12 @@ public final class CdpEventSender implements SmartLifecycle {
 				logger.warn("A " + pending.event.type() + " event was not accepted by Sitecore: "
 						+ RetryPolicy.describe(failure));
 			}
+			this.settled.offer(pending);
+			wake();
+		}
+
+		private void settle(Pending pending) {
+			this.held--;
 			Iterator<FlushMarker> iterator = this.markers.iterator();
 			while (iterator.hasNext()) {
 				FlushMarker marker = iterator.next();
@@ -510,6 +597,9 @@ public final class CdpEventSender implements SmartLifecycle {
 
 	private static final class Pending {
 
+		private static final AtomicIntegerFieldUpdater<Pending> CLAIMED = AtomicIntegerFieldUpdater
+			.newUpdater(Pending.class, "claimed");
+
 		final String visitorKey;
 
 		final CdpEvent event;
@@ -518,12 +608,19 @@ public final class CdpEventSender implements SmartLifecycle {
 
 		long sequence;
 
-		volatile @Nullable Throwable failure;
+		@Nullable Disposable call;
+
+		volatile int claimed;
 
 		Pending(String visitorKey, CdpEvent event, int size) {
 			this.visitorKey = visitorKey;
 			this.event = event;
 			this.size = size;
+		}
+
+		/** Whether this caller is the one to count the event: true once only. */
+		boolean claim() {
+			return CLAIMED.compareAndSet(this, 0, 1);
 		}
 
 	}

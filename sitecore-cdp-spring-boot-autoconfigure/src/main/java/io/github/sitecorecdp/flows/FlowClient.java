@@ -1,5 +1,6 @@
 package io.github.sitecorecdp.flows;
 
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.function.LongSupplier;
 import io.github.sitecorecdp.realtime.RealtimeSettings;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
@@ -32,6 +34,11 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
  * <p>
  * The call carries no credentials: Personalize's {@code callFlows} authenticates by the
  * client key in the body.
+ *
+ * <p>
+ * Decisions of flows the {@link FlowDecisionCache} names are answered from it while kept
+ * there, before the circuit is asked: no call is made and the listener is told
+ * {@link FlowListener#onCacheHit}, not {@link FlowListener#onCall}.
  */
 public final class FlowClient {
 
@@ -47,6 +54,8 @@ public final class FlowClient {
 
 	private final FlowListener listener;
 
+	private final FlowDecisionCache cache;
+
 	private final LongSupplier nanoTime;
 
 	/**
@@ -61,6 +70,24 @@ public final class FlowClient {
 	 */
 	public FlowClient(WebClient webClient, RealtimeSettings settings, Duration deadline, int failureThreshold,
 			Duration openDuration, LongSupplier nanoTime, FlowListener listener) {
+		this(webClient, settings, deadline, failureThreshold, openDuration, nanoTime, listener, FlowDecisionCache.NONE);
+	}
+
+	/**
+	 * Create a client that answers the flows a cache names from it while it keeps their
+	 * decisions.
+	 * @param webClient a WebClient without the CDP bearer token, able to read JSON
+	 * @param settings the tenant's real-time settings
+	 * @param deadline the time a call may take in all
+	 * @param failureThreshold failed calls in a row that open the circuit
+	 * @param openDuration time the circuit stays open
+	 * @param nanoTime a monotonic clock in nanoseconds, such as {@code System::nanoTime}
+	 * @param listener told every call's outcome and every cache hit
+	 * @param cache where decisions of flows that are not personal are kept
+	 */
+	public FlowClient(WebClient webClient, RealtimeSettings settings, Duration deadline, int failureThreshold,
+			Duration openDuration, LongSupplier nanoTime, FlowListener listener, FlowDecisionCache cache) {
+		this.cache = Objects.requireNonNull(cache, "cache");
 		this.webClient = webClient.mutate().baseUrl(settings.baseUrl().toString()).build();
 		this.settings = settings;
 		this.deadline = deadline;
@@ -129,7 +156,7 @@ public final class FlowClient {
 	 */
 	public <T> Mono<FlowResult<T>> execute(String friendlyId, FlowIdentity identity, Map<String, ?> params,
 			Class<T> type) {
-		return execute(friendlyId, identity, params, (response) -> response.bodyToMono(type));
+		return execute(friendlyId, identity, params, type, (response) -> response.bodyToMono(type));
 	}
 
 	/**
@@ -143,17 +170,28 @@ public final class FlowClient {
 	 */
 	public <T> Mono<FlowResult<T>> execute(String friendlyId, FlowIdentity identity, Map<String, ?> params,
 			ParameterizedTypeReference<T> type) {
-		return execute(friendlyId, identity, params, (response) -> response.bodyToMono(type));
+		return execute(friendlyId, identity, params, type.getType(), (response) -> response.bodyToMono(type));
 	}
 
+	@SuppressWarnings("unchecked")
 	private <T> Mono<FlowResult<T>> execute(String friendlyId, FlowIdentity identity, Map<String, ?> params,
-			Function<ClientResponse, Mono<T>> reader) {
+			Type type, Function<ClientResponse, Mono<T>> reader) {
 		if (friendlyId == null || friendlyId.isBlank()) {
 			throw new IllegalArgumentException("A flow call needs a friendly id");
 		}
 		Objects.requireNonNull(identity, "identity");
 		Map<String, Object> body = body(friendlyId, identity, Objects.requireNonNull(params, "params"));
+		FlowDecisionCache.@Nullable Key key = this.cache.caches(friendlyId)
+				? new FlowDecisionCache.Key(friendlyId, identity, params, type) : null;
 		return Mono.defer(() -> {
+			if (key != null) {
+				Object kept = this.cache.find(key);
+				if (kept != null) {
+					this.listener.onCacheHit(friendlyId);
+					// Kept under the type it was read as, which is part of the key.
+					return Mono.just(FlowResult.of((T) kept));
+				}
+			}
 			long start = this.nanoTime.getAsLong();
 			if (!this.circuitBreaker.tryAcquire()) {
 				return Mono.just(done(friendlyId, start, FlowResult.<T>fallback(FlowFallbackReason.CIRCUIT_OPEN, null)));
@@ -167,6 +205,11 @@ public final class FlowClient {
 				.map((result) -> {
 					settled.set(true);
 					record(result);
+					T decision = result.decision();
+					if (key != null && decision != null) {
+						// Decisions only: a fallback kept would hide Sitecore's recovery for the whole ttl.
+						this.cache.save(key, decision);
+					}
 					return done(friendlyId, start, result);
 				})
 				.doOnCancel(() -> {

@@ -5,7 +5,8 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Told the outcome of every flow call, for metrics. Called on the thread that completes
+ * Told the outcome of every flow call, and every decision answered from the cache, for
+ * metrics. Called on the thread that completes
  * the call: implementations must be quick and must not throw.
  */
 public interface FlowListener {
@@ -21,5 +22,13 @@ public interface FlowListener {
 	 * @param reason why it fell back, or {@code null} when a decision arrived
 	 */
 	void onCall(String friendlyId, Duration elapsed, @Nullable FlowFallbackReason reason);
+
+	/**
+	 * A flow's decision was answered from the {@link FlowDecisionCache}, without a call
+	 * (and without {@link #onCall}).
+	 * @param friendlyId the flow
+	 */
+	default void onCacheHit(String friendlyId) {
+	}
 
 }

@@ -79,4 +79,25 @@ class CdpEventSenderFakeTests {
 		});
 	}
 
+	@Test
+	void whenSitecoreForgetsAVisitorsBrowserRefThenTheSenderCreatesANewOneAndTheEventArrives() {
+		contextRunner(FakeStreamApi.POINT_OF_SALE).run((context) -> {
+			CdpEventSender sender = context.getBean(CdpEventSender.class);
+			sender.send("session-1", CdpEvent.view("/home"));
+			assertThat(sender.flush(Duration.ofSeconds(10)).completed()).isTrue();
+			this.streams.forgetBrowser("fake-browser-1");
+			sender.send("session-1", CdpEvent.view("/cart"));
+			sender.send("session-1", CdpEvent.view("/checkout"));
+			assertThat(sender.flush(Duration.ofSeconds(10)).completed()).isTrue();
+			// One 404 for the forgotten ref, then the event again under a new one, and the next after it.
+			assertThat(this.streams.eventRequests()).isEqualTo(4);
+			assertThat(this.streams.events("fake-browser-1")).singleElement().asString().contains("/home");
+			assertThat(this.streams.events("fake-browser-2")).satisfiesExactly(
+					(cart) -> assertThat(cart).contains("\"page\":\"/cart\""),
+					(checkout) -> assertThat(checkout).contains("\"page\":\"/checkout\""));
+			assertThat(sender.sentCount()).isEqualTo(3);
+			assertThat(sender.failedCount()).isZero();
+		});
+	}
+
 }

@@ -12,9 +12,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 
+import io.github.sitecorecdp.fake.FakeBatches;
+import io.github.sitecorecdp.fake.FakeSitecoreCdp;
+import io.github.sitecorecdp.fake.FakeStreamApi;
 import io.github.sitecorecdp.realtime.Channel;
 import io.github.sitecorecdp.realtime.RealtimeSettings;
 import io.github.sitecorecdp.retry.RetryListener;
@@ -54,7 +59,12 @@ class CdpEventSenderTests {
 
 	private CdpEventSender sender(URI baseUrl, int capacity, int maxInFlight, Duration maxElapsed,
 			BrowserRefStore store) {
-		RealtimeSettings realtime = new RealtimeSettings(baseUrl, "ck", "shop.example", Channel.WEB, "EN", "EUR");
+		return sender(new RealtimeSettings(baseUrl, "ck", "shop.example", Channel.WEB, "EN", "EUR"), capacity,
+				maxInFlight, maxElapsed, store);
+	}
+
+	private CdpEventSender sender(RealtimeSettings realtime, int capacity, int maxInFlight, Duration maxElapsed,
+			BrowserRefStore store) {
 		RetryPolicy retry = new RetryPolicy(
 				new RetryPolicy.Settings(20, Duration.ofMillis(5), Duration.ofMillis(20), maxElapsed),
 				RetryListener.NONE, Clock.systemUTC());
@@ -313,6 +323,87 @@ class CdpEventSenderTests {
 			List<Integer> seqs = this.api.extValues(ref, "seq").stream().map(Integer::parseInt).toList();
 			assertThat(seqs).isSorted().doesNotHaveDuplicates().hasSize((int) accepted.get(visitor).get());
 		}
+	}
+
+	@Test
+	void whenEventsAreSentWhileTheSenderStopsThenEachIsDeliveredOrCountedAsDropped() throws Exception {
+		try (FakeSitecoreCdp cdp = FakeSitecoreCdp.start()) {
+			FakeStreamApi streams = cdp.api().streams();
+			CdpEventSender sender = sender(
+					new RealtimeSettings(cdp.baseUrl(), FakeBatches.CLIENT_KEY, FakeStreamApi.POINT_OF_SALE,
+							Channel.WEB, "EN", "EUR"),
+					// A queue small enough to drain within the shutdown timeout on a busy machine:
+					// a call cut by the timeout may reach the fake and still count as dropped.
+					500, 8, Duration.ofSeconds(30), new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)));
+			int threads = 8;
+			AtomicLong attempts = new AtomicLong();
+			AtomicLong seq = new AtomicLong();
+			AtomicBoolean stopped = new AtomicBoolean();
+			CountDownLatch sending = new CountDownLatch(threads);
+			ExecutorService pool = Executors.newFixedThreadPool(threads);
+			for (int t = 0; t < threads; t++) {
+				int thread = t;
+				pool.submit(() -> {
+					// Sends go on for a while after stop returned: those racing the end count too.
+					int after = 0;
+					while (after < 200) {
+						if (stopped.get()) {
+							after++;
+						}
+						attempts.incrementAndGet();
+						sender.send("t" + thread + "-v" + (seq.get() % 5),
+								CdpEvent.view("/p").withExt("seq", seq.incrementAndGet()));
+						if (sending.getCount() > 0) {
+							sending.countDown();
+						}
+						// Paced: eight spinning threads on two cores would starve the drain itself.
+						LockSupport.parkNanos(100_000);
+					}
+				});
+			}
+			assertThat(sending.await(10, TimeUnit.SECONDS)).isTrue();
+			Thread.sleep(100);
+			sender.stop();
+			stopped.set(true);
+			pool.shutdown();
+			assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+			List<String> arrived = streams.allEvents();
+			assertThat(sender.failedCount()).isZero();
+			assertThat(sender.queueDepth()).isZero();
+			assertThat(arrived).hasSize((int) sender.sentCount());
+			assertThat(arrived.stream().map((message) -> message.replaceAll(".*\"seq\":(\\d+).*", "$1")).distinct())
+				.hasSize(arrived.size());
+			assertThat(sender.sentCount() + sender.droppedCount()).isEqualTo(attempts.get());
+			assertThat(sender.sentCount()).isPositive();
+		}
+	}
+
+	@Test
+	void whenTheShutdownTimeoutRunsOutThenEventsLeftAreCancelledAndCountedAsDropped() throws Exception {
+		this.api.gate = new CountDownLatch(1);
+		RetryPolicy retry = new RetryPolicy(
+				new RetryPolicy.Settings(20, Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofSeconds(30)),
+				RetryListener.NONE, Clock.systemUTC());
+		CdpEventSender sender = new CdpEventSender(WebClient.create(),
+				new RealtimeSettings(this.api.baseUrl(), "ck", "shop.example", Channel.WEB, "EN", "EUR"),
+				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)), retry,
+				new CdpEventSender.Settings(100, 1_000_000, 4, Duration.ofMillis(300), Duration.ofMinutes(1)),
+				System::nanoTime);
+		sender.start();
+		this.senders.add(sender);
+		IntStream.range(0, 20).forEach((i) -> assertThat(sender.send("v" + (i % 5), numbered(i))).isTrue());
+		long start = System.nanoTime();
+		sender.stop();
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+		assertThat(sender.queueDepth()).isZero();
+		assertThat(sender.inFlight()).isZero();
+		assertThat(sender.droppedCount()).isEqualTo(20);
+		// Answers released after the stop change nothing: the calls were cancelled and counted.
+		this.api.gate.countDown();
+		Thread.sleep(200);
+		assertThat(sender.sentCount()).isZero();
+		assertThat(sender.failedCount()).isZero();
+		assertThat(sender.droppedCount()).isEqualTo(20);
 	}
 
 }
