@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * docs/guarantees.md names, for each promise of the documentation, the test that proves it as
  * {@code Class#method}. Each named class must be a test source of some module (its
- * {@code src/test/java}), and each named method a test method in it ({@code @Test} or another JUnit
+ * {@code src/test/java}, or {@code src/test-boot3/java} or {@code src/test-boot4/java} for tests of one
+ * Spring Boot line), and each named method a test method in it ({@code @Test} or another JUnit
  * test annotation), so that renaming or deleting a proving test fails the build instead of leaving a
  * promise unproven in silence. Entries under "Not yet proven" are counted, not checked.
  */
@@ -104,7 +105,11 @@ class GuaranteesListTests {
 	private static Map<String, List<Path>> testSources() throws IOException {
 		Map<String, List<Path>> sources = new HashMap<>();
 		try (Stream<Path> modules = Files.list(ReadmeJavaSnippetsTests.DOCS_ROOT)) {
-			for (Path testJava : modules.map((module) -> module.resolve("src/test/java")).filter(Files::isDirectory)
+			// src/test-boot3 and src/test-boot4 hold the tests that name one Spring Boot line's classes.
+			for (Path testJava : modules
+				.flatMap((module) -> Stream.of("src/test/java", "src/test-boot3/java", "src/test-boot4/java")
+					.map(module::resolve))
+				.filter(Files::isDirectory)
 				.toList()) {
 				try (Stream<Path> files = Files.walk(testJava)) {
 					files.filter((file) -> file.toString().endsWith(".java")).forEach((file) -> {

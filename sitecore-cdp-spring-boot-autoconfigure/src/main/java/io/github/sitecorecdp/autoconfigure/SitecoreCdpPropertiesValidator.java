@@ -270,9 +270,10 @@ final class SitecoreCdpPropertiesValidator {
 					"Set " + PREFIX + "token.redis.key-prefix to the start of the keys, or remove it.");
 		}
 		Duration timeout = token.getRedis().getTimeout();
-		if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofMinutes(1)) > 0) {
+		// As documented, 1 ms to 1 minute: a sub-millisecond wait would time out nearly every command.
+		if (timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(Duration.ofMinutes(1)) > 0) {
 			refuse(PREFIX + "token.redis.timeout",
-					PREFIX + "token.redis.timeout is " + timeout + ", but must be more than 0 and at most 1m.",
+					PREFIX + "token.redis.timeout is " + timeout + ", but must be between 1ms and 1m.",
 					"Set " + PREFIX + "token.redis.timeout to how long one Redis command may take (such as 500ms).");
 		}
 	}

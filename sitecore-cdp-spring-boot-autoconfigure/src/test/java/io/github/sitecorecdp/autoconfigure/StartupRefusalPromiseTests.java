@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static io.github.sitecorecdp.autoconfigure.StartupRefusals.refused;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,6 +54,45 @@ class StartupRefusalPromiseTests {
 			.run(refused((analysis) -> assertThat(analysis.getDescription() + analysis.getAction())
 				.contains("sitecore.cdp.token.store")
 				.contains("RedisConnectionFactory")));
+	}
+
+	@Test
+	void whenTheRedisKeyPrefixIsEmptyThenStartupFailsNamingIt() {
+		this.configured.withPropertyValues("sitecore.cdp.token.store=redis", "sitecore.cdp.token.redis.key-prefix=")
+			.run(refused((analysis) -> assertThat(analysis.getDescription())
+				.contains("sitecore.cdp.token.redis.key-prefix is empty")));
+	}
+
+	@Test
+	void whenTheRedisTimeoutIsZeroThenStartupFailsNamingIt() {
+		this.configured.withPropertyValues("sitecore.cdp.token.store=redis", "sitecore.cdp.token.redis.timeout=0s")
+			.run(refused((analysis) -> assertThat(analysis.getDescription())
+				.contains("sitecore.cdp.token.redis.timeout")));
+	}
+
+	@Test
+	void whenTheRedisTimeoutIsBelowAMillisecondThenStartupFailsNamingIt() {
+		this.configured.withPropertyValues("sitecore.cdp.token.store=redis", "sitecore.cdp.token.redis.timeout=500us")
+			.run(refused((analysis) -> assertThat(analysis.getDescription())
+				.contains("sitecore.cdp.token.redis.timeout")));
+	}
+
+	@Test
+	void whenTheRedisTimeoutIsLongerThanAMinuteThenStartupFailsNamingIt() {
+		this.configured.withPropertyValues("sitecore.cdp.token.store=redis", "sitecore.cdp.token.redis.timeout=61s")
+			.run(refused((analysis) -> assertThat(analysis.getDescription())
+				.contains("sitecore.cdp.token.redis.timeout")));
+	}
+
+	@Test
+	void whenTheStoreIsRedisWithTwoConnectionFactoriesThenStartupFailsNamingTheStore() {
+		this.configured.withPropertyValues("sitecore.cdp.token.store=redis")
+			.withBean("firstRedis", RedisConnectionFactory.class, LettuceConnectionFactory::new)
+			.withBean("secondRedis", RedisConnectionFactory.class, LettuceConnectionFactory::new)
+			.run(refused((analysis) -> assertThat(analysis.getDescription() + analysis.getAction())
+				.contains("sitecore.cdp.token.store")
+				.contains("no (single) Redis connection")
+				.contains("one RedisConnectionFactory bean")));
 	}
 
 }

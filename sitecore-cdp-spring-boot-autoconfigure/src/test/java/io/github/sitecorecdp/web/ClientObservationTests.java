@@ -78,6 +78,22 @@ class ClientObservationTests {
 	}
 
 	@Test
+	void whenATokenIsFetchedThenTheTokenCallIsNotObservedAsAnHttpClientRequest() {
+		this.withoutClientBuilders.run((context) -> {
+			context.getBean("cdpWebClient", WebClient.class)
+				.get()
+				.uri("/v2/guests/{ref}", "g-1")
+				.retrieve()
+				.toBodilessEntity()
+				.block(TIMEOUT);
+			assertThat(this.tokens.requestCount()).isEqualTo(1);
+			// Only the API call: the token call is measured by sitecore.cdp.token.requests alone.
+			assertThat(context.getBean(MeterRegistry.class).find("http.client.requests").timers()).singleElement()
+				.satisfies((timer) -> assertThat(timer.getId().getTag("uri")).isEqualTo("/v2/guests/{ref}"));
+		});
+	}
+
+	@Test
 	void whenBootsBuildersExistThenEachCallIsObservedOnce() {
 		this.withoutClientBuilders
 			.withConfiguration(AutoConfigurations.of(BootLine.webClientAutoConfiguration(),
