@@ -145,7 +145,7 @@ public final class CdpTokenEndpointClient implements CdpTokenSource {
 	private CdpTokenEndpointUnreachableException unreachable(Throwable ex) {
 		String what = (ex instanceof TimeoutException) ? "did not answer within " + this.timeout
 				: "could not be reached: " + NestedExceptionUtils.getMostSpecificCause(ex);
-		return new CdpTokenEndpointUnreachableException("Sitecore token endpoint " + this.tokenUri + " " + what
+		return new CdpTokenEndpointUnreachableException(this.properties.endpoint(this.tokenUri) + " " + what
 				+ ". Check " + this.properties.tokenUri() + ", the network, and the proxy (sitecore.cdp.proxy.*)", ex);
 	}
 
@@ -174,6 +174,23 @@ public final class CdpTokenEndpointClient implements CdpTokenSource {
 		public static PropertyNames under(String prefix) {
 			return new PropertyNames(prefix + "api-key", prefix + "api-secret", prefix + "token-uri",
 					prefix + "audience");
+		}
+
+		/**
+		 * Return how messages name the token endpoint: with the registration when it is a
+		 * named one, since several registrations may share one endpoint and a WARN line that
+		 * does not say whose request failed cannot be acted on.
+		 * @param tokenUri the endpoint
+		 * @return the endpoint's description
+		 */
+		String endpoint(URI tokenUri) {
+			String description = "Sitecore token endpoint " + tokenUri;
+			String named = "sitecore.cdp.clients.";
+			int end = this.apiKey.lastIndexOf('.');
+			if (this.apiKey.startsWith(named) && end > named.length()) {
+				return description + " (registration " + this.apiKey.substring(named.length(), end) + ")";
+			}
+			return description;
 		}
 
 	}

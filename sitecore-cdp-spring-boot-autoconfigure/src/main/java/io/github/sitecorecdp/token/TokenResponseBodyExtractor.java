@@ -172,7 +172,7 @@ final class TokenResponseBodyExtractor
 	}
 
 	private String endpoint() {
-		return "Sitecore token endpoint " + this.tokenUri;
+		return this.properties.endpoint(this.tokenUri);
 	}
 
 	private static String describe(HttpStatusCode status) {

@@ -143,6 +143,25 @@ class RegistrationPromiseTests {
 	}
 
 	@Test
+	void whenTheTokenEndpointAnswers503ToANamedRegistrationThenTheErrorAndTheLogLineNameIt() {
+		capture();
+		this.tokens.failTokenRequests(503, "{\"error\":\"server_error\"}");
+		this.contextRunner.run((context) -> {
+			WebClient personalize = context.getBean(CdpClients.class).webClient("personalize");
+			assertThatException()
+				.isThrownBy(() -> personalize.get().uri("/v3/flows").retrieve().bodyToMono(String.class).block(TIMEOUT))
+				.havingCause()
+				.isInstanceOf(CdpTokenException.class)
+				.withMessageContaining("(registration personalize) answered 503");
+		});
+		// Two registrations share the endpoint here: the line must say whose request failed.
+		assertThat(List.copyOf(this.appender.list)).filteredOn((event) -> event.getLevel() == Level.WARN)
+			.map(ILoggingEvent::getFormattedMessage)
+			.singleElement()
+			.satisfies((line) -> assertThat(line).contains("(registration personalize) answered 503"));
+	}
+
+	@Test
 	void whenAProxyIsSetThenNamedRegistrationsGoThroughItToo() throws Exception {
 		try (RecordingProxy proxy = RecordingProxy.start()) {
 			this.contextRunner.withPropertyValues("sitecore.cdp.proxy.host=127.0.0.1",
