@@ -104,9 +104,12 @@ final class UnboundRegistrationSettings {
 						+ ": Spring Boot reads a registration's name from an "
 						+ "environment variable only up to the first underscore after CLIENTS ('" + key + "')"
 						+ ((meant != null) ? ", and there is no registration '" + meant + "' to bind it to." : "."),
-				"Name the registration in application.yml with at least one property of its own, such as "
-						+ CdpRegistration.prefixOf(example) + "region: eu (an empty '" + example
-						+ ": {}' binds nothing); its environment variables then bind to it.");
+				// The key, by the variable that holds it: a region or base-url of its own would
+				// also move the registration's API host away from the inherited one.
+				"Name the registration in application.yml by its key, as "
+						+ CdpRegistration.prefixOf(example) + "api-key: ${" + VARIABLE_PREFIX
+						+ example.toUpperCase(Locale.ROOT).replace('-', '_') + "_API_KEY} (an empty '" + example
+						+ ": {}' binds nothing); its other environment variables then bind to it.");
 	}
 
 	/**

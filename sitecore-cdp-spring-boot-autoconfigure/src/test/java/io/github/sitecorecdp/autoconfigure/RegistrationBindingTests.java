@@ -96,7 +96,8 @@ class RegistrationBindingTests {
 				assertThat(analysis.getDescription()).contains("SITECORE_CDP_CLIENTS_XM_CLOUD_API_")
 					.contains("no registration 'xm-cloud'")
 					.doesNotContain("x-secret");
-				assertThat(analysis.getAction()).contains("sitecore.cdp.clients.xm-cloud.region: eu");
+				assertThat(analysis.getAction())
+					.contains("sitecore.cdp.clients.xm-cloud.api-key: ${SITECORE_CDP_CLIENTS_XM_CLOUD_API_KEY}");
 			}));
 	}
 
