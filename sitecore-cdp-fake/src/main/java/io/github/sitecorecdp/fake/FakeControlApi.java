@@ -2,6 +2,9 @@ package io.github.sitecorecdp.fake;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -175,6 +178,7 @@ final class FakeControlApi implements AutoCloseable {
 		if (token.revokedAt() != null) {
 			json.put("revokedAt", token.revokedAt().toString());
 		}
+		json.put("fingerprint", fingerprint(token.token()));
 		return json;
 	}
 
@@ -189,7 +193,23 @@ final class FakeControlApi implements AutoCloseable {
 		// and the client's own name.
 		json.put("client", request.client());
 		json.put("userAgent", request.header("User-Agent"));
+		String token = request.bearerToken();
+		json.put("tokenFingerprint", (token != null) ? fingerprint(token) : null);
 		return json;
+	}
+
+	/**
+	 * A token's fingerprint as the starter logs it (the first 4 bytes of its SHA-256, in
+	 * hex), so that a journal entry can be matched to an application's log line.
+	 */
+	static String fingerprint(String token) {
+		try {
+			byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+			return HexFormat.of().formatHex(digest, 0, 4);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is required of every Java platform", ex);
+		}
 	}
 
 	/** Which key a request used: the form's for a token request, its token's for an API call. */

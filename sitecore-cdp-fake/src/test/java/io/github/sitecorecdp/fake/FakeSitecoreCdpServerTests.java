@@ -5,6 +5,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -69,7 +73,8 @@ class FakeSitecoreCdpServerTests {
 		// A revoked token keeps the expiry it had, and says when it was revoked.
 		assertThat(control("GET", "/tokens").body()).containsPattern(Pattern.quote("{\"token\":\"" + token
 				+ "\",\"apiKey\":\"fake-api-key\",\"state\":\"revoked\",\"expiresAt\":\"")
-				+ "[0-9T:.Z-]+\",\"revokedAt\":\"[0-9T:.Z-]+\"}");
+				+ "[0-9T:.Z-]+\",\"revokedAt\":\"[0-9T:.Z-]+\",\"fingerprint\":\""
+				+ FakeControlApi.fingerprint(token) + "\"}");
 	}
 
 	@Test
@@ -99,16 +104,20 @@ class FakeSitecoreCdpServerTests {
 	}
 
 	@Test
-	void whenTheJournalIsReadThenEachRequestNamesTheKeyItUsedAndItsSender() {
+	void whenTheJournalIsReadThenEachRequestNamesTheKeyItUsedAndItsSender() throws NoSuchAlgorithmException {
 		String token = token(FakeSitecoreCdp.PERSONALIZE_API_KEY, FakeSitecoreCdp.PERSONALIZE_API_SECRET);
 		api(token);
 		// The sender's port changes from run to run; its address and client name do not.
 		String sender = ",\"client\":\"127\\.0\\.0\\.1:[0-9]+\",\"userAgent\":\"Java-http-client/[^\"]+\"";
+		// The API call names its token as the starter logs it: SHA-256's first 4 bytes.
+		String fingerprint = HexFormat.of()
+			.formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)), 0, 4);
 		assertThat(control("GET", "/requests").body()).matches("\\["
 				+ "\\{\"kind\":\"TOKEN\",\"method\":\"POST\",\"path\":\"/oauth/token\",\"status\":200,"
-				+ "\"apiKey\":\"fake-personalize-key\"" + sender + "},"
+				+ "\"apiKey\":\"fake-personalize-key\"" + sender + ",\"tokenFingerprint\":null},"
 				+ "\\{\"kind\":\"API\",\"method\":\"GET\",\"path\":\"" + Pattern.quote(DEMO_EXPORT)
-				+ "\",\"status\":200,\"apiKey\":\"fake-personalize-key\"" + sender + "}]");
+				+ "\",\"status\":200,\"apiKey\":\"fake-personalize-key\"" + sender + ",\"tokenFingerprint\":\""
+				+ fingerprint + "\"}]");
 	}
 
 	@Test
