@@ -92,7 +92,7 @@ public final class SitecoreCdpMetrics implements CdpTokenListener, MeterBinder {
 			.register(registry);
 		Gauge.builder("sitecore.cdp.token.store.shared", this, SitecoreCdpMetrics::sharedStoreInUse)
 			.description("1 while the token is shared through the store (sitecore.cdp.token.store), 0 while this "
-					+ "instance gets its own because the store is unavailable; none with the in-memory store")
+					+ "instance gets its own because the store is unavailable; NaN with the in-memory store, which shares nothing")
 			.tag("registration", this.registration)
 			.register(registry);
 		this.meters = new Meters(registry, requests, new ConcurrentHashMap<>(), refreshes, replays);
