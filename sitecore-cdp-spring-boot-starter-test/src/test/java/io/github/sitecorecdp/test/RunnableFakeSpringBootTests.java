@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.github.sitecorecdp.audience.AudienceExportClient;
 import io.github.sitecorecdp.fake.FakeSitecoreCdpServer;
@@ -94,14 +96,18 @@ class RunnableFakeSpringBootTests {
 		assertThat(this.audienceExports.latestExport("demo-audience").block(TIMEOUT).executionRef())
 			.isEqualTo("demo-execution-0001");
 		String requests = control("GET", "/requests");
-		assertThat(requests).endsWith("{\"kind\":\"API\",\"method\":\"GET\",\"path\":"
-				+ "\"/v2/audienceExports/definitions/demo-audience/latestExport\",\"status\":401,"
-				+ "\"apiKey\":\"fake-api-key\"},"
-				+ "{\"kind\":\"TOKEN\",\"method\":\"POST\",\"path\":\"/oauth/token\",\"status\":200,"
-				+ "\"apiKey\":\"fake-api-key\"},"
-				+ "{\"kind\":\"API\",\"method\":\"GET\",\"path\":"
-				+ "\"/v2/audienceExports/definitions/demo-audience/latestExport\",\"status\":200,"
-				+ "\"apiKey\":\"fake-api-key\"}]");
+		// The journal ends with the refused call, one token request and the replay, which
+		// carries another token than the refused call (told apart by their fingerprints).
+		String export = Pattern.quote("{\"kind\":\"API\",\"method\":\"GET\",\"path\":"
+				+ "\"/v2/audienceExports/definitions/demo-audience/latestExport\",\"status\":");
+		Matcher journal = Pattern.compile(export + "401,\"apiKey\":\"fake-api-key\",[^}]*\"tokenFingerprint\":\"(\\w{8})\"},"
+				+ Pattern.quote("{\"kind\":\"TOKEN\",\"method\":\"POST\",\"path\":\"/oauth/token\",\"status\":200,"
+						+ "\"apiKey\":\"fake-api-key\",")
+				+ "[^}]*},"
+				+ export + "200,\"apiKey\":\"fake-api-key\",[^}]*\"tokenFingerprint\":\"(\\w{8})\"}]$")
+			.matcher(requests);
+		assertThat(journal.find()).as(requests).isTrue();
+		assertThat(journal.group(2)).isNotEqualTo(journal.group(1));
 		assertThat(control("GET", "/tokens")).contains("\"state\":\"revoked\"").contains("\"state\":\"valid\"");
 	}
 
