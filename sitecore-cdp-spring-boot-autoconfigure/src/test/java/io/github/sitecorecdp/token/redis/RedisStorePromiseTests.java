@@ -78,11 +78,14 @@ class RedisStorePromiseTests {
 		LettuceConnectionFactory counter = connection(null, Duration.ofSeconds(2));
 		try (RedisConnection counting = counter.getConnection()) {
 			Map<String, Long> before = commandCounts(counting);
+			long start = System.nanoTime();
 			for (int i = 0; i < 1000; i++) {
 				assertThat(manager.obtainToken().getTokenValue()).isEqualTo(token);
 				assertThat(manager.getToken().block(Duration.ofSeconds(1)).getTokenValue()).isEqualTo(token);
 			}
 			Map<String, Long> after = commandCounts(counting);
+			long probes = 1 + Duration.ofNanos(System.nanoTime() - start).toMillis()
+					/ RedisTokenStore.PROBE_INTERVAL.toMillis();
 			// The background probe may send its one XREVRANGE meanwhile (every 5 s); a call
 			// reading Redis would send the entry's GET and TIME at least.
 			Map<String, Long> sent = new TreeMap<>();
@@ -92,7 +95,7 @@ class RedisStorePromiseTests {
 					sent.put(command, delta);
 				}
 			});
-			assertThat(sent.getOrDefault("cmdstat_xrevrange", 0L)).isLessThanOrEqualTo(1);
+			assertThat(sent.getOrDefault("cmdstat_xrevrange", 0L)).isLessThanOrEqualTo(probes);
 			sent.remove("cmdstat_xrevrange");
 			assertThat(sent).isEmpty();
 		}
