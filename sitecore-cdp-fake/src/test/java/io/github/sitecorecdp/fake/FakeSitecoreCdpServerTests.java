@@ -2,13 +2,21 @@ package io.github.sitecorecdp.fake;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -180,6 +188,41 @@ class FakeSitecoreCdpServerTests {
 		FakeServerProcess own = FakeServerProcess.fromClassPath("--prot=8089");
 		assertThat(own.awaitExit()).isEqualTo(2);
 		assertThat(own.output()).contains("Unknown option --prot").contains("Usage: java -jar");
+	}
+
+	@Test
+	void whenStartedThenEachOfItsServersListensOn127001Only() throws IOException {
+		Matcher printed = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)").matcher(fake.output());
+		Set<Integer> ports = new TreeSet<>();
+		while (printed.find()) {
+			ports.add(Integer.parseInt(printed.group(1)));
+		}
+		// Token endpoint, API, file host and control API.
+		assertThat(ports).hasSize(4);
+		// Another loopback address (all of 127/8 is loopback on Linux) and every address of
+		// this machine's interfaces: a server bound to the wildcard address would answer there.
+		List<InetAddress> elsewhere = new ArrayList<>();
+		elsewhere.add(InetAddress.getByName("127.0.0.2"));
+		Collections.list(NetworkInterface.getNetworkInterfaces())
+			.forEach((network) -> network.inetAddresses()
+				.filter((address) -> !address.isLoopbackAddress() && !address.isLinkLocalAddress())
+				.forEach(elsewhere::add));
+		for (int port : ports) {
+			assertThat(connects(InetAddress.getByName("127.0.0.1"), port)).as("127.0.0.1:%d", port).isTrue();
+			for (InetAddress address : elsewhere) {
+				assertThat(connects(address, port)).as("%s:%d", address.getHostAddress(), port).isFalse();
+			}
+		}
+	}
+
+	private static boolean connects(InetAddress address, int port) {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress(address, port), 1000);
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	private String defaultToken() {

@@ -406,4 +406,34 @@ class CdpEventSenderTests {
 		assertThat(sender.droppedCount()).isEqualTo(20);
 	}
 
+	@Test
+	void whenTheSenderWasNeverStartedThenFlushReturnsAtOnce() {
+		RetryPolicy retry = new RetryPolicy(
+				new RetryPolicy.Settings(20, Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofSeconds(5)),
+				RetryListener.NONE, Clock.systemUTC());
+		CdpEventSender sender = new CdpEventSender(WebClient.create(),
+				new RealtimeSettings(this.api.baseUrl(), "ck", "shop.example", Channel.WEB, "EN", "EUR"),
+				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)), retry,
+				new CdpEventSender.Settings(100, 1_000_000, 4, Duration.ofSeconds(10), Duration.ofMinutes(1)),
+				System::nanoTime);
+		long start = System.nanoTime();
+		FlushResult result = sender.flush(Duration.ofSeconds(10));
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+		assertThat(result.remaining()).isZero();
+		assertThat(this.api.eventRequests.get()).isZero();
+	}
+
+	@Test
+	void whenTheSenderIsStoppedThenFlushReturnsAtOnce() {
+		CdpEventSender sender = sender();
+		assertThat(sender.send("v", numbered(1))).isTrue();
+		sender.stop();
+		assertThat(sender.isRunning()).isFalse();
+		long start = System.nanoTime();
+		FlushResult result = sender.flush(Duration.ofSeconds(10));
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+		assertThat(result.remaining()).isZero();
+		assertThat(this.api.events).hasSize(1);
+	}
+
 }

@@ -127,6 +127,21 @@ class CdpWebClientTests {
 	}
 
 	@Test
+	void whenAThousandConcurrentColdCallsThenOneTokenRequest() {
+		// The count docs/benchmarks.md gives, as the benchmark makes it.
+		this.tokenEndpoint.delayTokenResponses(Duration.ofMillis(300));
+		run((client) -> {
+			List<String> bodies = Flux.range(0, 1000)
+				.flatMap((i) -> client.get().uri("/v2/call/{i}", i).retrieve().bodyToMono(String.class), 1000)
+				.collectList()
+				.block(Duration.ofMinutes(1));
+			assertThat(bodies).hasSize(1000);
+		});
+		assertThat(this.tokenEndpoint.requestCount()).isEqualTo(1);
+		assertThat(this.api.requestCount()).isEqualTo(1000);
+	}
+
+	@Test
 	void whenCallsUnderDifferentPrincipalsThenOneToken() {
 		run((client) -> {
 			for (String user : List.of("alice", "bob", "carol")) {
