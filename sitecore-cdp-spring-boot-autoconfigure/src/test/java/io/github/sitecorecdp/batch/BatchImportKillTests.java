@@ -31,9 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tried from outside, as a new user would: the import runs in a JVM of its own (the
  * {@link ResumableImportApplication} a user writes from docs/batch-import.md), is killed
- * with SIGKILL at a chosen point of the protocol, held there by the fake so that the kill
- * lands there on any machine, and the same program started again recovers as the page
- * says. Whatever the point, every record arrives exactly once, in order; no spooled file
+ * with SIGKILL, or stopped with SIGTERM, at a chosen point of the protocol, held there by
+ * the fake so that the kill lands there on any machine, and the same program started
+ * again recovers as the page says. Whatever the point, every record arrives exactly once, in order; no spooled file
  * stays; the storage host never sees a credential.
  */
 class BatchImportKillTests {
@@ -145,6 +145,44 @@ class BatchImportKillTests {
 		restartAndAssertEachRecordImportedOnce(spool, recordsOfBatches(1));
 	}
 
+	@Test
+	void whenStoppedWhileTheSecondFileIsInFlightThenTheShutdownDoesNotWaitForItAndTheRestartSendsItOnce()
+			throws Exception {
+		this.batches.uploadUrlLifetime(Duration.ofSeconds(4));
+		HeldCall first = this.batches.holdNext(Call.UPLOAD);
+		Path spool = spool();
+		try (ImportProcess stopped = new ImportProcess(spool, 0)) {
+			HeldCall second = passAndHoldTheNext(Call.UPLOAD, first, stopped, false);
+			stopped.stop();
+			// The held call is still held: the stop ended the JVM, not the call.
+			assertThat(second.awaitClientGone(TIMEOUT)).isTrue();
+			second.release();
+		}
+		assertThat(this.batches.batches()).extracting(FakeBatch::status).containsExactly("success", "uploading");
+		assertLeftoverSpoolFile(spool);
+		restartAndAssertEachRecordImportedOnce(spool, recordsOfBatches(1));
+	}
+
+	@Test
+	void whenStoppedAfterTheUploadWasAcknowledgedWhileTheStatusIsNotFinalThenTheRestartConfirmsItWithAwaitBatch()
+			throws Exception {
+		HeldCall first = this.batches.holdNext(Call.UPLOAD);
+		Path spool = spool();
+		try (ImportProcess stopped = new ImportProcess(spool, 0)) {
+			HeldCall second = passAndHoldTheNext(Call.UPLOAD, first, stopped, false);
+			HeldCall poll = this.batches.holdNext(Call.STATUS);
+			second.release();
+			assertThat(poll.awaitArrival(TIMEOUT)).as(stopped.output()).isTrue();
+			stopped.stop();
+			assertThat(poll.awaitClientGone(TIMEOUT)).isTrue();
+			poll.release();
+		}
+		assertThat(this.cdp.fileHost().requests()).extracting(RecordedCdpRequest::status).containsExactly(200, 200);
+		assertThat(this.batches.batches()).extracting(FakeBatch::status).containsExactly("success", "processing");
+		assertLeftoverSpoolFile(spool);
+		restartAndAssertEachRecordImportedOnce(spool, recordsOfBatches(2));
+	}
+
 	/**
 	 * Let the held call go and hold the next one of its kind, before or after the fake acts
 	 * on it: queued while the first is held, so that it is the very next.
@@ -197,7 +235,10 @@ class BatchImportKillTests {
 		return Files.createDirectories(this.work.resolve("spool"));
 	}
 
-	/** A SIGKILL runs nothing of the process: its file, with personal data, stays. */
+	/**
+	 * Neither a SIGKILL nor a SIGTERM lets the import's own cleanup run: its file, with
+	 * personal data, stays.
+	 */
 	private static void assertLeftoverSpoolFile(Path spool) throws IOException {
 		try (Stream<Path> files = Files.list(spool)) {
 			assertThat(files.toList()).singleElement()
@@ -240,6 +281,22 @@ class BatchImportKillTests {
 				assertThat(System.nanoTime() < deadline && this.process.isAlive()).as(output()).isTrue();
 				Thread.sleep(20);
 			}
+		}
+
+		/**
+		 * SIGTERM: the JVM runs its shutdown hooks (Spring Boot's closes the context) and
+		 * ends without waiting for the importing thread, held in a call, so no finally
+		 * block of the import runs either. The stop must not hang on that call.
+		 */
+		void stop() throws InterruptedException {
+			// SIGTERM, as Process.destroy() sends, but through the handle: Process.destroy()
+			// also closes the output stream, and the lines of the shutdown would be lost.
+			assertThat(this.process.toHandle().destroy()).isTrue();
+			assertThat(this.process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).as(output()).isTrue();
+			this.outputEnded.await(5, TimeUnit.SECONDS);
+			// 128 + 15: ended by the signal, through the JVM's orderly shutdown.
+			assertThat(this.process.exitValue()).as(output()).isEqualTo(143);
+			assertThat(output()).as("Spring Boot's shutdown hook closed the context").contains("CONTEXT CLOSED");
 		}
 
 		/** SIGKILL: no shutdown hook, no finally block of the process runs. */

@@ -18,13 +18,15 @@ import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.env.Environment;
 
 /**
- * The application {@link BatchImportKillTests} kills, run in a JVM of its own: a program
+ * The application {@link BatchImportKillTests} kills or stops, run in a JVM of its own: a program
  * as a user writes it from docs/batch-import.md, "Recovering without sending anything
  * twice". It imports guests {@code 0} to {@code import.records - 1}, each with a ref of
  * its own derived from its number (a v3 UUID, as Sitecore's format page asks), so that a
@@ -36,8 +38,8 @@ import org.springframework.core.env.Environment;
  * Its own properties: {@code import.journal} (the journal file), {@code import.records}
  * (how many guests) and {@code import.pause-before-file} (a test's way to stop it between
  * two batches: at that file, written but not yet announced, it says {@code PAUSED} and
- * waits to be killed). It prints {@code RESUMING AT n} after recovery and {@code IMPORTED}
- * at the end.
+ * waits to be killed). It prints {@code RESUMING AT n} after recovery, {@code IMPORTED}
+ * at the end and {@code CONTEXT CLOSED} when its context closes, as at a SIGTERM.
  */
 @Configuration(proxyBeanMethods = false)
 @ImportAutoConfiguration(SitecoreCdpAutoConfiguration.class)
@@ -110,6 +112,15 @@ public class ResumableImportApplication {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/**
+	 * Says when the context closes: after a SIGTERM, that Spring Boot's shutdown hook ran
+	 * while the import was still held in a call.
+	 */
+	@Bean
+	ApplicationListener<ContextClosedEvent> contextClosedNotice() {
+		return (event) -> System.out.println("CONTEXT CLOSED");
 	}
 
 	@Bean
