@@ -1,4 +1,4 @@
-package io.github.sitecorecdp.sample;
+package io.github.sitecorecdp.test;
 
 import org.junit.jupiter.api.Test;
 
@@ -13,9 +13,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What kind of application the starter makes of one with nothing but {@code spring-boot-starter}
- * besides it, as this module is: on Spring Boot 4 no web application (no web server starts); on
- * Spring Boot 3 a reactive web application, because the starter brings WebFlux, which is why a
- * non-web application on Boot 3 sets {@code spring.main.web-application-type: none}.
+ * besides it, as this module is (the sample is not: it adds WebFlux for its {@code --serve} demo):
+ * on Spring Boot 4 no web application (no web server starts); on Spring Boot 3 a reactive web
+ * application, because the starter brings WebFlux, which is why a non-web application on Boot 3 sets
+ * {@code spring.main.web-application-type: none}.
  */
 class WebApplicationTypeTests {
 
