@@ -190,7 +190,14 @@ class RegistrationPromiseTests {
 			.credentials("cdp-key", "cdp-secret")
 			.addClient("personalize-key", "personalize-secret", FakeTokenEndpoint.AUDIENCE, "personalize.flows:r");
 				FakeCdpApi tlsApi = FakeCdpApi.start(tlsTokens, Clock.systemUTC(), tls).stub("/**", EchoPath::json)) {
-			this.contextRunner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+			// Without Boot's client builders: on Boot 3.5 their SSL support needs connector
+			// auto-configurations this test has no use for, and the starter's own builders
+			// are the ones that must take the bundle.
+			new ApplicationContextRunner()
+				.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, SitecoreCdpAutoConfiguration.class))
+				.withPropertyValues("sitecore.cdp.api-key=cdp-key", "sitecore.cdp.api-secret=cdp-secret",
+						"sitecore.cdp.clients.personalize.api-key=personalize-key",
+						"sitecore.cdp.clients.personalize.api-secret=personalize-secret")
 				.withPropertyValues("sitecore.cdp.token-uri=" + tlsTokens.uri(), "sitecore.cdp.base-url=" + tlsApi.baseUrl(),
 						"spring.ssl.bundle.pem.cdp.truststore.certificate=file:" + pem, "sitecore.cdp.ssl.bundle=cdp")
 				.run((context) -> assertThat(context.getBean(CdpClients.class)
