@@ -187,7 +187,7 @@ public final class FlowClient {
 			if (key != null) {
 				Object kept = this.cache.find(key);
 				if (kept != null) {
-					this.listener.onCacheHit(friendlyId);
+					tell(() -> this.listener.onCacheHit(friendlyId));
 					// Kept under the type it was read as, which is part of the key.
 					return Mono.just(FlowResult.of((T) kept));
 				}
@@ -270,8 +270,25 @@ public final class FlowClient {
 		if (reason != null && logger.isWarnEnabled()) {
 			logger.warn("Flow " + friendlyId + " fell back (" + reason + ") after " + elapsed.toMillis() + " ms");
 		}
-		this.listener.onCall(friendlyId, elapsed, reason);
+		tell(() -> this.listener.onCall(friendlyId, elapsed, reason));
 		return result;
+	}
+
+	/**
+	 * Tell the listener, never letting its failure reach the caller: a flow call answers a
+	 * decision or the fallback, and a listener (metrics, the application's own) only hears
+	 * about it. Checked exceptions too (Kotlin, {@code @SneakyThrows}).
+	 */
+	private static void tell(Runnable call) {
+		try {
+			call.run();
+		}
+		catch (Throwable ex) {
+			if (ex instanceof VirtualMachineError error) {
+				throw error;
+			}
+			logger.warn("A FlowListener failed: " + ex);
+		}
 	}
 
 	FlowCircuitBreaker.State circuitState() {

@@ -1,5 +1,6 @@
 package io.github.sitecorecdp.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -10,6 +11,7 @@ import io.github.sitecorecdp.flows.FlowClient;
 import io.github.sitecorecdp.flows.FlowFallbackReason;
 import io.github.sitecorecdp.flows.FlowIdentity;
 import io.github.sitecorecdp.flows.FlowListener;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -28,6 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(OutputCaptureExtension.class)
 class FlowOutcomeReportingTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
 	private static final String EMAIL = "ada.lovelace@example.com";
 
@@ -58,6 +62,42 @@ class FlowOutcomeReportingTests {
 			client.callFlowBlocking("banner", FlowIdentity.ofBrowser("b-1"), Map.of(), Map.class, Map.of());
 		});
 		assertThat(this.heard).containsExactly("offer=null", "banner=" + FlowFallbackReason.REFUSED);
+	}
+
+	@Test
+	void whenTheApplicationsListenerThrowsACheckedExceptionThenCallsStillAnswerDecisionsAndFallbacks() {
+		this.cdp.api().flows().answer("offer", "{\"title\":\"hello\"}").failNext("banner", 1, 400);
+		FlowListener throwing = new FlowListener() {
+
+			@Override
+			public void onCall(String friendlyId, Duration elapsed, @Nullable FlowFallbackReason reason) {
+				throw FlowOutcomeReportingTests.<RuntimeException>sneaky(new Exception("listener broke"));
+			}
+
+			@Override
+			public void onCacheHit(String friendlyId) {
+				throw FlowOutcomeReportingTests.<RuntimeException>sneaky(new Exception("listener broke"));
+			}
+
+		};
+		this.contextRunner.withBean("throwingFlowListener", FlowListener.class, () -> throwing)
+			.withPropertyValues("sitecore.cdp.flows.cache.flows=offer")
+			.run((context) -> {
+				FlowClient client = context.getBean(FlowClient.class);
+				for (int i = 0; i < 2; i++) {
+					// The second call is answered from the cache: its listener call throws too.
+					assertThat(client.callFlow("offer", FlowIdentity.ofBrowser("b-1"), Map.of(), Map.class, Map.of())
+						.block(TIMEOUT)).isEqualTo(Map.of("title", "hello"));
+				}
+				assertThat(client.callFlow("banner", FlowIdentity.ofBrowser("b-1"), Map.of(), Map.class,
+						Map.of("fallback", true)).block(TIMEOUT)).isEqualTo(Map.of("fallback", true));
+			});
+		assertThat(this.cdp.api().flows().callCount("offer")).isOne();
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T extends Throwable> T sneaky(Throwable ex) throws T {
+		throw (T) ex;
 	}
 
 	@Test
