@@ -299,7 +299,11 @@ public final class CdpEventSender implements SmartLifecycle {
 			if (left <= 0) {
 				break;
 			}
-			flush(Duration.ofNanos(left));
+			if (flush(Duration.ofNanos(left)).completed() && this.queued.get() > 0) {
+				// A send counted its event but has not offered it yet: let it run rather than
+				// spin on a flush that has nothing to wait for.
+				LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
+			}
 		}
 		this.terminate = true;
 		this.running = false;
