@@ -369,8 +369,7 @@ public final class RedisTokenStore implements CdpTokenStore, SmartLifecycle, Dis
 		this.running = true;
 		long every = PROBE_INTERVAL.toMillis();
 		try {
-			this.probing = this.probes.scheduleWithFixedDelay(() -> this.probed.forEach(Runnable::run), every, every,
-					TimeUnit.MILLISECONDS);
+			this.probing = this.probes.scheduleWithFixedDelay(this::probeAll, every, every, TimeUnit.MILLISECONDS);
 		}
 		catch (RejectedExecutionException ex) {
 			// Destroyed already: nothing to probe for.
@@ -382,6 +381,21 @@ public final class RedisTokenStore implements CdpTokenStore, SmartLifecycle, Dis
 	 * that another instance takes over at once rather than after a lease. A token request
 	 * under way goes on until {@link #destroy()} interrupts it.
 	 */
+	/**
+	 * Run every registration's probe. A scheduled task that throws is never run again, so
+	 * one probe's unexpected failure must neither end the probing nor skip the others.
+	 */
+	private void probeAll() {
+		for (Runnable probe : this.probed) {
+			try {
+				probe.run();
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Redis probe failed", ex);
+			}
+		}
+	}
+
 	@Override
 	public void stop() {
 		this.running = false;
