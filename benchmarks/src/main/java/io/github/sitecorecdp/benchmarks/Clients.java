@@ -64,9 +64,14 @@ final class Clients {
 
 	/** The RestClient limit: a static bearer header on the same request factory. */
 	static RestClient restLimit(BenchServer server) {
+		return restLimit(server.baseUrl());
+	}
+
+	/** The RestClient limit against the given API. */
+	static RestClient restLimit(String apiBaseUrl) {
 		return RestClient.builder()
 			.requestFactory(requestFactory())
-			.baseUrl(server.baseUrl())
+			.baseUrl(apiBaseUrl)
 			.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + BenchServer.STATIC_TOKEN)
 			// The starter's clients send this too: the same request on the wire.
 			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
@@ -79,6 +84,11 @@ final class Clients {
 	 * parameters converter.
 	 */
 	static RestClient restStock(BenchServer server) {
+		return restStock(server, server.baseUrl());
+	}
+
+	/** Spring Security's RestClient recipe, tokens from the given server, calls to the given API. */
+	static RestClient restStock(BenchServer server, String apiBaseUrl) {
 		ClientRegistration registration = registration(server);
 		InMemoryClientRegistrationRepository registrations = new InMemoryClientRegistrationRepository(registration);
 		RestClientClientCredentialsTokenResponseClient tokenClient = new RestClientClientCredentialsTokenResponseClient();
@@ -96,7 +106,7 @@ final class Clients {
 		interceptor.setClientRegistrationIdResolver((request) -> "sitecore-cdp");
 		return RestClient.builder()
 			.requestFactory(requestFactory())
-			.baseUrl(server.baseUrl())
+			.baseUrl(apiBaseUrl)
 			.requestInterceptor(interceptor)
 			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
 			.build();
@@ -114,9 +124,14 @@ final class Clients {
 
 	/** The limit: a static bearer header, no token work at all per request. */
 	static WebClient limit(BenchServer server) {
+		return limit(server.baseUrl());
+	}
+
+	/** The limit against the given API. */
+	static WebClient limit(String apiBaseUrl) {
 		return WebClient.builder()
 			.clientConnector(connector())
-			.baseUrl(server.baseUrl())
+			.baseUrl(apiBaseUrl)
 			.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + BenchServer.STATIC_TOKEN)
 			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
 			.build();
@@ -128,6 +143,11 @@ final class Clients {
 	 * parameters converter.
 	 */
 	static WebClient stock(BenchServer server, Clock clock) {
+		return stock(server, server.baseUrl(), clock);
+	}
+
+	/** Spring Security's WebClient recipe, tokens from the given server, calls to the given API. */
+	static WebClient stock(BenchServer server, String apiBaseUrl, Clock clock) {
 		ClientRegistration registration = registration(server);
 		InMemoryReactiveClientRegistrationRepository registrations = new InMemoryReactiveClientRegistrationRepository(
 				registration);
@@ -148,7 +168,7 @@ final class Clients {
 		filter.setDefaultClientRegistrationId("sitecore-cdp");
 		return WebClient.builder()
 			.clientConnector(connector())
-			.baseUrl(server.baseUrl())
+			.baseUrl(apiBaseUrl)
 			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
 			.filter(filter)
 			.build();
@@ -164,9 +184,14 @@ final class Clients {
 	 * clock when {@code null}.
 	 */
 	static Ours ours(BenchServer server, Clock clock) {
+		return ours(server, server.baseUrl(), clock);
+	}
+
+	/** Ours, tokens from the given server, calls to the given API. */
+	static Ours ours(BenchServer server, String apiBaseUrl, Clock clock) {
 		SpringApplicationBuilder builder = application(true).properties(Map.of("sitecore.cdp.api-key", "bench-key",
 				"sitecore.cdp.api-secret", "bench-secret", "sitecore.cdp.token-uri", server.tokenUri().toString(),
-				"sitecore.cdp.base-url", server.baseUrl(), "logging.level.root", "warn"));
+				"sitecore.cdp.base-url", apiBaseUrl, "logging.level.root", "warn"));
 		if (clock != null) {
 			builder.initializers((context) -> context.getBeanFactory().registerSingleton("sitecoreCdpClock", clock));
 		}
