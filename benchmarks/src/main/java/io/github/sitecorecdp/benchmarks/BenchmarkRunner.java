@@ -36,6 +36,10 @@ public final class BenchmarkRunner {
 
 	public static void main(String[] args) throws RunnerException, IOException {
 		Path report = Path.of((args.length > 0) ? args[0] : "benchmark-report.md");
+		if (args.length > 1 && args[1].equals("realtime-only")) {
+			write(report, RealtimeBenchmarks.run());
+			return;
+		}
 		boolean restOnly = args.length > 1 && args[1].equals("rest-client-only");
 		boolean others = args.length > 1 && args[1].equals("without-concurrent");
 		Map<String, List<Double>> webClient = (restOnly || others) ? Map.of()
@@ -67,7 +71,8 @@ public final class BenchmarkRunner {
 		List<Integer> oursCold = TokenEconomy.coldConcurrency(true);
 		TokenEconomy.Month month = TokenEconomy.month();
 		String concurrent = others ? "" : concurrentMarkdown(webClient, restClient) + "\n";
-		write(report, concurrent + markdown(scores, stockCold, oursCold, month));
+		String realtime = RealtimeBenchmarks.run();
+		write(report, concurrent + markdown(scores, stockCold, oursCold, month) + "\n" + realtime);
 	}
 
 	private static void write(Path report, String markdown) throws IOException {
@@ -84,19 +89,31 @@ public final class BenchmarkRunner {
 	 */
 	static Map<String, List<Double>> alternating(Class<?> benchmark) throws RunnerException {
 		Map<String, List<Double>> scores = new LinkedHashMap<>();
+		alternatingResults(benchmark, CLIENTS).forEach((client, results) -> scores.put(client,
+				results.stream().map((result) -> result.getPrimaryResult().getScore()).toList()));
+		return scores;
+	}
+
+	/**
+	 * Runs each of the clients (the benchmark's {@code client} parameter) alone in its own
+	 * JVM, alternating them for {@link #ROUNDS} rounds, as {@link #alternating} does.
+	 */
+	static Map<String, List<RunResult>> alternatingResults(Class<?> benchmark, List<String> clients)
+			throws RunnerException {
+		Map<String, List<RunResult>> results = new LinkedHashMap<>();
 		for (int round = 0; round < ROUNDS; round++) {
-			for (String client : CLIENTS) {
+			for (String client : clients) {
 				Options options = new OptionsBuilder().include(benchmark.getName())
 					.param("client", client)
 					.forks(1)
 					.shouldFailOnError(true)
 					.build();
 				for (RunResult result : new Runner(options).run()) {
-					scores.computeIfAbsent(client, (key) -> new ArrayList<>()).add(result.getPrimaryResult().getScore());
+					results.computeIfAbsent(client, (key) -> new ArrayList<>()).add(result);
 				}
 			}
 		}
-		return scores;
+		return results;
 	}
 
 	static String concurrentMarkdown(Map<String, List<Double>> webClient, Map<String, List<Double>> restClient) {
