@@ -109,9 +109,12 @@ public class FlowCallBenchmark {
 		this.body.put("pointOfSale", Clients.POINT_OF_SALE);
 		this.body.put("browserId", "bench-browser-1");
 		this.body.put("params", this.params);
-		Offer first = call().block(Duration.ofSeconds(30));
-		if (first == null || first == FALLBACK) {
-			throw new IllegalStateException("The first flow call gave no decision");
+		// The first calls load classes and open the connection: on a busy machine they may
+		// pass the 400 ms deadline and fall back, which says nothing of the steady state.
+		for (int attempt = 1; call().block(Duration.ofSeconds(30)) == FALLBACK; attempt++) {
+			if (attempt == 20) {
+				throw new IllegalStateException("20 flow calls in a row gave no decision");
+			}
 		}
 	}
 
