@@ -1,11 +1,13 @@
 package io.github.sitecorecdp.benchmarks;
 
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 import org.openjdk.jmh.profile.GCProfiler;
@@ -13,8 +15,9 @@ import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * The real-time measurements of issue 23, run one after the other by
@@ -33,6 +36,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * flight, alternating; {@link FlowDeadline}: the deadline's p99 with a flow answering
  * late.</li>
  * </ol>
+ *
+ * A smoke run ({@code realtime-smoke}: one short iteration of each, one round, a few
+ * seconds of stalled API, one drain) only shows that everything runs and reports; its
+ * numbers mean nothing.
  */
 final class RealtimeBenchmarks {
 
@@ -44,32 +51,47 @@ final class RealtimeBenchmarks {
 	private RealtimeBenchmarks() {
 	}
 
-	static String run() throws RunnerException {
+	static String run(boolean smoke) throws RunnerException {
+		UnaryOperator<ChainedOptionsBuilder> shorter = smoke ? (options) -> options.forks(1)
+			.warmupIterations(1)
+			.measurementIterations(2)
+			.warmupTime(TimeValue.seconds(1))
+			.measurementTime(TimeValue.seconds(1)) : UnaryOperator.identity();
 		Map<String, RunResult> send = new HashMap<>();
-		Options options = new OptionsBuilder().include(EventSendBenchmark.class.getName())
+		ChainedOptionsBuilder sendOptions = new OptionsBuilder().include(EventSendBenchmark.class.getName())
 			.addProfiler(GCProfiler.class)
-			.shouldFailOnError(true)
-			.build();
-		for (RunResult result : new Runner(options).run()) {
+			.shouldFailOnError(true);
+		if (smoke) {
+			// Its iterations stay short: the events of an iteration stay in memory.
+			sendOptions.forks(1).warmupIterations(2).measurementIterations(3);
+		}
+		for (RunResult result : new Runner(sendOptions.build()).run()) {
 			String name = result.getParams().getBenchmark();
 			send.put(name.substring(name.lastIndexOf('.') + 1), result);
 		}
-		Map<String, List<RunResult>> stream = BenchmarkRunner.alternatingResults(EventStreamBenchmark.class, CLIENTS);
-		Map<String, List<RunResult>> flows = BenchmarkRunner.alternatingResults(FlowCallBenchmark.class, CLIENTS);
-		System.out.println("Measuring a stalled Stream API for " + STALLED.toSeconds() + " s ...");
-		StalledStreamApiHeap.Result stalled = StalledStreamApiHeap.run(STALLED);
+		int rounds = smoke ? 1 : BenchmarkRunner.ROUNDS;
+		Map<String, List<RunResult>> stream = BenchmarkRunner.alternatingResults(EventStreamBenchmark.class, CLIENTS,
+				rounds, shorter);
+		Map<String, List<RunResult>> flows = BenchmarkRunner.alternatingResults(FlowCallBenchmark.class, CLIENTS,
+				rounds, shorter);
+		Duration stalledFor = smoke ? Duration.ofSeconds(5) : STALLED;
+		System.out.println("Measuring a stalled Stream API for " + stalledFor.toSeconds() + " s ...");
+		StalledStreamApiHeap.Result stalled = StalledStreamApiHeap.run(stalledFor);
 		System.out.println("Measuring the drain on shutdown ...");
-		List<ShutdownDrain.Round> drain = ShutdownDrain.run(ShutdownDrain.ROUNDS);
+		List<ShutdownDrain.Round> drain = ShutdownDrain.run(smoke ? 1 : ShutdownDrain.ROUNDS);
 		System.out.println("Measuring the flow deadline ...");
 		FlowDeadline.Result deadline = FlowDeadline.run();
-		return markdown(send, stream, flows, stalled, drain, deadline);
+		return markdown(send, stream, flows, stalled, drain, deadline, rounds);
 	}
 
 	static String markdown(Map<String, RunResult> send, Map<String, List<RunResult>> stream,
 			Map<String, List<RunResult>> flows, StalledStreamApiHeap.Result stalled, List<ShutdownDrain.Round> drain,
-			FlowDeadline.Result deadline) {
+			FlowDeadline.Result deadline, int rounds) {
 		StringBuilder out = new StringBuilder();
-		out.append("### Real time (issue 23)\n\n");
+		out.append(String.format(Locale.ROOT, "### Real time (issue 23)%n%nRun: %s, %s %s, %d cores, JDK %s (%s)%n%n",
+				LocalDate.now(), System.getProperty("os.name"), System.getProperty("os.arch"),
+				Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+				System.getProperty("java.vm.name")));
 		out.append("`send` from 1 and 8 threads (sample time; bytes per operation from `-prof gc`), against building "
 				+ "the same event alone:\n\n");
 		out.append("| Threads | send p50 / p99 (ns) | event alone p50 / p99 (ns) | send (B/op) | event alone (B/op) "
@@ -77,8 +99,9 @@ final class RealtimeBenchmarks {
 		out.append("|---|---|---|---|---|---|---|\n");
 		out.append(sendRow("1", send.get("send"), send.get("event")));
 		out.append(sendRow("8", send.get("send8Threads"), send.get("event8Threads")));
-		out.append("\nEach client alone in its JVM, alternating limit and ours for ").append(BenchmarkRunner.ROUNDS)
-			.append(" rounds; median (each run):\n\n");
+		out.append("\nEach client alone in its JVM, alternating limit and ours for ").append(rounds)
+			.append((rounds == 1) ? " round" : " rounds")
+			.append("; median (each run):\n\n");
 		out.append("| Measure | limit (plain WebClient) | ours | ours / limit | Target |\n|---|---|---|---|---|\n");
 		out.append(alternatingRow("Stream API, events/s, " + EventStreamBenchmark.IN_FLIGHT + " in flight", stream,
 				"≥ 0.9"));
