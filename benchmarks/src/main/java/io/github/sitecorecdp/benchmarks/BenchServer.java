@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
@@ -20,13 +21,23 @@ import reactor.netty.resources.LoopResources;
 /**
  * The local HTTP server every client in a run talks to (Reactor Netty on loopback): a
  * token endpoint that counts what it issues, and an API that answers a small JSON body,
- * or 401 to unknown, revoked or expired tokens.
+ * or 401 to unknown, revoked or expired tokens. For the real-time benchmarks (issue 23)
+ * it also answers what Sitecore's Stream API answers ({@code browser/create} 200 with a
+ * ref, {@code event/create} 201), counting events, and Personalize's {@code callFlows}
+ * (200 with a decision), with the faults those benchmarks need: a Stream API held until
+ * released or stalled for good, a flow answering late.
  */
 final class BenchServer implements AutoCloseable {
 
 	static final String STATIC_TOKEN = "static-benchmark-token";
 
 	private static final String API_BODY = "{\"executionRef\":\"exec-1\",\"numberOfFiles\":3,\"totalSizeKB\":22}";
+
+	/** What Sitecore's {@code event/create} answers with its 201. */
+	private static final String EVENT_BODY = "{\"status\":\"OK\",\"version\":\"1.2\"}";
+
+	/** A flow's decision, an offer as in the docs. */
+	static final String FLOW_BODY = "{\"title\":\"10% off\",\"imageUrl\":\"/img/offer.png\"}";
 
 	private final Clock clock;
 
@@ -44,6 +55,21 @@ final class BenchServer implements AutoCloseable {
 
 	private volatile Duration tokenDelay = Duration.ZERO;
 
+	private final AtomicLong browsersCreated = new AtomicLong();
+
+	private final AtomicLong eventRequests = new AtomicLong();
+
+	private final AtomicLong flowCalls = new AtomicLong();
+
+	/** While set, Stream API answers wait for it; {@code null}: answered at once. */
+	private volatile Sinks.Empty<Void> streamGate;
+
+	private volatile boolean streamStalled;
+
+	private volatile String slowFlow;
+
+	private volatile Duration flowDelay = Duration.ZERO;
+
 	BenchServer(Clock clock) {
 		this.clock = clock;
 		this.expiries.put(STATIC_TOKEN, Instant.MAX);
@@ -54,7 +80,11 @@ final class BenchServer implements AutoCloseable {
 			.runOn(this.loops)
 			.host("127.0.0.1")
 			.port(0)
-			.route((routes) -> routes.post("/oauth/token", this::token).get("/api", this::api))
+			.route((routes) -> routes.post("/oauth/token", this::token)
+				.get("/api", this::api)
+				.get("/v1.2/browser/create.json", this::browserCreate)
+				.get("/v1.2/event/create.json", this::eventCreate)
+				.post("/v2/callFlows", this::callFlows))
 			.bindNow();
 	}
 
@@ -76,6 +106,44 @@ final class BenchServer implements AutoCloseable {
 
 	void tokenDelay(Duration delay) {
 		this.tokenDelay = delay;
+	}
+
+	/** Stream API {@code event/create} requests received, answered or not. */
+	long eventRequests() {
+		return this.eventRequests.get();
+	}
+
+	/** Personalize {@code callFlows} requests received, answered or not. */
+	long flowCalls() {
+		return this.flowCalls.get();
+	}
+
+	/**
+	 * Holds every Stream API answer (requests are received and counted) until
+	 * {@link #releaseStream()}.
+	 */
+	void holdStream() {
+		this.streamGate = Sinks.empty();
+	}
+
+	/** Sends the held Stream API answers, and answers at once from now on. */
+	void releaseStream() {
+		Sinks.Empty<Void> gate = this.streamGate;
+		this.streamGate = null;
+		if (gate != null) {
+			gate.tryEmitEmpty();
+		}
+	}
+
+	/** Never answers a Stream API request from now on: the connection stays open, silent. */
+	void stallStream() {
+		this.streamStalled = true;
+	}
+
+	/** Answers the flow of this friendly id after a delay; the others at once. */
+	void slowFlow(String friendlyId, Duration delay) {
+		this.flowDelay = delay;
+		this.slowFlow = friendlyId;
 	}
 
 	/** Makes the API refuse this token from now on. */
@@ -111,6 +179,43 @@ final class BenchServer implements AutoCloseable {
 				.then();
 		}
 		return response.header("Content-Type", "application/json").sendString(Mono.just(API_BODY)).then();
+	}
+
+	private Mono<Void> browserCreate(HttpServerRequest request, HttpServerResponse response) {
+		long n = this.browsersCreated.incrementAndGet();
+		return stream(response.header("Content-Type", "application/json")
+			.sendString(Mono.just("{\"status\":\"OK\",\"version\":\"1.2\",\"client_key\":\"bench-client-key\","
+					+ "\"ref\":\"bench-browser-" + n + "\",\"customer_ref\":\"bench-guest-" + n + "\"}"))
+			.then());
+	}
+
+	private Mono<Void> eventCreate(HttpServerRequest request, HttpServerResponse response) {
+		this.eventRequests.incrementAndGet();
+		return stream(response.status(201)
+			.header("Content-Type", "application/json")
+			.sendString(Mono.just(EVENT_BODY))
+			.then());
+	}
+
+	/** The Stream API's answer, at once, after the gate opens, or never. */
+	private Mono<Void> stream(Mono<Void> answer) {
+		if (this.streamStalled) {
+			return Mono.never();
+		}
+		Sinks.Empty<Void> gate = this.streamGate;
+		return (gate != null) ? gate.asMono().then(answer) : answer;
+	}
+
+	private Mono<Void> callFlows(HttpServerRequest request, HttpServerResponse response) {
+		return request.receive().aggregate().asString().defaultIfEmpty("").flatMap((body) -> {
+			this.flowCalls.incrementAndGet();
+			Mono<Void> answer = response.header("Content-Type", "application/json")
+				.sendString(Mono.just(FLOW_BODY))
+				.then();
+			String slow = this.slowFlow;
+			return (slow != null && body.contains("\"friendlyId\":\"" + slow + "\""))
+					? Mono.delay(this.flowDelay).then(answer) : answer;
+		});
 	}
 
 	@Override

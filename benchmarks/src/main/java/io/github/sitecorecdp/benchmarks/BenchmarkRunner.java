@@ -11,12 +11,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
@@ -36,6 +38,10 @@ public final class BenchmarkRunner {
 
 	public static void main(String[] args) throws RunnerException, IOException {
 		Path report = Path.of((args.length > 0) ? args[0] : "benchmark-report.md");
+		if (args.length > 1 && (args[1].equals("realtime-only") || args[1].equals("realtime-smoke"))) {
+			write(report, RealtimeBenchmarks.run(args[1].equals("realtime-smoke")));
+			return;
+		}
 		boolean restOnly = args.length > 1 && args[1].equals("rest-client-only");
 		boolean others = args.length > 1 && args[1].equals("without-concurrent");
 		Map<String, List<Double>> webClient = (restOnly || others) ? Map.of()
@@ -67,7 +73,8 @@ public final class BenchmarkRunner {
 		List<Integer> oursCold = TokenEconomy.coldConcurrency(true);
 		TokenEconomy.Month month = TokenEconomy.month();
 		String concurrent = others ? "" : concurrentMarkdown(webClient, restClient) + "\n";
-		write(report, concurrent + markdown(scores, stockCold, oursCold, month));
+		String realtime = RealtimeBenchmarks.run(false);
+		write(report, concurrent + markdown(scores, stockCold, oursCold, month) + "\n" + realtime);
 	}
 
 	private static void write(Path report, String markdown) throws IOException {
@@ -84,19 +91,32 @@ public final class BenchmarkRunner {
 	 */
 	static Map<String, List<Double>> alternating(Class<?> benchmark) throws RunnerException {
 		Map<String, List<Double>> scores = new LinkedHashMap<>();
-		for (int round = 0; round < ROUNDS; round++) {
-			for (String client : CLIENTS) {
-				Options options = new OptionsBuilder().include(benchmark.getName())
+		alternatingResults(benchmark, CLIENTS, ROUNDS, UnaryOperator.identity()).forEach((client, results) -> scores.put(client,
+				results.stream().map((result) -> result.getPrimaryResult().getScore()).toList()));
+		return scores;
+	}
+
+	/**
+	 * Runs each of the clients (the benchmark's {@code client} parameter) alone in its own
+	 * JVM, alternating them for a number of rounds, as {@link #alternating} does.
+	 * @param options changes to the benchmark's options, such as shorter iterations
+	 */
+	static Map<String, List<RunResult>> alternatingResults(Class<?> benchmark, List<String> clients, int rounds,
+			UnaryOperator<ChainedOptionsBuilder> options) throws RunnerException {
+		Map<String, List<RunResult>> results = new LinkedHashMap<>();
+		for (int round = 0; round < rounds; round++) {
+			for (String client : clients) {
+				Options run = options.apply(new OptionsBuilder().include(benchmark.getName())
 					.param("client", client)
 					.forks(1)
-					.shouldFailOnError(true)
+					.shouldFailOnError(true))
 					.build();
-				for (RunResult result : new Runner(options).run()) {
-					scores.computeIfAbsent(client, (key) -> new ArrayList<>()).add(result.getPrimaryResult().getScore());
+				for (RunResult result : new Runner(run).run()) {
+					results.computeIfAbsent(client, (key) -> new ArrayList<>()).add(result);
 				}
 			}
 		}
-		return scores;
+		return results;
 	}
 
 	static String concurrentMarkdown(Map<String, List<Double>> webClient, Map<String, List<Double>> restClient) {

@@ -2,8 +2,12 @@ package io.github.sitecorecdp.benchmarks;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
+import io.github.sitecorecdp.events.CdpEvent;
+import io.github.sitecorecdp.events.CdpEventSender;
+import io.github.sitecorecdp.flows.FlowClient;
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
 import io.netty.channel.ChannelOption;
 import reactor.netty.http.client.HttpClient;
@@ -200,6 +204,47 @@ final class Clients {
 				context.getBean("cdpRestClient", RestClient.class), context.getBean(CdpAccessTokenManager.class));
 	}
 
+	/** The client key the real-time clients send (the bench server takes any). */
+	static final String CLIENT_KEY = "bench-client-key";
+
+	/** The point of sale the real-time clients send. */
+	static final String POINT_OF_SALE = "bench.example";
+
+	/**
+	 * The starter's real-time clients ({@code cdpEventSender} and the flow client) from the
+	 * same application as {@link #ours}, with a point of sale set: the Stream API and
+	 * Personalize are the bench server's.
+	 * @param server the bench server
+	 * @param properties further properties, overriding the starter's defaults
+	 */
+	static Realtime realtime(BenchServer server, Map<String, String> properties) {
+		Map<String, Object> all = new HashMap<>(Map.of("sitecore.cdp.api-key", "bench-key", "sitecore.cdp.api-secret",
+				"bench-secret", "sitecore.cdp.token-uri", server.tokenUri().toString(), "sitecore.cdp.base-url",
+				server.baseUrl(), "sitecore.cdp.realtime.client-key", CLIENT_KEY,
+				"sitecore.cdp.realtime.point-of-sale", POINT_OF_SALE, "sitecore.cdp.realtime.currency", "EUR",
+				"logging.level.root", "warn"));
+		all.putAll(properties);
+		ConfigurableApplicationContext context = application(true).properties(all).run();
+		return new Realtime(context, context.getBean(CdpEventSender.class), context.getBean(FlowClient.class));
+	}
+
+	/**
+	 * The event every real-time benchmark sends: a page view with a referrer, as in the
+	 * events guide. Built anew per call where the application would build it per request.
+	 */
+	static CdpEvent pageView() {
+		return CdpEvent.view("/products/42").with("referrer", "https://search.example/?q=shoes");
+	}
+
+	/** Visitor keys ({@code visitor-0} ...), as an application's session ids. */
+	static String[] visitors(int count) {
+		String[] keys = new String[count];
+		for (int i = 0; i < count; i++) {
+			keys[i] = "visitor-" + i;
+		}
+		return keys;
+	}
+
 	/**
 	 * The same small application, with or without the starter's auto-configuration.
 	 */
@@ -222,6 +267,16 @@ final class Clients {
 	record Ours(ConfigurableApplicationContext context, WebClient client, RestClient restClient,
 			CdpAccessTokenManager tokenManager)
 			implements AutoCloseable {
+
+		@Override
+		public void close() {
+			SpringApplication.exit(this.context);
+		}
+
+	}
+
+	record Realtime(ConfigurableApplicationContext context, CdpEventSender sender,
+			FlowClient flows) implements AutoCloseable {
 
 		@Override
 		public void close() {

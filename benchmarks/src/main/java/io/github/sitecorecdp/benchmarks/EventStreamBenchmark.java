@@ -1,0 +1,163 @@
+package io.github.sitecorecdp.benchmarks;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.github.sitecorecdp.events.CdpEvent;
+import io.github.sitecorecdp.events.CdpEventSender;
+import io.github.sitecorecdp.events.FlushResult;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * Sustained sending to a Stream API on loopback (issue 23: at least 0.9 of a plain
+ * WebClient), events per second with {@value #IN_FLIGHT} calls in flight:
+ *
+ * <ul>
+ * <li>{@code limit}: a plain {@code WebClient} sending the same GETs (the same
+ * {@code event/create.json} URI, message and headers the sender sends), built before
+ * the run, through {@code Flux.flatMap(call, 32)}: the calls alone;</li>
+ * <li>{@code ours}: the auto-configured {@code cdpEventSender} (default settings:
+ * {@code max-in-flight} 32, queue of 10,000), {@code send} of each event then a
+ * {@code flush}, so that an operation ends when Sitecore acknowledged every event, as the
+ * limit's does. Its browser refs are known (one event per visitor before the run), as in
+ * steady state.</li>
+ * </ul>
+ *
+ * Each operation sends one event for each of {@value #EVENTS} visitors, so every lane
+ * holds one event and the sender may use all 32 calls. Each client runs alone in its own
+ * JVM, and every JVM starts the same Spring Boot application with the starter (the sender
+ * idles in the limit's), as in {@link ConcurrentWebClientBenchmark}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = { "-Xms512m", "-Xmx512m" })
+@Warmup(iterations = 8, time = 3)
+@Measurement(iterations = 5, time = 3)
+public class EventStreamBenchmark {
+
+	/** The sender's default {@code max-in-flight}. */
+	static final int IN_FLIGHT = 32;
+
+	static final int EVENTS = 1000;
+
+	private static final String[] KEYS = Clients.visitors(EVENTS);
+
+	/** Which client this fork measures. */
+	@Param({ "limit", "ours" })
+	public String client;
+
+	private BenchServer server;
+
+	private Clients.Realtime application;
+
+	private CdpEventSender sender;
+
+	private CdpEvent event;
+
+	private WebClient limit;
+
+	private URI[] uris;
+
+	@Setup
+	public void start() {
+		this.server = new BenchServer(Clock.systemUTC());
+		this.application = Clients.realtime(this.server, Map.of());
+		this.sender = this.application.sender();
+		this.event = Clients.pageView();
+		this.limit = WebClient.builder()
+			.clientConnector(Clients.connector())
+			// The sender's client sends this too: the same request on the wire.
+			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+			.build();
+		this.uris = new URI[EVENTS];
+		for (int i = 0; i < EVENTS; i++) {
+			this.uris[i] = eventUri(this.server, "bench-browser-" + (i + 1));
+		}
+		if (this.client.equals("ours")) {
+			// Browser refs known, as in steady state: the run measures events, not browser/create.
+			send();
+		}
+		else {
+			Flux.fromArray(this.uris).flatMap(this::limitCall, IN_FLIGHT).blockLast(Duration.ofSeconds(60));
+		}
+	}
+
+	/**
+	 * The GET the sender makes for {@link Clients#pageView()}: the message's fields in the
+	 * sender's order, encoded as it encodes them.
+	 */
+	static URI eventUri(BenchServer server, String browserRef) {
+		String message = "{\"channel\":\"WEB\",\"type\":\"VIEW\",\"language\":\"EN\",\"currency\":\"EUR\","
+				+ "\"page\":\"/products/42\",\"pos\":\"" + Clients.POINT_OF_SALE + "\",\"browser_id\":\"" + browserRef
+				+ "\",\"referrer\":\"https://search.example/?q=shoes\"}";
+		return UriComponentsBuilder.fromUriString(server.baseUrl())
+			.path("/v1.2/event/create.json")
+			.queryParam("client_key", "{clientKey}")
+			.queryParam("message", "{message}")
+			.encode()
+			.buildAndExpand(Clients.CLIENT_KEY, message)
+			.toUri();
+	}
+
+	@TearDown
+	public void stop() {
+		long failed = this.sender.failedCount();
+		long dropped = this.sender.droppedCount();
+		this.application.close();
+		this.server.close();
+		if (failed > 0 || dropped > 0) {
+			throw new IllegalStateException(failed + " events failed and " + dropped + " were dropped");
+		}
+	}
+
+	@Benchmark
+	@OperationsPerInvocation(EVENTS)
+	public long events() {
+		if (this.client.equals("ours")) {
+			return send();
+		}
+		Long count = Flux.fromArray(this.uris).flatMap(this::limitCall, IN_FLIGHT).count().block(Duration.ofSeconds(60));
+		return (count != null) ? count : 0;
+	}
+
+	private Mono<Void> limitCall(URI uri) {
+		return this.limit.get().uri(uri).retrieve().toBodilessEntity().then();
+	}
+
+	private long send() {
+		for (String key : KEYS) {
+			if (!this.sender.send(key, this.event)) {
+				throw new IllegalStateException("An event was dropped");
+			}
+		}
+		FlushResult result = this.sender.flush(Duration.ofSeconds(60));
+		if (!result.completed()) {
+			throw new IllegalStateException(result.remaining() + " events not acknowledged within 60 s");
+		}
+		return EVENTS;
+	}
+
+}
