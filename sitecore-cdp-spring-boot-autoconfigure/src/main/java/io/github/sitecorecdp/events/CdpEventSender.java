@@ -35,7 +35,6 @@ import reactor.core.publisher.Mono;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
-import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * Sends events to Sitecore CDP's Stream API
@@ -83,6 +82,8 @@ public final class CdpEventSender implements SmartLifecycle {
 	private final WebClient webClient;
 
 	private final RealtimeSettings realtime;
+
+	private final EventUris uris;
 
 	private final BrowserRefStore browserRefs;
 
@@ -136,6 +137,7 @@ public final class CdpEventSender implements SmartLifecycle {
 			RetryPolicy retryPolicy, Settings settings, LongSupplier nanoTime) {
 		this.webClient = webClient;
 		this.realtime = realtime;
+		this.uris = new EventUris(realtime.baseUrl(), realtime.clientKey());
 		this.browserRefs = browserRefs;
 		this.retryPolicy = retryPolicy;
 		this.settings = settings;
@@ -377,13 +379,7 @@ public final class CdpEventSender implements SmartLifecycle {
 			if (known != null) {
 				return Mono.just(known);
 			}
-			URI uri = UriComponentsBuilder.fromUri(this.realtime.baseUrl())
-				.path("/v1.2/browser/create.json")
-				.queryParam("client_key", "{clientKey}")
-				.queryParam("message", "{message}")
-				.encode()
-				.buildAndExpand(this.realtime.clientKey(), "{}")
-				.toUri();
+			URI uri = this.uris.browserCreate();
 			Mono<String> create = this.webClient.get().uri(uri).retrieve().bodyToMono(String.class).map((body) -> {
 				Matcher ref = REF.matcher(body);
 				if (!ref.find()) {
@@ -409,13 +405,7 @@ public final class CdpEventSender implements SmartLifecycle {
 			if (!event.ext().isEmpty()) {
 				message.put("ext", event.ext());
 			}
-			URI uri = UriComponentsBuilder.fromUri(this.realtime.baseUrl())
-				.path("/v1.2/event/create.json")
-				.queryParam("client_key", "{clientKey}")
-				.queryParam("message", "{message}")
-				.encode()
-				.buildAndExpand(this.realtime.clientKey(), EventJson.write(message))
-				.toUri();
+			URI uri = this.uris.eventCreate(EventJson.write(message));
 			return this.retryPolicy.apply("events.send",
 					this.webClient.get().uri(uri).retrieve().toBodilessEntity().then());
 		});

@@ -1,0 +1,35 @@
+package io.github.sitecorecdp.events;
+
+import java.net.URI;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Stream API addresses built once are those the URI template gave for every event.
+ */
+class EventUrisTests {
+
+	private static final URI BASE_URL = URI.create("https://api-engage-eu.sitecorecloud.io");
+
+	private static final String CLIENT_KEY = "key with spaces&=/+";
+
+	@Test
+	void whenAMessageHasReservedAndNonAsciiCharactersThenTheEventAddressIsTheTemplates() {
+		EventUris uris = new EventUris(BASE_URL, CLIENT_KEY);
+		String message = "{\"type\":\"VIEW\",\"page\":\"/a b?c=d&e=f#g\",\"ext\":{\"name\":\"Zoë 🚀 100% + ~_.-\\\"'\"}}";
+		URI built = uris.eventCreate(message);
+		assertThat(built).isEqualTo(EventUris.build(BASE_URL, "/v1.2/event/create.json", CLIENT_KEY, message));
+		assertThat(built.getRawQuery()).contains("message=%7B%22type%22").doesNotContain(" ").doesNotContain("+ ");
+	}
+
+	@Test
+	void whenTheBaseUrlHasAPathThenTheEventAddressKeepsIt() {
+		URI baseUrl = URI.create("http://127.0.0.1:8080/stream");
+		EventUris uris = new EventUris(baseUrl, "k");
+		assertThat(uris.eventCreate("{}")).isEqualTo(EventUris.build(baseUrl, "/v1.2/event/create.json", "k", "{}"));
+		assertThat(uris.browserCreate()).isEqualTo(EventUris.build(baseUrl, "/v1.2/browser/create.json", "k", "{}"));
+	}
+
+}
