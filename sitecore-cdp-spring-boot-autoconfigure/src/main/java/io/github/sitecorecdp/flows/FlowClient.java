@@ -16,7 +16,6 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.codec.CodecException;
@@ -197,8 +196,11 @@ public final class FlowClient {
 				return Mono.just(done(friendlyId, start, FlowResult.<T>fallback(FlowFallbackReason.CIRCUIT_OPEN, null)));
 			}
 			AtomicBoolean settled = new AtomicBoolean();
+			// One immediate retry of a 503, within the deadline below. Written as a second
+			// post on that error rather than retryWhen(Retry.max(1)), whose companion sink and
+			// subscription were set up on every call although few calls ever meet a 503.
 			return Mono.defer(() -> post(body, reader))
-				.retryWhen(Retry.max(1).filter(FlowClient::isServiceUnavailable))
+				.onErrorResume(FlowClient::isServiceUnavailable, (ex) -> post(body, reader))
 				.timeout(this.deadline)
 				.map(FlowResult::of)
 				.onErrorResume((ex) -> Mono.just(FlowResult.fallback(reasonOf(ex), ex)))
