@@ -68,6 +68,21 @@ public final class FakeExportJob {
 	}
 
 	/**
+	 * Replace a file's guests, as a file rewritten at its URL: its bytes and its
+	 * {@code ETag} change, so a download that goes on from where it stopped is refused.
+	 * @param index the file's index, from 0
+	 * @param jsonLines one JSON object per guest
+	 * @return this job
+	 */
+	public FakeExportJob replaceFile(int index, List<String> jsonLines) {
+		synchronized (this.files) {
+			String deltaAction = this.files.get(index).deltaAction();
+			this.files.set(index, new ExportFileContent(deltaAction, List.copyOf(jsonLines), gzip(jsonLines)));
+		}
+		return this;
+	}
+
+	/**
 	 * Set when the presigned file URLs expire (default: a day after the job was created).
 	 * @param expireAt the expiry
 	 * @return this job

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +16,7 @@ import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
@@ -122,7 +124,17 @@ final class LoopbackServer implements AutoCloseable {
 			.header("Content-Type", answer.contentType())
 			.header("Content-Length", String.valueOf(answer.body().length));
 		answer.headers().forEach(response::header);
-		Mono<Void> send = response.sendByteArray(Mono.just(answer.body())).then();
+		Mono<Void> send = (answer.cutAfter() >= 0 && answer.cutAfter() < answer.body().length)
+				// The whole length announced, part of the body sent, then the connection
+				// closed: what a client sees of a connection cut mid-file.
+				// A stream that fails after its first bytes: the server then closes the
+				// connection, as no complete answer can follow.
+				? response
+					.sendByteArray(Flux.just(Arrays.copyOf(answer.body(), answer.cutAfter()))
+						.concatWith(Mono.error(new IllegalStateException("Download cut by the fake"))))
+					.then()
+					.onErrorResume((ex) -> Mono.fromRunnable(() -> response.withConnection(Connection::dispose)))
+				: response.sendByteArray(Mono.just(answer.body())).then();
 		return answer.delay().isZero() ? send : Mono.delay(answer.delay()).then(send);
 	}
 
@@ -148,29 +160,37 @@ final class LoopbackServer implements AutoCloseable {
 	 * the one journaled
 	 * @param held when set, the answer waits for a test to release the call (the other
 	 * components are then unused)
+	 * @param cutAfter when not negative, how many bytes of the body are sent before the
+	 * connection is closed
 	 */
 	record Answer(int status, String contentType, byte[] body, Duration delay, Map<String, String> headers,
-			boolean reset, @Nullable Held held) {
+			boolean reset, @Nullable Held held, int cutAfter) {
 
 		Answer(int status, String contentType, byte[] body, Duration delay) {
-			this(status, contentType, body, delay, Map.of(), false, null);
+			this(status, contentType, body, delay, Map.of(), false, null, -1);
 		}
 
 		Answer(int status, String contentType, byte[] body, Duration delay, Map<String, String> headers,
 				boolean reset) {
-			this(status, contentType, body, delay, headers, reset, null);
+			this(status, contentType, body, delay, headers, reset, null, -1);
 		}
 
 		/** An answer that is worked out, by {@code then}, only once {@code until} completes. */
 		static Answer held(CompletableFuture<Void> until, Supplier<Answer> then, Runnable clientGone) {
 			return new Answer(0, "text/plain", new byte[0], Duration.ZERO, Map.of(), false,
-					new Held(until, then, clientGone));
+					new Held(until, then, clientGone), -1);
 		}
 
 		Answer withHeader(String name, String value) {
 			Map<String, String> all = new LinkedHashMap<>(this.headers);
 			all.put(name, value);
-			return new Answer(this.status, this.contentType, this.body, this.delay, Map.copyOf(all), this.reset);
+			return new Answer(this.status, this.contentType, this.body, this.delay, Map.copyOf(all), this.reset,
+					null, this.cutAfter);
+		}
+
+		/** This answer with only the first bytes of its body sent, then the connection closed. */
+		Answer cutAfter(int bytes) {
+			return new Answer(this.status, this.contentType, this.body, this.delay, this.headers, false, null, bytes);
 		}
 
 		Answer delayed(Duration by) {

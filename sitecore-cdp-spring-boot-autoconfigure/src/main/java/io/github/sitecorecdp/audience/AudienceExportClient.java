@@ -14,6 +14,7 @@ import java.util.zip.GZIPInputStream;
 import io.github.sitecorecdp.api.CdpApiErrors;
 import io.github.sitecorecdp.retry.RetryListener;
 import io.github.sitecorecdp.retry.RetryPolicy;
+import io.github.sitecorecdp.retry.TransientFailures;
 import io.github.sitecorecdp.token.CdpTokenException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -23,11 +24,13 @@ import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.util.Assert;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
 
 /**
  * Typed client of the Sitecore CDP Audience export API (v2).
@@ -184,32 +187,150 @@ public final class AudienceExportClient {
 	}
 
 	private Flux<ExportRecord> download(AudienceExportOutput output, ExportFile file, int index) {
-		Flux<DataBuffer> body = this.fileWebClient.get()
-			.uri(file.uri())
-			.exchangeToFlux((response) -> fileBody(output, file, index, response));
-		return Flux.<ExportRecord, LineReader>generate(
-				() -> new LineReader(body, output, file, index, this.maxRecordLength), LineReader::next,
-				LineReader::close)
-			.subscribeOn(Schedulers.boundedElastic());
+		return Flux.defer(() -> {
+			FileDownload download = new FileDownload(output, file, index);
+			return Flux.<ExportRecord, LineReader>generate(
+					() -> new LineReader(download.body(), output, file, index, this.maxRecordLength),
+					LineReader::next, LineReader::close)
+				.subscribeOn(Schedulers.boundedElastic());
+		});
 	}
 
-	private Flux<DataBuffer> fileBody(AudienceExportOutput output, ExportFile file, int index,
-			ClientResponse response) {
-		if (response.statusCode().value() == 403) {
-			// What a storage host answers to a presigned URL past its expiry.
-			return response.releaseBody()
-				.then(Mono.<DataBuffer>error(expired(output, "were refused (403) by the file host at file " + (index + 1))))
-				.flux();
+	/**
+	 * One file's bytes, as one stream however many GETs they take. The decoder reads this
+	 * stream whole and never sees a retry: a fault before any byte arrived asks for the
+	 * file again; a fault after asks for the rest only ({@code Range}), so no byte and no
+	 * record is read twice or skipped, and the gzip decoder's state carries on untouched.
+	 * The retries are the shared policy's; only what to ask each attempt is hand-written,
+	 * because the policy cannot know where a stream stopped.
+	 */
+	private final class FileDownload {
+
+		private final AudienceExportOutput output;
+
+		private final ExportFile file;
+
+		private final int index;
+
+		/**
+		 * Compressed bytes handed to the decoder so far. Written on the body's signals,
+		 * which are serial, and read when the next attempt is made, after them.
+		 */
+		private volatile long received;
+
+		/** The file's ETag, from the attempt that started it, if its host sent one. */
+		private volatile @Nullable String etag;
+
+		FileDownload(AudienceExportOutput output, ExportFile file, int index) {
+			this.output = output;
+			this.file = file;
+			this.index = index;
 		}
-		if (response.statusCode().isError()) {
-			// Not createError(): its message holds the whole URL, presigned signature included.
-			return response.releaseBody()
-				.then(Mono.<DataBuffer>error(new CdpExportDownloadException("File " + (index + 1) + " ("
-						+ where(file) + ") of Audience export " + output.executionRef() + " could not be downloaded: "
-						+ "the file host answered " + response.statusCode().value())))
-				.flux();
+
+		Flux<DataBuffer> body() {
+			return AudienceExportClient.this.retry.applyToStream("export.file", Flux.defer(this::attempt))
+				.onErrorMap(TransientFailures::isTransientRead,
+						(ex) -> new Stopped(RetryPolicy.describe(ex).replace("answered", "the file host answered"), ex));
 		}
-		return response.bodyToFlux(DataBuffer.class);
+
+		private Flux<DataBuffer> attempt() {
+			long from = this.received;
+			String etag = this.etag;
+			return AudienceExportClient.this.fileWebClient.get().uri(this.file.uri()).headers((headers) -> {
+				if (from > 0) {
+					headers.set(HttpHeaders.RANGE, "bytes=" + from + "-");
+					if (etag != null) {
+						// A changed file is refused (412) rather than spliced onto the old one.
+						headers.set(HttpHeaders.IF_MATCH, etag);
+						headers.set(HttpHeaders.IF_RANGE, etag);
+					}
+				}
+			}).exchangeToFlux((response) -> answer(response, from, etag));
+		}
+
+		private Flux<DataBuffer> answer(ClientResponse response, long from, @Nullable String etag) {
+			int status = response.statusCode().value();
+			if (status == 403) {
+				// What a storage host answers to a presigned URL past its expiry.
+				return fail(response, expired(this.output,
+						"were refused (403) by the file host at file " + (this.index + 1)));
+			}
+			if (status == 412 || status == 416) {
+				return fail(response, changed("the file host refused the rest of it: " + status));
+			}
+			if (TransientFailures.isTransientStatus(status)) {
+				// Built without the request: createException() would put the whole URL,
+				// presigned signature included, in its message. Retried by the policy.
+				return fail(response, WebClientResponseException.create(status, "", response.headers().asHttpHeaders(),
+						new byte[0], null));
+			}
+			if (response.statusCode().isError()) {
+				return fail(response, new Stopped("the file host answered " + status, null));
+			}
+			String answered = response.headers().asHttpHeaders().getETag();
+			if (from == 0) {
+				this.etag = answered;
+				return count(response.bodyToFlux(DataBuffer.class));
+			}
+			if (etag != null && answered != null && !etag.equals(answered)) {
+				return fail(response, changed("its ETag went from " + etag + " to " + answered));
+			}
+			if (status == 206) {
+				String range = response.headers().asHttpHeaders().getFirst(HttpHeaders.CONTENT_RANGE);
+				if (range == null || !range.startsWith("bytes " + from + "-")) {
+					return fail(response, changed("the rest asked from byte " + from + " came as " + range));
+				}
+				return count(response.bodyToFlux(DataBuffer.class));
+			}
+			// The host ignored the Range: the bytes already read come again, and are dropped.
+			return count(DataBufferUtils.skipUntilByteCount(response.bodyToFlux(DataBuffer.class), from));
+		}
+
+		private Flux<DataBuffer> count(Flux<DataBuffer> body) {
+			return body.doOnNext((buffer) -> this.received += buffer.readableByteCount());
+		}
+
+		private Flux<DataBuffer> fail(ClientResponse response, Throwable failure) {
+			return response.releaseBody().then(Mono.<DataBuffer>error(failure)).flux();
+		}
+
+		private Stopped changed(String how) {
+			return new Stopped("it changed while it was read (" + how + ")", null).changed();
+		}
+
+	}
+
+	/**
+	 * Why a file's body stopped, told the caller by the {@link LineReader} once every
+	 * record before it has been emitted, so that the count it gives is exact.
+	 */
+	private static final class Stopped extends RuntimeException {
+
+		private final String what;
+
+		private boolean changed;
+
+		Stopped(String what, @Nullable Throwable cause) {
+			super(what, cause, false, false);
+			this.what = what;
+		}
+
+		Stopped changed() {
+			this.changed = true;
+			return this;
+		}
+
+		CdpExportDownloadException toException(AudienceExportOutput output, ExportFile file, int index,
+				long emitted) {
+			String message = "File " + (index + 1) + " (" + where(file) + ") of Audience export " + output.executionRef()
+					+ " could not be downloaded: " + this.what + "; " + emitted + " of its records were emitted"
+					+ (this.changed ? " and stay emitted: fetch the export again and read the file from its start"
+							: "");
+			Throwable cause = getCause();
+			return (cause != null) ? new CdpExportDownloadException(message, cause)
+					: new CdpExportDownloadException(message);
+		}
+
 	}
 
 	/**
@@ -255,6 +376,9 @@ public final class AudienceExportClient {
 
 		private long lineNumber;
 
+		/** Records emitted so far, for the message of a download that stops. */
+		private long emitted;
+
 		LineReader(Flux<DataBuffer> body, AudienceExportOutput output, ExportFile file, int index,
 				int maxRecordLength) {
 			this.body = body;
@@ -283,6 +407,7 @@ public final class AudienceExportClient {
 					sink.complete();
 				}
 				else {
+					this.emitted++;
 					sink.next(new ExportRecord(this.file, this.index, this.lineNumber, line));
 				}
 			}
@@ -293,6 +418,9 @@ public final class AudienceExportClient {
 			}
 			catch (IOException ex) {
 				sink.error(unwrap(ex, this.file, this.index, this.output));
+			}
+			catch (Stopped ex) {
+				sink.error(ex.toException(this.output, this.file, this.index, this.emitted));
 			}
 			return this;
 		}

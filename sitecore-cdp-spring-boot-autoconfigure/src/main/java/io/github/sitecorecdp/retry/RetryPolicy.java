@@ -6,10 +6,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -111,36 +113,76 @@ public final class RetryPolicy {
 			long end = this.nanoTime.getAsLong() + deadline.toNanos();
 			AtomicLong attempts = new AtomicLong(1);
 			AtomicReference<@Nullable Throwable> last = new AtomicReference<>();
-			// Reactor's backoff does the attempts, the jitter and the growing waits. It has
-			// no way to take a wait from the failure, so the server's Retry-After is waited
-			// for before it, by the async hook: the wait is never shorter than asked.
-			RetryBackoffSpec spec = Retry.backoff(this.settings.maxAttempts() - 1L, this.settings.initialBackoff())
-				.maxBackoff(this.settings.maxBackoff())
-				.jitter(JITTER)
-				.scheduler(this.scheduler)
-				.filter((failure) -> TransientFailures.isTransient(failure)
-						&& this.nanoTime.getAsLong() + retryAfter(failure).toNanos() < end)
-				.doBeforeRetry((signal) -> {
-					attempts.incrementAndGet();
-					tell(() -> this.listener.retrying(call, signal.totalRetries() + 1, signal.failure()));
-				})
-				.doBeforeRetryAsync((signal) -> {
-					Duration wait = retryAfter(signal.failure());
-					return wait.isZero() ? Mono.empty() : Mono.delay(wait, this.scheduler).then();
-				})
-				.onRetryExhaustedThrow((retrySpec, signal) -> signal.failure());
+			RetryBackoffSpec spec = backoff(call, attempts, (failure) -> TransientFailures.isTransient(failure)
+					&& this.nanoTime.getAsLong() + retryAfter(failure).toNanos() < end);
 			return attempt.doOnError(last::set)
 				.retryWhen(spec)
 				.timeout(deadline, this.scheduler)
 				.onErrorMap(TimeoutException.class, (ex) -> deadlinePassed(call, deadline, last.get(), ex))
-				.doOnError((failure) -> {
-					if (attempts.get() > 1 || TransientFailures.isTransient(failure)) {
-						tell(() -> this.listener.gaveUp(call, attempts.get(), failure));
-						logger.warn("Gave up on " + call + " after " + attempts.get() + " attempt"
-								+ ((attempts.get() == 1) ? "" : "s") + ": " + describe(failure));
-					}
-				});
+				.doOnError((failure) -> gaveUp(call, attempts.get(), failure, TransientFailures.isTransient(failure)));
 		});
+	}
+
+	/**
+	 * Make a streamed read that is retried, each attempt going on from where the last one
+	 * stopped: {@code attempt} is subscribed again for each retry and must itself ask for
+	 * only what has not arrived yet (a {@code Range} request, say). Failures of the stream
+	 * after its headers (a cut or stalled body) count as transient too. Attempts, backoff
+	 * and the {@code maxElapsed} deadline count from the last element that arrived: a
+	 * stream that makes progress between faults is not given up on for being long, as a
+	 * large file would be under a deadline for the whole read. A stalled attempt is ended
+	 * by the client's own response timeout, which is then a transient failure.
+	 * @param <T> the stream's elements
+	 * @param call the call's name, for logs and metrics
+	 * @param attempt one attempt, subscribed again for each retry
+	 * @return the stream
+	 */
+	public <T> Flux<T> applyToStream(String call, Flux<T> attempt) {
+		return Flux.defer(() -> {
+			long maxElapsed = this.settings.maxElapsed().toNanos();
+			AtomicLong since = new AtomicLong(this.nanoTime.getAsLong());
+			AtomicLong attempts = new AtomicLong(1);
+			// transientErrors(true): Reactor counts the attempts and grows the backoff only
+			// since the last element, so a fault after progress starts afresh.
+			RetryBackoffSpec spec = backoff(call, attempts,
+					(failure) -> TransientFailures.isTransientRead(failure)
+							&& this.nanoTime.getAsLong() + retryAfter(failure).toNanos() < since.get() + maxElapsed)
+				.transientErrors(true);
+			return attempt.doOnNext((element) -> {
+				since.set(this.nanoTime.getAsLong());
+				attempts.set(1);
+			})
+				.retryWhen(spec)
+				.doOnError((failure) -> gaveUp(call, attempts.get(), failure, TransientFailures.isTransientRead(failure)));
+		});
+	}
+
+	private RetryBackoffSpec backoff(String call, AtomicLong attempts, Predicate<Throwable> retried) {
+		// Reactor's backoff does the attempts, the jitter and the growing waits. It has no
+		// way to take a wait from the failure, so the server's Retry-After is waited for
+		// before it, by the async hook: the wait is never shorter than asked.
+		return Retry.backoff(this.settings.maxAttempts() - 1L, this.settings.initialBackoff())
+			.maxBackoff(this.settings.maxBackoff())
+			.jitter(JITTER)
+			.scheduler(this.scheduler)
+			.filter(retried)
+			.doBeforeRetry((signal) -> {
+				attempts.incrementAndGet();
+				tell(() -> this.listener.retrying(call, signal.totalRetries() + 1, signal.failure()));
+			})
+			.doBeforeRetryAsync((signal) -> {
+				Duration wait = retryAfter(signal.failure());
+				return wait.isZero() ? Mono.empty() : Mono.delay(wait, this.scheduler).then();
+			})
+			.onRetryExhaustedThrow((retrySpec, signal) -> signal.failure());
+	}
+
+	private void gaveUp(String call, long attempts, Throwable failure, boolean transientFailure) {
+		if (attempts > 1 || transientFailure) {
+			tell(() -> this.listener.gaveUp(call, attempts, failure));
+			logger.warn("Gave up on " + call + " after " + attempts + " attempt" + ((attempts == 1) ? "" : "s") + ": "
+					+ describe(failure));
+		}
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.github.sitecorecdp.retry;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +47,20 @@ public final class TransientFailures {
 			return cause == null || !cause.getClass().getName().startsWith("io.github.sitecorecdp.token.");
 		}
 		return failure instanceof TimeoutException;
+	}
+
+	/**
+	 * Return whether a failure of a streamed read is transient: as
+	 * {@link #isTransient(Throwable)}, and also a body cut after its headers (an
+	 * {@link IOException} such as Reactor Netty's premature close, or a reset) or stalled
+	 * past the client's response timeout (Netty's read timeout). Those reach a body's
+	 * subscriber as they are, not wrapped in a {@link WebClientRequestException}.
+	 * @param failure the failure
+	 * @return whether reading on may succeed
+	 */
+	public static boolean isTransientRead(Throwable failure) {
+		return isTransient(failure) || failure instanceof IOException
+				|| failure.getClass().getName().startsWith("io.netty.handler.timeout.");
 	}
 
 	/**

@@ -100,10 +100,10 @@ class ExportDownloadFailureTests {
 	@Test
 	void whenTheFileHostAnswersAnErrorThenTheMessageNamesTheFileButNotItsSignature() {
 		this.job.addFile("add", List.of("{\"d\":4}"));
-		this.api.fileHost().failNextFileRequests(1, 500);
+		this.api.fileHost().failNextFileRequests(1, 404);
 		assertThatExceptionOfType(CdpExportDownloadException.class).isThrownBy(() -> download(0))
 			.withMessageContaining("/exports/exec-1/0.jsonl.gz")
-			.withMessageContaining("answered 500")
+			.withMessageContaining("answered 404")
 			.withMessageNotContaining("X-Amz-Signature");
 		assertThat(download(0)).extracting(ExportRecord::json).containsExactly("{\"d\":4}");
 	}
