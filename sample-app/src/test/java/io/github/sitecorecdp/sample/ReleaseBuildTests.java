@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -83,7 +84,9 @@ class ReleaseBuildTests {
 			@TempDir Path work) throws Exception {
 		Path project = work.resolve("project");
 		copySources(ReadmeJavaSnippetsTests.DOCS_ROOT, project);
-		Path gnupgHome = Files.createDirectories(work.resolve("gnupg"));
+		// gpg's home without any key, private to its owner as gpg wants it.
+		Path gnupgHome = Files.createDirectories(work.resolve("gnupg"),
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
 		Path localRepository = localRepository();
 		Map<String, Long> installedBefore = files(localRepository.resolve(GROUP_PATH));
 
