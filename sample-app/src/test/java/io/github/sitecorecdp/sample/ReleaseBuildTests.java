@@ -35,6 +35,7 @@ import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -71,7 +72,8 @@ class ReleaseBuildTests {
 			"sitecore-cdp-spring-boot-starter-test");
 
 	/** How Maven logs a transfer from or to a repository (also in batch mode). */
-	private static final Pattern TRANSFER = Pattern.compile("\\b(Downloading from|Downloaded from|Uploading to|Uploaded to)\\b");
+	private static final Pattern TRANSFER = Pattern
+		.compile("\\b(Downloading from|Downloaded from|Uploading to|Uploaded to)\\b");
 
 	private static final String DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.9.0";
 
@@ -212,9 +214,8 @@ class ReleaseBuildTests {
 	}
 
 	private static String version(Path pom) throws Exception {
-		return XPathFactory.newInstance()
-			.newXPath()
-			.evaluate("/project/version", DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom.toFile()));
+		Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom.toFile());
+		return XPathFactory.newInstance().newXPath().evaluate("/project/version", document);
 	}
 
 	/**
