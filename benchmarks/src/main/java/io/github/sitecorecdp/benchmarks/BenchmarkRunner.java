@@ -31,10 +31,8 @@ public final class BenchmarkRunner {
 	private BenchmarkRunner() {
 	}
 
-	/** Rounds of alternating single-fork runs for the concurrent benchmarks. */
+	/** Rounds of alternating single-fork runs. */
 	static final int ROUNDS = 4;
-
-	static final List<String> CLIENTS = List.of("limit", "stock", "ours");
 
 	public static void main(String[] args) throws RunnerException, IOException {
 		Path report = Path.of((args.length > 0) ? args[0] : "benchmark-report.md");
@@ -42,21 +40,12 @@ public final class BenchmarkRunner {
 			write(report, RealtimeBenchmarks.run(args[1].equals("realtime-smoke")));
 			return;
 		}
-		boolean restOnly = args.length > 1 && args[1].equals("rest-client-only");
-		boolean others = args.length > 1 && args[1].equals("without-concurrent");
-		Map<String, List<Double>> webClient = (restOnly || others) ? Map.of()
-				: alternating(ConcurrentWebClientBenchmark.class);
-		Map<String, List<Double>> restClient = others ? Map.of() : alternating(ConcurrentRestClientBenchmark.class);
-		if (restOnly) {
-			StringBuilder out = new StringBuilder();
-			appendConcurrent(out, "RestClient, " + ConcurrentRestClientBenchmark.THREADS + " threads", restClient);
-			write(report, out.toString());
+		if (args.length > 1 && args[1].equals("client-bound-only")) {
+			write(report, ClientBoundRunner.run());
 			return;
 		}
-		if (args.length > 1 && args[1].equals("concurrent-only")) {
-			write(report, concurrentMarkdown(webClient, restClient));
-			return;
-		}
+		boolean others = args.length > 1 && args[1].equals("without-client-bound");
+		String clientBound = others ? "" : ClientBoundRunner.run() + "\n";
 		Options options = new OptionsBuilder()
 			.include(BenchmarkRunner.class.getPackageName()
 					+ ".(ThroughputBenchmark|CachedTokenBenchmark|StartupBenchmark|ReplayBenchmark|ConnectorOverheadBenchmark)")
@@ -72,9 +61,8 @@ public final class BenchmarkRunner {
 		List<Integer> stockCold = TokenEconomy.coldConcurrency(false);
 		List<Integer> oursCold = TokenEconomy.coldConcurrency(true);
 		TokenEconomy.Month month = TokenEconomy.month();
-		String concurrent = others ? "" : concurrentMarkdown(webClient, restClient) + "\n";
 		String realtime = RealtimeBenchmarks.run(false);
-		write(report, concurrent + markdown(scores, stockCold, oursCold, month) + "\n" + realtime);
+		write(report, clientBound + markdown(scores, stockCold, oursCold, month) + "\n" + realtime);
 	}
 
 	private static void write(Path report, String markdown) throws IOException {
@@ -85,20 +73,10 @@ public final class BenchmarkRunner {
 	}
 
 	/**
-	 * Runs each client alone in its own JVM, one fork at a time, alternating limit, stock
-	 * and ours for {@link #ROUNDS} rounds: on a small shared machine throughput drifts by
-	 * tens of percent between JVMs, and alternating spreads the drift over all three.
-	 */
-	static Map<String, List<Double>> alternating(Class<?> benchmark) throws RunnerException {
-		Map<String, List<Double>> scores = new LinkedHashMap<>();
-		alternatingResults(benchmark, CLIENTS, ROUNDS, UnaryOperator.identity()).forEach((client, results) -> scores.put(client,
-				results.stream().map((result) -> result.getPrimaryResult().getScore()).toList()));
-		return scores;
-	}
-
-	/**
 	 * Runs each of the clients (the benchmark's {@code client} parameter) alone in its own
-	 * JVM, alternating them for a number of rounds, as {@link #alternating} does.
+	 * JVM, one fork at a time, alternating them for a number of rounds: on a small shared
+	 * machine throughput drifts by tens of percent between JVMs, and alternating spreads
+	 * the drift over every client.
 	 * @param options changes to the benchmark's options, such as shorter iterations
 	 */
 	static Map<String, List<RunResult>> alternatingResults(Class<?> benchmark, List<String> clients, int rounds,
@@ -119,38 +97,8 @@ public final class BenchmarkRunner {
 		return results;
 	}
 
-	static String concurrentMarkdown(Map<String, List<Double>> webClient, Map<String, List<Double>> restClient) {
-		StringBuilder out = new StringBuilder();
-		out.append(String.format(Locale.ROOT, "Run: %s, %s %s, %d cores, JDK %s (%s)%n%n", LocalDate.now(),
-				System.getProperty("os.name"), System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(),
-				System.getProperty("java.version"), System.getProperty("java.vm.name")));
-		out.append("| Client | calls/s, median of " + ROUNDS + " JVMs (each run) | ours / limit | stock / limit |\n");
-		out.append("|---|---|---|---|\n");
-		appendConcurrent(out, "WebClient, " + ConcurrentWebClientBenchmark.CONCURRENCY + " calls in flight", webClient);
-		appendConcurrent(out, "RestClient, " + ConcurrentRestClientBenchmark.THREADS + " threads", restClient);
-		return out.toString();
-	}
-
-	private static void appendConcurrent(StringBuilder out, String title, Map<String, List<Double>> scores) {
-		double limit = median(scores.get("limit"));
-		out.append("| ").append(title).append(" | ");
-		for (String client : CLIENTS) {
-			List<Double> runs = scores.get(client);
-			out.append(client)
-				.append(String.format(Locale.ROOT, " %.0f (", median(runs)))
-				.append(runs.stream()
-					.map((score) -> String.format(Locale.ROOT, "%.0f", score))
-					.collect(Collectors.joining(", ")))
-				.append(")<br>");
-		}
-		out.append(String.format(Locale.ROOT, " | %.3f | %.3f |%n", median(scores.get("ours")) / limit,
-				median(scores.get("stock")) / limit));
-	}
-
 	static double median(List<Double> values) {
-		List<Double> sorted = values.stream().sorted().toList();
-		int middle = sorted.size() / 2;
-		return (sorted.size() % 2 == 1) ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+		return ClientBoundRunner.median(values);
 	}
 
 	private static String markdown(Map<String, Result<?>> scores, List<Integer> stockCold, List<Integer> oursCold,

@@ -33,7 +33,7 @@ import org.springframework.web.client.RestClient;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(value = 1, jvmArgsAppend = { "-Xms512m", "-Xmx512m" })
 // 16 blocking threads on 2 cores keep compiling for longer than the WebClient loop does.
-@Warmup(iterations = 10, time = 2)
+@Warmup(iterations = 14, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Threads(ClientBoundRestClientBenchmark.THREADS)
 public class ClientBoundRestClientBenchmark {
