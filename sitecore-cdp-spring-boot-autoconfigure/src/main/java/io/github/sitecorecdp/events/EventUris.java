@@ -30,10 +30,6 @@ final class EventUris {
 	EventUris(URI baseUrl, String clientKey) {
 		this.browserCreate = build(baseUrl, "/v1.2/browser/create.json", clientKey, "{}");
 		String prefix = build(baseUrl, "/v1.2/event/create.json", clientKey, "").toString();
-		if (!prefix.endsWith("message=")) {
-			// Not reached with a base URL that passed validation: it has no query or fragment.
-			throw new IllegalStateException("Unexpected Stream API address " + prefix);
-		}
 		this.eventPrefix = prefix;
 	}
 
@@ -46,7 +42,9 @@ final class EventUris {
 	}
 
 	static URI build(URI baseUrl, String path, String clientKey, String message) {
+		// Without a fragment (never sent anyway), the query and so the message come last.
 		return UriComponentsBuilder.fromUri(baseUrl)
+			.fragment(null)
 			.path(path)
 			.queryParam("client_key", "{clientKey}")
 			.queryParam("message", "{message}")

@@ -32,4 +32,12 @@ class EventUrisTests {
 		assertThat(uris.browserCreate()).isEqualTo(EventUris.build(baseUrl, "/v1.2/browser/create.json", "k", "{}"));
 	}
 
+	@Test
+	void whenTheBaseUrlHasAQueryAndAFragmentThenTheMessageStillEndsTheEventAddress() {
+		URI baseUrl = URI.create("http://127.0.0.1:8080/stream?tenant=a#top");
+		URI built = new EventUris(baseUrl, "k").eventCreate("{\"a\":1}");
+		assertThat(built.getFragment()).isNull();
+		assertThat(built.getRawQuery()).isEqualTo("tenant=a&client_key=k&message=%7B%22a%22%3A1%7D");
+	}
+
 }
