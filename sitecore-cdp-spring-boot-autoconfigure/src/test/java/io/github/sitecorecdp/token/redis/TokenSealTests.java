@@ -42,9 +42,15 @@ class TokenSealTests {
 
 	@Test
 	void whenAnEntryIsChangedOrIsNoEntryAtAllThenItIsRefused() {
-		byte[] sealed = Base64.getDecoder().decode(this.cdp.seal("a token"));
-		sealed[sealed.length - 1] ^= 1;
-		assertThat(this.cdp.open(Base64.getEncoder().encodeToString(sealed))).isNull();
+		// Authenticated encryption refuses a change anywhere, also one that leaves the name
+		// and the padding intact (which an unauthenticated mode such as CBC would let
+		// through as a garbled token): the content is long enough to span many blocks.
+		byte[] sealed = Base64.getDecoder().decode(this.cdp.seal("a token ".repeat(20)));
+		for (int i = 0; i < sealed.length; i++) {
+			byte[] changed = sealed.clone();
+			changed[i] ^= 1;
+			assertThat(this.cdp.open(Base64.getEncoder().encodeToString(changed))).as("byte %d changed", i).isNull();
+		}
 		assertThat(this.cdp.open("not base64 at all")).isNull();
 		assertThat(this.cdp.open("")).isNull();
 	}
