@@ -84,6 +84,10 @@ final class FakeControlApi implements AutoCloseable {
 						this::requests),
 				new Endpoint("GET", "/batches", "the Batch API's batches: ref, status, records, failed records",
 						this::batches),
+				new Endpoint("GET", "/events",
+						"the Stream API's events: each browser ref's messages in arrival order (?browser=REF one), "
+								+ "their count, event requests received, and messages dropped for a wrong point of sale",
+						this::events),
 				new Endpoint("POST", "/batches/refuse",
 						"?containing=TEXT&code=C&message=M: refuse, in batches uploaded from now on, every record "
 								+ "whose line contains TEXT, logged with code C (default 400) and message M",
@@ -104,7 +108,7 @@ final class FakeControlApi implements AutoCloseable {
 
 	private Reply properties(Query query) {
 		StringBuilder text = new StringBuilder();
-		this.cdp.properties().forEach((name, value) -> text.append(name).append('=').append(value).append('\n'));
+		this.cdp.programProperties().forEach((name, value) -> text.append(name).append('=').append(value).append('\n'));
 		return Reply.text(text.toString());
 	}
 
@@ -148,6 +152,19 @@ final class FakeControlApi implements AutoCloseable {
 
 	private Reply batches(Query query) {
 		return Reply.json(this.cdp.api().batches().batches().stream().map(FakeControlApi::batchJson).toList());
+	}
+
+	private Reply events(Query query) {
+		FakeStreamApi streams = this.cdp.api().streams();
+		String browser = query.value("browser");
+		Map<String, List<String>> byBrowser = (browser != null) ? Map.of(browser, streams.events(browser))
+				: streams.eventsByBrowser();
+		Map<String, Object> json = new LinkedHashMap<>();
+		json.put("count", byBrowser.values().stream().mapToInt(List::size).sum());
+		json.put("requests", streams.eventRequests());
+		json.put("browsers", byBrowser);
+		json.put("droppedForPointOfSale", streams.dropped());
+		return Reply.json(json);
 	}
 
 	private Reply refuseBatchRecords(Query query) {

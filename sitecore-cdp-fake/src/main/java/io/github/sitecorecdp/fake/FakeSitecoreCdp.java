@@ -189,6 +189,21 @@ public final class FakeSitecoreCdp implements AutoCloseable {
 	}
 
 	/**
+	 * Return what the runnable fake prints: {@link #properties()} and the real-time
+	 * properties that turn the event sender and flow client on, with the point of sale
+	 * the fake's Stream API accepts (any other is answered {@code 201} and dropped, as
+	 * Sitecore does). Not in {@link #properties()}: a test that uses the fake for tokens
+	 * or batches would otherwise start a sender it never asked for.
+	 * @return the properties, in print order
+	 */
+	Map<String, String> programProperties() {
+		Map<String, String> properties = new LinkedHashMap<>(properties());
+		properties.put("sitecore.cdp.realtime.point-of-sale", FakeStreamApi.POINT_OF_SALE);
+		properties.put("sitecore.cdp.realtime.currency", "EUR");
+		return properties;
+	}
+
+	/**
 	 * Return the API key the fake gives a named registration:
 	 * {@code fake-<name>-key}.
 	 * @param name the registration's name

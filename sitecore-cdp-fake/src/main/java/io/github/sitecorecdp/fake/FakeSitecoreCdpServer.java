@@ -86,7 +86,7 @@ public final class FakeSitecoreCdpServer implements AutoCloseable {
 		text.append("  file host       ").append(this.cdp.fileBaseUrl()).append('\n');
 		text.append("Point an application here with these properties (also at GET ")
 			.append(this.control.baseUrl()).append("/properties):\n");
-		this.cdp.properties().forEach((name, value) -> text.append(name).append('=').append(value).append('\n'));
+		this.cdp.programProperties().forEach((name, value) -> text.append(name).append('=').append(value).append('\n'));
 		// Last, so that a script or test knows the fake is ready once it reads this line.
 		text.append("Control API at ").append(this.control.baseUrl())
 			.append(" (GET / lists its endpoints). Stop the fake with Ctrl+C.\n");

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -75,6 +76,17 @@ public final class FakeStreamApi {
 		List<String> all = new ArrayList<>();
 		this.events.values().forEach(all::addAll);
 		return all;
+	}
+
+	/**
+	 * Return every recorded event's message by browser ref, each browser's in arrival
+	 * order.
+	 * @return the messages of each browser ref
+	 */
+	public Map<String, List<String>> eventsByBrowser() {
+		Map<String, List<String>> copy = new TreeMap<>();
+		this.events.forEach((ref, messages) -> copy.put(ref, List.copyOf(messages)));
+		return copy;
 	}
 
 	/**

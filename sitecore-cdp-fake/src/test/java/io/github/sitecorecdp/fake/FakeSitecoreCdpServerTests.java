@@ -7,6 +7,7 @@ import java.net.NetworkInterface;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -147,6 +148,29 @@ class FakeSitecoreCdpServerTests {
 	}
 
 	@Test
+	void whenEventsAreSentThenTheControlApiListsThemPerBrowserInArrivalOrder() {
+		// What the printed properties give an application: the client key and the point of
+		// sale the fake accepts.
+		String clientKey = fake.properties().get("sitecore.cdp.basic-auth.client-key");
+		assertThat(fake.properties()).containsEntry("sitecore.cdp.realtime.point-of-sale", FakeStreamApi.POINT_OF_SALE)
+			.containsEntry("sitecore.cdp.realtime.currency", "EUR");
+		String ref = browserRef(clientKey);
+		assertThat(sendEvent(clientKey, ref, "VIEW", FakeStreamApi.POINT_OF_SALE)).isEqualTo(201);
+		assertThat(sendEvent(clientKey, ref, "IDENTITY", FakeStreamApi.POINT_OF_SALE)).isEqualTo(201);
+		assertThat(sendEvent(clientKey, ref, "VIEW", "elsewhere.example")).isEqualTo(201);
+		String events = control("GET", "/events").body();
+		assertThat(events).startsWith("{\"count\":2,\"requests\":3,\"browsers\":{\"" + ref + "\":[")
+			.containsPattern("\\[\"[^\\]]*VIEW[^\\]]*\",\"[^\\]]*IDENTITY[^\\]]*\"\\]")
+			.contains("\"droppedForPointOfSale\":[\"")
+			.contains("elsewhere.example");
+		assertThat(control("GET", "/events?browser=unknown-ref").body())
+			.startsWith("{\"count\":0,\"requests\":3,\"browsers\":{\"unknown-ref\":[]}");
+		control("POST", "/reset");
+		assertThat(control("GET", "/events").body())
+			.isEqualTo("{\"count\":0,\"requests\":0,\"browsers\":{},\"droppedForPointOfSale\":[]}");
+	}
+
+	@Test
 	void whenThePropertiesAreAskedForThenTheyAreThePrintedOnes() {
 		StringBuilder printed = new StringBuilder();
 		fake.properties().forEach((name, value) -> printed.append(name).append('=').append(value).append('\n'));
@@ -244,6 +268,22 @@ class FakeSitecoreCdpServerTests {
 
 	private Answer api(String token) {
 		return this.http.get(URI.create(fake.baseUrl() + DEMO_EXPORT), token);
+	}
+
+	private String browserRef(String clientKey) {
+		Answer answer = this.http.exchange(HttpRequest
+			.newBuilder(URI.create(fake.baseUrl() + "/v1.2/browser/create.json?client_key=" + clientKey + "&message=%7B%7D")));
+		assertThat(answer.status()).isEqualTo(200);
+		Matcher ref = Pattern.compile("\"ref\":\"([^\"]+)\"").matcher(answer.body());
+		assertThat(ref.find()).isTrue();
+		return ref.group(1);
+	}
+
+	private int sendEvent(String clientKey, String ref, String type, String pointOfSale) {
+		String message = "{\"type\":\"" + type + "\",\"channel\":\"WEB\",\"language\":\"EN\",\"currency\":\"EUR\","
+				+ "\"page\":\"/p\",\"pos\":\"" + pointOfSale + "\",\"browser_id\":\"" + ref + "\"}";
+		return this.http.exchange(HttpRequest.newBuilder(URI.create(fake.baseUrl() + "/v1.2/event/create.json?client_key="
+				+ clientKey + "&message=" + URLEncoder.encode(message, StandardCharsets.UTF_8)))).status();
 	}
 
 	private Answer control(String method, String pathAndQuery) {
