@@ -109,6 +109,9 @@ public final class CdpEventSender implements SmartLifecycle {
 
 	private final AtomicLong nextDropLog;
 
+	/** Why the latest drop happened, for the next report. */
+	private volatile String lastDropReason = "";
+
 	private volatile int inFlight;
 
 	private volatile boolean parked;
@@ -122,7 +125,6 @@ public final class CdpEventSender implements SmartLifecycle {
 	private volatile @Nullable Thread worker;
 
 	private volatile @Nullable Worker activeWorker;
-
 	/**
 	 * Create a sender; {@link #start()} starts its worker.
 	 * @param webClient the client calls are made with (no token: the Stream API takes the
@@ -292,7 +294,13 @@ public final class CdpEventSender implements SmartLifecycle {
 		// Refused from now on: events sent while draining would keep the drain going for
 		// the whole timeout, and a flush covers only what was enqueued before it.
 		this.closing = true;
-		long end = System.nanoTime() + this.settings.shutdownTimeout().toNanos();
+		long start = System.nanoTime();
+		long end = start + this.settings.shutdownTimeout().toNanos();
+		int queuedAtStop = this.queued.get();
+		if (queuedAtStop > 0) {
+			logger.info("Sending the " + queuedAtStop + " queued event(s) before stopping, for at most "
+					+ readable(this.settings.shutdownTimeout()));
+		}
 		Thread thread = this.worker;
 		// Again while events are left: a send that passed the check before closing was set
 		// may enqueue after the first flush began.
@@ -320,10 +328,15 @@ public final class CdpEventSender implements SmartLifecycle {
 				Thread.currentThread().interrupt();
 			}
 		}
+		reportDrops(true);
 		long abandoned = (state != null) ? state.abandoned : 0;
 		if (abandoned > 0) {
 			logger.warn("Stopped with " + abandoned + " event(s) not acknowledged by Sitecore within "
-					+ this.settings.shutdownTimeout() + "; counted as dropped");
+					+ readable(this.settings.shutdownTimeout()) + "; counted as dropped");
+		}
+		else if (queuedAtStop > 0) {
+			logger.info("Stopped with every queued event settled (sent or failed), after "
+					+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
 		}
 		else {
 			logger.debug("Stopped with every event acknowledged");
@@ -342,12 +355,37 @@ public final class CdpEventSender implements SmartLifecycle {
 
 	private void drop(String why) {
 		this.dropped.increment();
+		this.lastDropReason = why;
 		this.droppedSinceLog.incrementAndGet();
-		long now = this.nanoTime.getAsLong();
-		long next = this.nextDropLog.get();
-		if (now - next >= 0 && this.nextDropLog.compareAndSet(next, now + this.settings.dropLogInterval().toNanos())) {
-			logger.warn("Dropped " + this.droppedSinceLog.getAndSet(0) + " event(s) since the last report: " + why);
+		reportDrops(false);
+	}
+
+	/**
+	 * Log the drops counted since the last report, once the interval has passed since it,
+	 * or at once when {@code now}. Called on every drop, by the worker on each of its turns
+	 * (so that drops are reported within an interval even when no drop follows them) and on
+	 * stop (so that none goes unreported).
+	 */
+	private void reportDrops(boolean now) {
+		if (this.droppedSinceLog.get() == 0) {
+			return;
 		}
+		long time = this.nanoTime.getAsLong();
+		long next = this.nextDropLog.get();
+		if ((now || time - next >= 0)
+				&& this.nextDropLog.compareAndSet(next, time + this.settings.dropLogInterval().toNanos())) {
+			long count = this.droppedSinceLog.getAndSet(0);
+			if (count > 0) {
+				logger.warn("Dropped " + count + " event(s) since the last report; the latest because "
+						+ this.lastDropReason);
+			}
+		}
+	}
+
+	/** A duration as people write it in {@code application.yml}: {@code 20s}, {@code 1500ms}. */
+	private static String readable(Duration duration) {
+		long millis = duration.toMillis();
+		return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
 	}
 
 	private void release(Pending pending) {
@@ -439,6 +477,7 @@ public final class CdpEventSender implements SmartLifecycle {
 		public void run() {
 			while (!CdpEventSender.this.terminate) {
 				try {
+					reportDrops(false);
 					if (!step()) {
 						CdpEventSender.this.parked = true;
 						// Checked again after announcing the park: a send in between unparks us.

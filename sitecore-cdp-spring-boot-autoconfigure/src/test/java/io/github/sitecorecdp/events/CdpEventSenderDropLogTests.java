@@ -50,12 +50,50 @@ class CdpEventSenderDropLogTests {
 		assertThat(accepted).isEqualTo(2);
 		assertThat(dropLines(output)).containsExactly("Dropped 1 event(s)");
 		this.nanos.addAndGet(INTERVAL.minusSeconds(1).toNanos());
-		sendAll(5);
+		sendAll(6);
 		assertThat(dropLines(output)).hasSize(1);
+		// The next report is due now: from the next drop, or the worker's next turn.
 		this.nanos.addAndGet(Duration.ofSeconds(1).toNanos());
-		sendAll(1);
+		awaitDropLines(output, 2);
 		assertThat(dropLines(output)).containsExactly("Dropped 1 event(s)", "Dropped 23 event(s)");
 		assertThat(this.sender.droppedCount()).isEqualTo(24);
+	}
+
+	@Test
+	void whenDropsStopThenTheLastOnesAreStillReportedOnceTheIntervalHasPassed(CapturedOutput output) {
+		// A burst that fills the queue and ends: no later drop comes to trigger the report.
+		this.sender = sender(URI.create("http://127.0.0.1:9"), 2);
+		sendAll(20);
+		assertThat(dropLines(output)).containsExactly("Dropped 1 event(s)");
+		this.nanos.addAndGet(INTERVAL.toNanos());
+		awaitDropLines(output, 2);
+		assertThat(dropLines(output)).containsExactly("Dropped 1 event(s)", "Dropped 17 event(s)");
+		assertThat(output.getOut()).contains("the latest because the queue holds 2 events");
+	}
+
+	@Test
+	void whenTheSenderStopsThenDropsNotYetReportedAreLogged(CapturedOutput output) {
+		this.sender = sender(URI.create("http://127.0.0.1:9"), 2);
+		sendAll(20);
+		this.sender.stop();
+		// The 17 drops of the burst after the first, within the interval, reported on stop.
+		// The two accepted events fail (their retries run out) or are abandoned by the stop:
+		// either way they are counted once, and not as drops of the queue.
+		assertThat(dropLines(output)).containsExactly("Dropped 1 event(s)", "Dropped 17 event(s)");
+		assertThat(this.sender.droppedCount() + this.sender.failedCount()).isEqualTo(20);
+	}
+
+	private static void awaitDropLines(CapturedOutput output, int count) {
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		while (dropLines(output).size() < count && System.nanoTime() < deadline) {
+			try {
+				Thread.sleep(10);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
 	}
 
 	private int sendAll(int count) {

@@ -27,7 +27,10 @@ import io.github.sitecorecdp.retry.RetryPolicy;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,6 +40,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * The sender against a loopback Stream API: what it refuses, drops, bounds, orders, flushes
  * and drains, counted exactly at the server.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class CdpEventSenderTests {
 
 	private final StreamApiServer api;
@@ -131,6 +135,21 @@ class CdpEventSenderTests {
 				(custom) -> assertThat(custom).contains("\"type\":\"ORDER_SHIPPED\"",
 						"\"ext\":{\"carrier\":\"DHL\",\"express\":true}"));
 		assertThat(sender.sentCount()).isEqualTo(3);
+	}
+
+	@Test
+	void whenTheSenderStopsWithEventsQueuedThenItSaysSoAtInfoAndHowLongTheDrainTook(CapturedOutput output) {
+		// Four visitors' lanes at 20 ms a call: the 40 events take at least 200 ms.
+		this.api.delayMillis = 20;
+		CdpEventSender sender = sender();
+		for (int i = 0; i < 40; i++) {
+			assertThat(sender.send("v" + (i % 4), numbered(i))).isTrue();
+		}
+		sender.stop();
+		assertThat(this.api.events).hasSize(40);
+		assertThat(output.getOut())
+			.containsPattern("INFO .*Sending the [1-9][0-9]* queued event\\(s\\) before stopping, for at most 10s")
+			.containsPattern("INFO .*Stopped with every queued event settled \\(sent or failed\\), after [0-9]+ ms");
 	}
 
 	@Test
