@@ -12,8 +12,9 @@ import reactor.netty.tcp.TcpServer;
 
 /**
  * The cheapest HTTP/1.1 API server we could write: it does not parse requests, it counts
- * their ends ({@code CRLF CRLF}, enough for the body-less GETs it is sent) and answers each
- * with the same prepared response bytes, flushing once per read.
+ * their ends ({@code CRLF CRLF}: enough for body-less GETs, and for POSTs of one-line JSON,
+ * whose bodies hold no line break) and answers each with the same prepared response
+ * bytes, flushing once per read.
  *
  * <p>
  * It exists so that the client is the bottleneck of a loopback benchmark on a small
@@ -26,8 +27,8 @@ import reactor.netty.tcp.TcpServer;
  */
 final class CannedApiServer implements AutoCloseable {
 
-	private static final byte[] RESPONSE = response(
-			"{\"executionRef\":\"exec-1\",\"numberOfFiles\":3,\"totalSizeKB\":22}");
+	/** The answer of the client-bound token-layer benchmarks: a small API document. */
+	static final String API_BODY = "{\"executionRef\":\"exec-1\",\"numberOfFiles\":3,\"totalSizeKB\":22}";
 
 	private final LoopResources loops;
 
@@ -39,6 +40,19 @@ final class CannedApiServer implements AutoCloseable {
 	 * throughput depend on where each connection landed)
 	 */
 	CannedApiServer(int threads) {
+		this(threads, "200 OK", API_BODY);
+	}
+
+	/**
+	 * Start a server on loopback answering every request with the given status and JSON
+	 * body.
+	 * @param threads the event loops of the server, its own
+	 * @param status the status line's code and reason, such as {@code 201 Created}
+	 * @param body the JSON body
+	 */
+	CannedApiServer(int threads, String status, String body) {
+		ByteBuf answer = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(response(status, body)))
+			.asReadOnly();
 		this.loops = LoopResources.create("canned-api", threads, true);
 		// Reactor Netty only binds and runs the loops: the answerer, first in each pipeline,
 		// takes every read, so none of Reactor Netty's per-request machinery runs.
@@ -46,7 +60,7 @@ final class CannedApiServer implements AutoCloseable {
 			.runOn(this.loops)
 			.host("127.0.0.1")
 			.port(0)
-			.doOnChannelInit((observer, channel, address) -> channel.pipeline().addFirst(new Answerer()))
+			.doOnChannelInit((observer, channel, address) -> channel.pipeline().addFirst(new Answerer(answer)))
 			.handle((in, out) -> out.neverComplete())
 			.bindNow();
 	}
@@ -61,9 +75,9 @@ final class CannedApiServer implements AutoCloseable {
 		this.loops.disposeLater().block();
 	}
 
-	private static byte[] response(String body) {
+	private static byte[] response(String status, String body) {
 		byte[] content = body.getBytes(StandardCharsets.UTF_8);
-		String head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + content.length
+		String head = "HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\nContent-Length: " + content.length
 				+ "\r\n\r\n";
 		byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
 		byte[] all = new byte[headBytes.length + content.length];
@@ -78,8 +92,11 @@ final class CannedApiServer implements AutoCloseable {
 	 */
 	private static final class Answerer extends ChannelInboundHandlerAdapter {
 
-		private static final ByteBuf ANSWER = Unpooled.unreleasableBuffer(
-				Unpooled.directBuffer(RESPONSE.length).writeBytes(RESPONSE)).asReadOnly();
+		private final ByteBuf answer;
+
+		Answerer(ByteBuf answer) {
+			this.answer = answer;
+		}
 
 		/** How many bytes of {@code CR LF CR LF} were matched at the end of the last read. */
 		private int matched;
@@ -106,7 +123,7 @@ final class CannedApiServer implements AutoCloseable {
 					}
 				}
 				for (int i = 0; i < requests; i++) {
-					context.write(ANSWER.duplicate(), context.voidPromise());
+					context.write(this.answer.duplicate(), context.voidPromise());
 					this.answered = true;
 				}
 			}

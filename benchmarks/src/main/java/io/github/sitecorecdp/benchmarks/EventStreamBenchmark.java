@@ -48,7 +48,11 @@ import org.springframework.web.util.UriComponentsBuilder;
  * Each operation sends one event for each of {@value #EVENTS} visitors, so every lane
  * holds one event and the sender may use all 32 calls. Each client runs alone in its own
  * JVM, and every JVM starts the same Spring Boot application with the starter (the sender
- * idles in the limit's), as in {@link ConcurrentWebClientBenchmark}.
+ * idles in the limit's), as in {@link ClientBoundWebClientBenchmark}. The Stream API is
+ * {@link CannedApiServer} ({@code server=canned}), cheap enough that the client is the
+ * bottleneck; {@code server=routed} ({@link BenchServer}, which routes, counts and
+ * answers like Sitecore) shows it: the limit's events per second rise with the cheaper
+ * server.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -69,7 +73,13 @@ public class EventStreamBenchmark {
 	@Param({ "limit", "ours" })
 	public String client;
 
-	private BenchServer server;
+	/** {@code canned}: {@link CannedApiServer}; {@code routed}: {@link BenchServer}. */
+	@Param({ "canned" })
+	public String server;
+
+	private BenchServer tokens;
+
+	private CannedApiServer api;
 
 	private Clients.Realtime application;
 
@@ -83,8 +93,16 @@ public class EventStreamBenchmark {
 
 	@Setup
 	public void start() {
-		this.server = new BenchServer(Clock.systemUTC());
-		this.application = Clients.realtime(this.server, Map.of());
+		this.tokens = new BenchServer(Clock.systemUTC());
+		String baseUrl = this.tokens.baseUrl();
+		if (this.server.equals("canned")) {
+			// One answer for browser/create and event/create alike: the sender reads the ref
+			// of the first and only the status of the second.
+			this.api = new CannedApiServer(1, "201 Created",
+					"{\"status\":\"OK\",\"version\":\"1.2\",\"ref\":\"bench-browser-1\"}");
+			baseUrl = this.api.baseUrl();
+		}
+		this.application = Clients.realtime(this.tokens, Map.of("sitecore.cdp.base-url", baseUrl));
 		this.sender = this.application.sender();
 		this.event = Clients.pageView();
 		this.limit = WebClient.builder()
@@ -94,7 +112,7 @@ public class EventStreamBenchmark {
 			.build();
 		this.uris = new URI[EVENTS];
 		for (int i = 0; i < EVENTS; i++) {
-			this.uris[i] = eventUri(this.server, "bench-browser-" + (i + 1));
+			this.uris[i] = eventUri(baseUrl, "bench-browser-" + (i + 1));
 		}
 		if (this.client.equals("ours")) {
 			// Browser refs known, as in steady state: the run measures events, not browser/create.
@@ -109,11 +127,11 @@ public class EventStreamBenchmark {
 	 * The GET the sender makes for {@link Clients#pageView()}: the message's fields in the
 	 * sender's order, encoded as it encodes them.
 	 */
-	static URI eventUri(BenchServer server, String browserRef) {
+	static URI eventUri(String baseUrl, String browserRef) {
 		String message = "{\"channel\":\"WEB\",\"type\":\"VIEW\",\"language\":\"EN\",\"currency\":\"EUR\","
 				+ "\"page\":\"/products/42\",\"pos\":\"" + Clients.POINT_OF_SALE + "\",\"browser_id\":\"" + browserRef
 				+ "\",\"referrer\":\"https://search.example/?q=shoes\"}";
-		return UriComponentsBuilder.fromUriString(server.baseUrl())
+		return UriComponentsBuilder.fromUriString(baseUrl)
 			.path("/v1.2/event/create.json")
 			.queryParam("client_key", "{clientKey}")
 			.queryParam("message", "{message}")
@@ -127,7 +145,10 @@ public class EventStreamBenchmark {
 		long failed = this.sender.failedCount();
 		long dropped = this.sender.droppedCount();
 		this.application.close();
-		this.server.close();
+		if (this.api != null) {
+			this.api.close();
+		}
+		this.tokens.close();
 		if (failed > 0 || dropped > 0) {
 			throw new IllegalStateException(failed + " events failed and " + dropped + " were dropped");
 		}

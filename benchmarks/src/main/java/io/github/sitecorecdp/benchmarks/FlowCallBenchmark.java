@@ -47,7 +47,10 @@ import org.springframework.web.reactive.function.client.WebClient;
  * timer is set and cancelled for every call all the same, whatever its length; that the
  * deadline holds is {@link FlowDeadline}'s to show.
  * Each client runs alone in its own JVM, every JVM starting the same Spring Boot
- * application with the starter, as in {@link ConcurrentWebClientBenchmark}.
+ * application with the starter, as in {@link ClientBoundWebClientBenchmark}. Personalize
+ * is {@link CannedApiServer} ({@code server=canned}), cheap enough that the client is the
+ * bottleneck; {@code server=routed} ({@link BenchServer}) shows it: the limit's calls per
+ * second rise with the cheaper server.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -73,7 +76,13 @@ public class FlowCallBenchmark {
 	@Param({ "limit", "ours" })
 	public String client;
 
-	private BenchServer server;
+	/** {@code canned}: {@link CannedApiServer}; {@code routed}: {@link BenchServer}. */
+	@Param({ "canned" })
+	public String server;
+
+	private BenchServer tokens;
+
+	private CannedApiServer api;
 
 	private Clients.Realtime application;
 
@@ -98,10 +107,16 @@ public class FlowCallBenchmark {
 
 	@Setup
 	public void start() {
-		this.server = new BenchServer(Clock.systemUTC());
-		this.application = Clients.realtime(this.server, Map.of("sitecore.cdp.flows.deadline", "10s"));
+		this.tokens = new BenchServer(Clock.systemUTC());
+		String baseUrl = this.tokens.baseUrl();
+		if (this.server.equals("canned")) {
+			this.api = new CannedApiServer(1, "200 OK", BenchServer.FLOW_BODY);
+			baseUrl = this.api.baseUrl();
+		}
+		this.application = Clients.realtime(this.tokens,
+				Map.of("sitecore.cdp.flows.deadline", "10s", "sitecore.cdp.base-url", baseUrl));
 		this.flows = this.application.flows();
-		this.limit = WebClient.builder().clientConnector(Clients.connector()).baseUrl(this.server.baseUrl()).build();
+		this.limit = WebClient.builder().clientConnector(Clients.connector()).baseUrl(baseUrl).build();
 		this.identity = FlowIdentity.ofBrowser("bench-browser-1");
 		this.params = Map.of("page", "home");
 		// The body FlowClient posts, field for field.
@@ -126,7 +141,10 @@ public class FlowCallBenchmark {
 	@TearDown
 	public void stop() {
 		this.application.close();
-		this.server.close();
+		if (this.api != null) {
+			this.api.close();
+		}
+		this.tokens.close();
 	}
 
 	@Benchmark

@@ -28,7 +28,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <li>{@link EventSendBenchmark}: {@code send}'s p99 and bytes per operation from 1 and 8
  * threads, against building the event alone;</li>
  * <li>{@link EventStreamBenchmark}: events per second at 32 in flight against a plain
- * WebClient, alternating single-fork JVMs;</li>
+ * WebClient, alternating single-fork JVMs, against the canned server, and the limit
+ * against the routed one to show that the client is the bottleneck;</li>
  * <li>{@link StalledStreamApiHeap}: heap after GC and drop counter while sending into a
  * stalled API;</li>
  * <li>{@link ShutdownDrain}: 10,000 queued events drained on stop;</li>
@@ -47,6 +48,9 @@ final class RealtimeBenchmarks {
 
 	/** How long the stalled-API measurement sends. */
 	static final Duration STALLED = Duration.ofSeconds(30);
+
+	/** Runs of the limit against the routed server, which only show that the limit rises. */
+	static final int ROUTED_ROUNDS = 2;
 
 	private RealtimeBenchmarks() {
 	}
@@ -74,6 +78,16 @@ final class RealtimeBenchmarks {
 				rounds, shorter);
 		Map<String, List<RunResult>> flows = BenchmarkRunner.alternatingResults(FlowCallBenchmark.class, CLIENTS,
 				rounds, shorter);
+		// The evidence that the client is the bottleneck: the limit against the routed server,
+		// which costs more per call than the canned one, reaches less.
+		int routedRounds = smoke ? 1 : ROUTED_ROUNDS;
+		UnaryOperator<ChainedOptionsBuilder> routed = (options) -> shorter.apply(options).param("server", "routed");
+		List<RunResult> streamRouted = BenchmarkRunner
+			.alternatingResults(EventStreamBenchmark.class, List.of("limit"), routedRounds, routed)
+			.get("limit");
+		List<RunResult> flowsRouted = BenchmarkRunner
+			.alternatingResults(FlowCallBenchmark.class, List.of("limit"), routedRounds, routed)
+			.get("limit");
 		Duration stalledFor = smoke ? Duration.ofSeconds(5) : STALLED;
 		System.out.println("Measuring a stalled Stream API for " + stalledFor.toSeconds() + " s ...");
 		StalledStreamApiHeap.Result stalled = StalledStreamApiHeap.run(stalledFor);
@@ -81,12 +95,13 @@ final class RealtimeBenchmarks {
 		List<ShutdownDrain.Round> drain = ShutdownDrain.run(smoke ? 1 : ShutdownDrain.ROUNDS);
 		System.out.println("Measuring the flow deadline ...");
 		FlowDeadline.Result deadline = FlowDeadline.run();
-		return markdown(send, stream, flows, stalled, drain, deadline, rounds);
+		return markdown(send, stream, flows, streamRouted, flowsRouted, stalled, drain, deadline, rounds);
 	}
 
 	static String markdown(Map<String, RunResult> send, Map<String, List<RunResult>> stream,
-			Map<String, List<RunResult>> flows, StalledStreamApiHeap.Result stalled, List<ShutdownDrain.Round> drain,
-			FlowDeadline.Result deadline, int rounds) {
+			Map<String, List<RunResult>> flows, List<RunResult> streamRouted, List<RunResult> flowsRouted,
+			StalledStreamApiHeap.Result stalled, List<ShutdownDrain.Round> drain, FlowDeadline.Result deadline,
+			int rounds) {
 		StringBuilder out = new StringBuilder();
 		out.append(String.format(Locale.ROOT, "### Real time (issue 23)%n%nRun: %s, %s %s, %d cores, JDK %s (%s)%n%n",
 				LocalDate.now(), System.getProperty("os.name"), System.getProperty("os.arch"),
@@ -107,6 +122,11 @@ final class RealtimeBenchmarks {
 				"≥ 0.9"));
 		out.append(alternatingRow("`callFlow`, calls/s, " + FlowCallBenchmark.CONCURRENCY + " in flight", flows,
 				"≥ 0.95"));
+		out.append("\nThe client is the bottleneck: the limit against the canned server (above) and against the "
+				+ "routed one, which costs more per call (median of each run):\n\n");
+		out.append("| Measure | limit, routed server | limit, canned server | canned / routed |\n|---|---|---|---|\n");
+		out.append(routedRow("Stream API, events/s", streamRouted, stream.get("limit")));
+		out.append(routedRow("`callFlow`, calls/s", flowsRouted, flows.get("limit")));
 		double fallbacks = flows.getOrDefault("ours", List.of())
 			.stream()
 			.mapToDouble((result) -> secondary(result, "fallbacks"))
@@ -137,6 +157,13 @@ final class RealtimeBenchmarks {
 		List<Double> ours = scores(results.get("ours"));
 		return String.format(Locale.ROOT, "| %s | %s | %s | **%.3f** | %s |%n", title, runs(limit), runs(ours),
 				BenchmarkRunner.median(ours) / BenchmarkRunner.median(limit), target);
+	}
+
+	private static String routedRow(String title, List<RunResult> routed, List<RunResult> canned) {
+		List<Double> routedScores = scores(routed);
+		List<Double> cannedScores = scores(canned);
+		return String.format(Locale.ROOT, "| %s | %s | %s | %.2f |%n", title, runs(routedScores), runs(cannedScores),
+				BenchmarkRunner.median(cannedScores) / BenchmarkRunner.median(routedScores));
 	}
 
 	private static List<Double> scores(Collection<RunResult> results) {
