@@ -2,6 +2,7 @@ package io.github.sitecorecdp.events;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,6 +33,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
@@ -125,6 +127,7 @@ public final class CdpEventSender implements SmartLifecycle {
 	private volatile @Nullable Thread worker;
 
 	private volatile @Nullable Worker activeWorker;
+
 	/**
 	 * Create a sender; {@link #start()} starts its worker.
 	 * @param webClient the client calls are made with (no token: the Stream API takes the
@@ -299,7 +302,7 @@ public final class CdpEventSender implements SmartLifecycle {
 		int queuedAtStop = this.queued.get();
 		if (queuedAtStop > 0) {
 			logger.info("Sending the " + queuedAtStop + " queued event(s) before stopping, for at most "
-					+ readable(this.settings.shutdownTimeout()));
+					+ print(this.settings.shutdownTimeout()));
 		}
 		Thread thread = this.worker;
 		// Again while events are left: a send that passed the check before closing was set
@@ -332,7 +335,7 @@ public final class CdpEventSender implements SmartLifecycle {
 		long abandoned = (state != null) ? state.abandoned : 0;
 		if (abandoned > 0) {
 			logger.warn("Stopped with " + abandoned + " event(s) not acknowledged by Sitecore within "
-					+ readable(this.settings.shutdownTimeout()) + "; counted as dropped");
+					+ print(this.settings.shutdownTimeout()) + "; counted as dropped");
 		}
 		else if (queuedAtStop > 0) {
 			logger.info("Stopped with every queued event settled (sent or failed), after "
@@ -382,10 +385,9 @@ public final class CdpEventSender implements SmartLifecycle {
 		}
 	}
 
-	/** A duration as people write it in {@code application.yml}: {@code 20s}, {@code 1500ms}. */
-	private static String readable(Duration duration) {
-		long millis = duration.toMillis();
-		return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
+	/** As the property is written: {@code 20s}, or {@code 1500ms} when not whole seconds. */
+	private static String print(Duration duration) {
+		return DurationStyle.SIMPLE.print(duration, (duration.getNano() == 0) ? ChronoUnit.SECONDS : ChronoUnit.MILLIS);
 	}
 
 	private void release(Pending pending) {

@@ -3,8 +3,10 @@ package io.github.sitecorecdp.events;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 import io.github.sitecorecdp.realtime.Channel;
 import io.github.sitecorecdp.realtime.RealtimeSettings;
@@ -83,6 +85,36 @@ class CdpEventSenderDropLogTests {
 		assertThat(this.sender.droppedCount() + this.sender.failedCount()).isEqualTo(20);
 	}
 
+	@Test
+	void whenManyThreadsDropForSecondsThenTheReportsAddUpToEveryDropExactly(CapturedOutput output)
+			throws InterruptedException {
+		// The real monotonic clock and a 50 ms interval: reports race with drops, the worker's
+		// turns and the stop, and their counts must still sum to the drop counter.
+		this.sender = sender(URI.create("http://127.0.0.1:9"), 2, Duration.ofMillis(50), System::nanoTime);
+		long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+		List<Thread> threads = new ArrayList<>();
+		for (int t = 0; t < 8; t++) {
+			Thread thread = new Thread(() -> {
+				while (System.nanoTime() < end) {
+					this.sender.send("visitor", CdpEvent.view("/p"));
+				}
+			});
+			thread.start();
+			threads.add(thread);
+		}
+		for (Thread thread : threads) {
+			thread.join();
+		}
+		long droppedBySend = this.sender.droppedCount();
+		this.sender.stop();
+		List<String> lines = dropLines(output);
+		long reported = lines.stream()
+			.mapToLong((line) -> Long.parseLong(line.substring("Dropped ".length(), line.indexOf(" event(s)"))))
+			.sum();
+		assertThat(lines.size()).isGreaterThan(10);
+		assertThat(reported).isEqualTo(droppedBySend);
+	}
+
 	private static void awaitDropLines(CapturedOutput output, int count) {
 		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
 		while (dropLines(output).size() < count && System.nanoTime() < deadline) {
@@ -115,13 +147,17 @@ class CdpEventSenderDropLogTests {
 	}
 
 	private CdpEventSender sender(URI baseUrl, int capacity) {
+		return sender(baseUrl, capacity, INTERVAL, this.nanos::get);
+	}
+
+	private CdpEventSender sender(URI baseUrl, int capacity, Duration interval, LongSupplier nanoTime) {
 		RealtimeSettings realtime = new RealtimeSettings(baseUrl, "ck", "shop.example", Channel.WEB, "EN", "EUR");
 		RetryPolicy retry = new RetryPolicy(
 				new RetryPolicy.Settings(20, Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofMinutes(1)),
 				RetryListener.NONE, Clock.systemUTC());
 		CdpEventSender created = new CdpEventSender(WebClient.create(), realtime,
 				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)), retry,
-				new CdpEventSender.Settings(capacity, 1_000_000, 1, Duration.ofSeconds(1), INTERVAL), this.nanos::get);
+				new CdpEventSender.Settings(capacity, 1_000_000, 1, Duration.ofSeconds(1), interval), nanoTime);
 		created.start();
 		return created;
 	}
