@@ -38,6 +38,10 @@ import org.springframework.web.util.UriComponentsBuilder;
  * <li>{@code limit}: a plain {@code WebClient} sending the same GETs (the same
  * {@code event/create.json} URI, message and headers the sender sends), built before
  * the run, through {@code Flux.flatMap(call, 32)}: the calls alone;</li>
+ * <li>{@code plain}: the same plain {@code WebClient}, building each GET as an application
+ * sending events itself would: the message as a string, the URI with
+ * {@code UriComponentsBuilder} (the template the sender's addresses are checked against),
+ * when the call is made. What an application pays without the sender;</li>
  * <li>{@code ours}: the auto-configured {@code cdpEventSender} (default settings:
  * {@code max-in-flight} 32, queue of 10,000), {@code send} of each event then a
  * {@code flush}, so that an operation ends when Sitecore acknowledged every event, as the
@@ -70,7 +74,7 @@ public class EventStreamBenchmark {
 	private static final String[] KEYS = Clients.visitors(EVENTS);
 
 	/** Which client this fork measures. */
-	@Param({ "limit", "ours" })
+	@Param({ "limit", "plain", "ours" })
 	public String client;
 
 	/** {@code canned}: {@link CannedApiServer}; {@code routed}: {@link BenchServer}. */
@@ -91,6 +95,8 @@ public class EventStreamBenchmark {
 
 	private URI[] uris;
 
+	private String baseUrl;
+
 	@Setup
 	public void start() {
 		this.tokens = new BenchServer(Clock.systemUTC());
@@ -110,6 +116,7 @@ public class EventStreamBenchmark {
 			// The sender's client sends this too: the same request on the wire.
 			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
 			.build();
+		this.baseUrl = baseUrl;
 		this.uris = new URI[EVENTS];
 		for (int i = 0; i < EVENTS; i++) {
 			this.uris[i] = eventUri(baseUrl, "bench-browser-" + (i + 1));
@@ -160,7 +167,9 @@ public class EventStreamBenchmark {
 		if (this.client.equals("ours")) {
 			return send();
 		}
-		Long count = Flux.fromArray(this.uris).flatMap(this::limitCall, IN_FLIGHT).count().block(Duration.ofSeconds(60));
+		Flux<URI> calls = this.client.equals("plain")
+				? Flux.range(1, EVENTS).map((i) -> eventUri(this.baseUrl, "bench-browser-" + i)) : Flux.fromArray(this.uris);
+		Long count = calls.flatMap(this::limitCall, IN_FLIGHT).count().block(Duration.ofSeconds(60));
 		return (count != null) ? count : 0;
 	}
 

@@ -25,6 +25,19 @@ class EventUrisTests {
 	}
 
 	@Test
+	void whenTheMessageHoldsEveryCharacterUpToU0800ThenTheEventAddressIsTheTemplates() {
+		// One, two and three bytes in UTF-8, every one of the first 2048 code points.
+		StringBuilder message = new StringBuilder();
+		for (char c = 0; c < 0x800; c++) {
+			message.append(c);
+		}
+		message.append("\uFFFD\uD83D\uDE80");
+		EventUris uris = new EventUris(BASE_URL, CLIENT_KEY);
+		assertThat(uris.eventCreate(message.toString()))
+			.isEqualTo(EventUris.build(BASE_URL, "/v1.2/event/create.json", CLIENT_KEY, message.toString()));
+	}
+
+	@Test
 	void whenTheBaseUrlHasAPathThenTheEventAddressKeepsIt() {
 		URI baseUrl = URI.create("http://127.0.0.1:8080/stream");
 		EventUris uris = new EventUris(baseUrl, "k");
