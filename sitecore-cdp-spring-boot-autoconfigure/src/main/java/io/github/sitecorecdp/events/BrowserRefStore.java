@@ -6,9 +6,9 @@ import org.jspecify.annotations.Nullable;
  * Where a visitor's browser ref (the Stream API's {@code browser_id}) is kept between
  * events. The default keeps them in a bounded, expiring Caffeine cache in each instance;
  * declare a bean of this type to keep them elsewhere (a shared store, a session keyed by
- * the visitor key). Called on the sender's worker thread or on the HTTP client's event
- * loops (where a call ended and the next one starts), never on the caller's:
- * implementations must be thread-safe, quick and must not block.
+ * the visitor key). A store you declare is called on Reactor's bounded elastic threads,
+ * never on the caller's nor on the HTTP client's event loops, so it may block (briefly:
+ * each event waits for it); it must be thread-safe.
  *
  * @author sitecore-cdp-spring-boot
  */

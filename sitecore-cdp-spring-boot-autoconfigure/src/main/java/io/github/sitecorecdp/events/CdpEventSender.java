@@ -32,6 +32,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.SmartLifecycle;
@@ -96,6 +97,9 @@ public final class CdpEventSender implements SmartLifecycle {
 
 	private final BrowserRefStore browserRefs;
 
+	/** Whether the store is one the application declared, which may block. */
+	private final boolean storeMayBlock;
+
 	private final RetryPolicy retryPolicy;
 
 	private final Settings settings;
@@ -151,6 +155,7 @@ public final class CdpEventSender implements SmartLifecycle {
 		this.realtime = realtime;
 		this.uris = new EventUris(realtime.baseUrl(), realtime.clientKey());
 		this.browserRefs = browserRefs;
+		this.storeMayBlock = !(browserRefs instanceof CaffeineBrowserRefStore);
 		this.retryPolicy = retryPolicy;
 		this.settings = settings;
 		this.nanoTime = nanoTime;
@@ -417,29 +422,47 @@ public final class CdpEventSender implements SmartLifecycle {
 
 	private Mono<Void> call(Pending pending) {
 		return browserRef(pending.visitorKey).flatMap((ref) -> createEvent(ref, pending.event)
-			.onErrorResume(WebClientResponseException.NotFound.class, (ex) -> {
-				// Sitecore no longer knows the browser: a new one keeps the event.
-				this.browserRefs.forget(pending.visitorKey);
-				return browserRef(pending.visitorKey).flatMap((fresh) -> createEvent(fresh, pending.event));
-			}));
+			.onErrorResume(WebClientResponseException.NotFound.class,
+					// Sitecore no longer knows the browser: a new one keeps the event.
+					(ex) -> onStoreThread(Mono.fromRunnable(() -> this.browserRefs.forget(pending.visitorKey)))
+						.then(browserRef(pending.visitorKey))
+						.flatMap((fresh) -> createEvent(fresh, pending.event))));
 	}
 
 	private Mono<String> browserRef(String visitorKey) {
-		return Mono.defer(() -> {
+		return onStoreThread(Mono.defer(() -> {
 			String known = this.browserRefs.find(visitorKey);
 			if (known != null) {
 				return Mono.just(known);
 			}
 			URI uri = this.uris.browserCreate();
-			Mono<String> create = this.webClient.get().uri(uri).retrieve().bodyToMono(String.class).map((body) -> {
-				Matcher ref = REF.matcher(body);
-				if (!ref.find()) {
-					throw new IllegalStateException("browser/create answered without a ref");
-				}
-				return ref.group(1);
-			});
-			return this.retryPolicy.apply("events.browser", create).doOnNext((ref) -> this.browserRefs.save(visitorKey, ref));
-		});
+			Mono<String> create = this.webClient.get()
+				.uri(uri)
+				.retrieve()
+				.bodyToMono(String.class)
+				// An empty answer would otherwise end the call as if the event had been sent.
+				.switchIfEmpty(Mono.error(() -> new IllegalStateException("browser/create answered without a ref")))
+				.map((body) -> {
+					Matcher ref = REF.matcher(body);
+					if (!ref.find()) {
+						throw new IllegalStateException("browser/create answered without a ref");
+					}
+					return ref.group(1);
+				});
+			return this.retryPolicy.apply("events.browser", create)
+				.flatMap((ref) -> onStoreThread(Mono.fromRunnable(() -> this.browserRefs.save(visitorKey, ref)))
+					.thenReturn(ref));
+		}));
+	}
+
+	/**
+	 * Where the store is called: the default store on any thread (a Caffeine lookup), a
+	 * store the application declared on Reactor's bounded elastic threads, where it may
+	 * block (a shared store behind a blocking client). Calls start on the HTTP client's
+	 * event loops, which must never block and on which Reactor refuses {@code block()}.
+	 */
+	private <T> Mono<T> onStoreThread(Mono<T> storeCall) {
+		return this.storeMayBlock ? storeCall.subscribeOn(Schedulers.boundedElastic()) : storeCall;
 	}
 
 	private Mono<Void> createEvent(String browserRef, CdpEvent event) {

@@ -201,6 +201,9 @@ public final class FlowClient {
 			// subscription were set up on every call although few calls ever meet a 503.
 			return Mono.defer(() -> post(body, reader))
 				.onErrorResume(FlowClient::isServiceUnavailable, (ex) -> post(body, reader))
+				// Named so that the timeout's description, which Reactor builds on every call by
+				// walking the chain for a name, finds one at once.
+				.name("sitecore.cdp.flows.call")
 				.timeout(this.deadline)
 				.map(FlowResult::of)
 				.onErrorResume((ex) -> Mono.just(FlowResult.fallback(reasonOf(ex), ex)))

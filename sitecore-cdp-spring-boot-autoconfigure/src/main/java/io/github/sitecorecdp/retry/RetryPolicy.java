@@ -115,7 +115,7 @@ public final class RetryPolicy {
 			AtomicLong attempts = new AtomicLong(1);
 			AtomicReference<@Nullable Throwable> last = new AtomicReference<>();
 			Predicate<Throwable> retried = (failure) -> TransientFailures.isTransient(failure)
-					&& this.nanoTime.getAsLong() + retryAfter(failure).toNanos() < end;
+					&& endsBefore(retryAfter(failure), end);
 			Mono<T> attempted = attempt.doOnError(last::set);
 			// Reactor's retryWhen sets up a sink and two subscribers on every subscription: for
 			// the event sender that was a twentieth of the time a call costs, though most calls
@@ -162,7 +162,7 @@ public final class RetryPolicy {
 			// since the last element, so a fault after progress starts afresh.
 			RetryBackoffSpec spec = backoff(call, attempts,
 					(failure) -> TransientFailures.isTransientRead(failure)
-							&& this.nanoTime.getAsLong() + retryAfter(failure).toNanos() < since.get() + maxElapsed)
+							&& endsBefore(retryAfter(failure), since.get() + maxElapsed))
 				.transientErrors(true);
 			return attempt.doOnNext((element) -> {
 				since.set(this.nanoTime.getAsLong());
@@ -215,6 +215,15 @@ public final class RetryPolicy {
 			}
 			logger.warn("A RetryListener failed: " + ex);
 		}
+	}
+
+	/**
+	 * Whether a wait started now ends before {@code end} (on {@link #nanoTime}). Compared as
+	 * durations: a {@code Retry-After} of a billion years has no nanosecond count.
+	 */
+	private boolean endsBefore(Duration wait, long end) {
+		long left = end - this.nanoTime.getAsLong();
+		return left > 0 && wait.compareTo(Duration.ofNanos(left)) < 0;
 	}
 
 	private Duration retryAfter(Throwable failure) {

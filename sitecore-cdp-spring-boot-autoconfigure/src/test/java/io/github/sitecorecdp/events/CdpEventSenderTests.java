@@ -266,6 +266,17 @@ class CdpEventSenderTests {
 	}
 
 	@Test
+	void whenBrowserCreateAnswersNoBodyThenTheEventIsCountedAsFailedAndNotAsSent() {
+		this.api.emptyBrowserCreate = true;
+		CdpEventSender sender = sender();
+		sender.send("v", numbered(1));
+		assertThat(sender.flush(Duration.ofSeconds(10)).completed()).isTrue();
+		assertThat(sender.failedCount()).isOne();
+		assertThat(sender.sentCount()).isZero();
+		assertThat(this.api.eventRequests.get()).isZero();
+	}
+
+	@Test
 	void whenStoppedMidBurstThenEveryEventArrivesExactlyOnce() {
 		this.api.delayMillis = 2;
 		CdpEventSender sender = sender(10_000, 8, Duration.ofSeconds(30),

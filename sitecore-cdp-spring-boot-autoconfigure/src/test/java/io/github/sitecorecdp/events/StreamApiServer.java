@@ -51,6 +51,9 @@ final class StreamApiServer implements AutoCloseable {
 
 	volatile long delayMillis;
 
+	/** Whether browser/create answers 200 with an empty body. */
+	volatile boolean emptyBrowserCreate;
+
 	/** Answers of the next event requests: a status, with Retry-After seconds after a colon. */
 	final List<String> script = new CopyOnWriteArrayList<>();
 
@@ -60,8 +63,8 @@ final class StreamApiServer implements AutoCloseable {
 		this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
 		this.server.setExecutor(this.executor);
 		this.server.createContext("/v1.2/browser/create.json", (exchange) -> answer(exchange, 200,
-				"{\"status\":\"OK\",\"version\":\"1.2\",\"ref\":\"b-" + this.browserRefs.incrementAndGet()
-						+ "\",\"customer_ref\":\"c\"}", null));
+				this.emptyBrowserCreate ? "" : "{\"status\":\"OK\",\"version\":\"1.2\",\"ref\":\"b-"
+						+ this.browserRefs.incrementAndGet() + "\",\"customer_ref\":\"c\"}", null));
 		this.server.createContext("/v1.2/event/create.json", this::event);
 		this.server.start();
 	}

@@ -109,6 +109,18 @@ class RetryPolicyTests {
 	}
 
 	@Test
+	void whenRetryAfterIsTooLongForNanosecondsThenTheCallFailsAtOnceWithTheServersAnswer() {
+		// 10^18 seconds: Duration holds it, its nanosecond count overflows a long.
+		WebClientResponseException throttled = status(429, "1000000000000000000");
+		RetryPolicy policy = policy(RetryPolicy.Settings.DEFAULTS);
+		StepVerifier.withVirtualTime(() -> policy.apply("test", failing(1, throttled)), () -> this.time, 1)
+			.expectSubscription()
+			.expectErrorSatisfies((ex) -> assertThat(ex).isSameAs(throttled))
+			.verify();
+		assertThat(this.attempts).hasValue(1);
+	}
+
+	@Test
 	void whenABackoffReachesPastTheDeadlineThenTheDeadlineCutsItWithTheLastFailureAsCause() {
 		WebClientResponseException unavailable = status(503, null);
 		RetryPolicy policy = policy(new RetryPolicy.Settings(4, Duration.ofSeconds(5), Duration.ofSeconds(5),
