@@ -38,9 +38,10 @@ final class FlowCircuitBreaker {
 
 	private final LongSupplier nanoTime;
 
-	private State state = State.CLOSED;
+	/** Read without the lock on the paths every healthy call takes. */
+	private volatile State state = State.CLOSED;
 
-	private int failures;
+	private volatile int failures;
 
 	private long openedAt;
 
@@ -55,7 +56,16 @@ final class FlowCircuitBreaker {
 	 * {@link #onSuccess()}, {@link #onFailure()} or {@link #onAbandoned()}.
 	 * @return whether the call may go out
 	 */
-	synchronized boolean tryAcquire() {
+	boolean tryAcquire() {
+		// Without the lock while closed: two event loops taking a monitor twice per call
+		// contend for it on every call, though the state changes only on failures.
+		if (this.state == State.CLOSED) {
+			return true;
+		}
+		return tryAcquireWhileNotClosed();
+	}
+
+	private synchronized boolean tryAcquireWhileNotClosed() {
 		if (this.state == State.CLOSED) {
 			return true;
 		}
@@ -66,7 +76,15 @@ final class FlowCircuitBreaker {
 		return false;
 	}
 
-	synchronized void onSuccess() {
+	void onSuccess() {
+		if (this.state == State.CLOSED && this.failures == 0) {
+			// Nothing to reset: a failure racing this success counts as after it.
+			return;
+		}
+		reset();
+	}
+
+	private synchronized void reset() {
 		this.failures = 0;
 		this.state = State.CLOSED;
 	}
@@ -91,7 +109,7 @@ final class FlowCircuitBreaker {
 		}
 	}
 
-	synchronized State state() {
+	State state() {
 		return this.state;
 	}
 
