@@ -50,8 +50,8 @@ import org.springframework.web.reactive.function.client.WebClient;
  * never answers (a connector whose answer never comes: no network, so that connection
  * set-up does not count in the bytes per operation), its worker starts its 32 calls and
  * then only moves events from the intake to the visitors' lanes, as it does while an API
- * is slow; and its queue holds {@value #QUEUE_CAPACITY} events with no byte bound, more
- * than an iteration sends. A fresh sender is started for each iteration (iterations are
+ * is slow; and its queue holds {@value #QUEUE_CAPACITY} events under the largest byte
+ * bound (256 GiB), more than an iteration sends. A fresh sender is started for each iteration (iterations are
  * short, 200 ms, because every event sent stays in memory until the iteration's sender is
  * stopped), and an iteration in which a single event was dropped fails the run: what is
  * measured is the enqueue path, not drops.
@@ -128,7 +128,8 @@ public class EventSendBenchmark {
 	@Setup(Level.Iteration)
 	public void startSender() {
 		this.sender = new CdpEventSender(this.webClient, this.realtime, this.browserRefs, this.retryPolicy,
-				new CdpEventSender.Settings(QUEUE_CAPACITY, Long.MAX_VALUE, 32, Duration.ZERO, Duration.ofMinutes(1)),
+				new CdpEventSender.Settings(QUEUE_CAPACITY, CdpEventSender.MAX_QUEUE_BYTES, 32, Duration.ZERO,
+						Duration.ofMinutes(1)),
 				System::nanoTime);
 		this.sender.start();
 	}

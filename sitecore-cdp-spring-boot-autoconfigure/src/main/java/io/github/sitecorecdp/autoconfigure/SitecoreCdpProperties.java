@@ -671,12 +671,13 @@ public class SitecoreCdpProperties implements InitializingBean, EnvironmentAware
 
 		/**
 		 * Most events enqueued and not yet acknowledged; further events are dropped and
-		 * counted, never blocking the caller.
+		 * counted, never blocking the caller. At most 33554431.
 		 */
 		private int queueCapacity = 10_000;
 
 		/**
-		 * Most bytes (estimated) of events enqueued and not yet acknowledged.
+		 * Most bytes (estimated) of events enqueued and not yet acknowledged. At most 256GB
+		 * less one byte.
 		 */
 		private DataSize queueMaxBytes = DataSize.ofMegabytes(16);
 

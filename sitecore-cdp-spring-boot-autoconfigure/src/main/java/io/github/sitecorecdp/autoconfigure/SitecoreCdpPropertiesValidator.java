@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.github.sitecorecdp.events.CdpEventSender;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.convert.DurationStyle;
@@ -234,9 +235,19 @@ final class SitecoreCdpPropertiesValidator {
 		requirePositive(eventsPrefix + "max-in-flight", events.getMaxInFlight());
 		requirePositive(eventsPrefix + "browser-ref-cache-size", events.getBrowserRefCacheSize());
 		requirePositive(eventsPrefix + "queue-max-bytes", events.getQueueMaxBytes().toBytes());
+		requireAtMost(eventsPrefix + "queue-capacity", events.getQueueCapacity(), CdpEventSender.MAX_QUEUE_CAPACITY);
+		requireAtMost(eventsPrefix + "queue-max-bytes", events.getQueueMaxBytes().toBytes(),
+				CdpEventSender.MAX_QUEUE_BYTES);
 		requireInRange(eventsPrefix + "browser-ref-expiry", events.getBrowserRefExpiry());
 		requireInRange(eventsPrefix + "shutdown-timeout", events.getShutdownTimeout());
 		requireInRange(eventsPrefix + "drop-log-interval", events.getDropLogInterval());
+	}
+
+	private void requireAtMost(String property, long value, long most) {
+		if (value > most) {
+			refuse(property, property + " is " + value + ", but the event queue holds at most " + most + ".",
+					"Set " + property + " to " + most + " or less, or remove it to use the default.");
+		}
 	}
 
 	private void requirePositive(String property, long value) {

@@ -11,8 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -33,6 +33,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.concurrent.Queues;
 
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.SmartLifecycle;
@@ -85,6 +86,17 @@ public final class CdpEventSender implements SmartLifecycle {
 	 */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
+	/** The most events a queue may hold; a larger {@code queueCapacity} is refused. */
+	public static final int MAX_QUEUE_CAPACITY = (1 << 25) - 1;
+
+	/** The most bytes a queue may hold (256 GiB); a larger {@code queueBytes} is refused. */
+	public static final long MAX_QUEUE_BYTES = (1L << 38) - 1;
+
+	/** Low bits of {@link #load} that count bytes; the events count in the 25 above them. */
+	private static final int BYTES_BITS = 38;
+
+	private static final long BYTES_MASK = MAX_QUEUE_BYTES;
+
 	private static final Log logger = LogFactory.getLog(CdpEventSender.class);
 
 	private static final Pattern REF = Pattern.compile("\"ref\"\\s*:\\s*\"([^\"]+)\"");
@@ -106,11 +118,23 @@ public final class CdpEventSender implements SmartLifecycle {
 
 	private final LongSupplier nanoTime;
 
-	private final ConcurrentLinkedQueue<Object> intake = new ConcurrentLinkedQueue<>();
+	/**
+	 * Events and flush markers not yet taken by the lanes' owner. Reactor's multi-producer
+	 * queue: an offer is one atomic swap, where {@code ConcurrentLinkedQueue} retries a
+	 * compare-and-set on its tail while other callers send. Its {@code poll} waits for an
+	 * offer that has swapped but not yet linked its node (a few instructions), so it never
+	 * misses an event whose {@code send} returned, the last sweep's included. It has one
+	 * consumer, the lanes' owner; a {@code send} that must take its event back does it
+	 * through the event's state ({@link Pending#takeBack()}), not by removing it.
+	 */
+	private final Queue<Object> intake = Queues.unboundedMultiproducer().get();
 
-	private final AtomicInteger queued = new AtomicInteger();
-
-	private final AtomicLong queuedBytes = new AtomicLong();
+	/**
+	 * Events enqueued and not yet settled (high bits) and their bytes (low
+	 * {@value #BYTES_BITS} bits), in one word: checking and taking both bounds is one
+	 * compare-and-set, where two counters cost every {@code send} two contended updates.
+	 */
+	private final AtomicLong load = new AtomicLong();
 
 	private final LongAdder sent = new LongAdder();
 
@@ -179,23 +203,17 @@ public final class CdpEventSender implements SmartLifecycle {
 			drop("the sender is stopping or stopped");
 			return false;
 		}
-		if (this.queued.incrementAndGet() > this.settings.queueCapacity()) {
-			this.queued.decrementAndGet();
-			drop("the queue holds " + this.settings.queueCapacity() + " events");
-			return false;
-		}
-		if (this.queuedBytes.addAndGet(size) > this.settings.queueBytes()) {
-			this.queuedBytes.addAndGet(-size);
-			this.queued.decrementAndGet();
-			drop("the queue holds " + this.settings.queueBytes() + " bytes");
+		String full = admit(size);
+		if (full != null) {
+			drop(full);
 			return false;
 		}
 		Pending pending = new Pending(visitorKey, event, size);
 		this.intake.offer(pending);
 		// Read after the offer: a stop that ended since the check above has a worker that
 		// no longer takes events. Either this call takes the event back, or the worker's
-		// last sweep finds it and counts it dropped; never neither (issue 23).
-		if (this.terminate && this.intake.remove(pending)) {
+		// last sweep counts it dropped; never neither (issue 23).
+		if (this.terminate && pending.takeBack()) {
 			release(pending);
 			drop("the sender is stopped");
 			return false;
@@ -209,6 +227,33 @@ public final class CdpEventSender implements SmartLifecycle {
 	}
 
 	/**
+	 * Count an event of {@code size} bytes in the queue if both bounds allow it.
+	 * @return why the queue has no room, or {@code null} if the event was counted in
+	 */
+	private @Nullable String admit(int size) {
+		long current = this.load.get();
+		while (true) {
+			long events = (current >>> BYTES_BITS) + 1;
+			long bytes = (current & BYTES_MASK) + size;
+			if (events > this.settings.queueCapacity()) {
+				return "the queue holds " + this.settings.queueCapacity() + " events";
+			}
+			if (bytes > this.settings.queueBytes()) {
+				return "the queue holds " + this.settings.queueBytes() + " bytes";
+			}
+			long witness = this.load.compareAndExchange(current, (events << BYTES_BITS) | bytes);
+			if (witness == current) {
+				return null;
+			}
+			current = witness;
+		}
+	}
+
+	private int queued() {
+		return (int) (this.load.get() >>> BYTES_BITS);
+	}
+
+	/**
 	 * Wait until every event enqueued before this call is acknowledged by Sitecore or
 	 * failed for good, or until the timeout passed.
 	 * @param timeout the longest wait
@@ -219,7 +264,7 @@ public final class CdpEventSender implements SmartLifecycle {
 		Thread current = this.worker;
 		if (current == null || !current.isAlive()) {
 			// No worker, nothing would ever settle: say so at once instead of waiting.
-			return new FlushResult(this.queued.get());
+			return new FlushResult(queued());
 		}
 		FlushMarker marker = new FlushMarker();
 		this.intake.offer(marker);
@@ -228,7 +273,7 @@ public final class CdpEventSender implements SmartLifecycle {
 			long left = end - System.nanoTime();
 			if (left <= 0 || !current.isAlive()) {
 				long remaining = marker.remaining.get();
-				return new FlushResult((remaining >= 0) ? remaining : this.queued.get());
+				return new FlushResult((remaining >= 0) ? remaining : queued());
 			}
 			try {
 				marker.done.get(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS);
@@ -240,7 +285,7 @@ public final class CdpEventSender implements SmartLifecycle {
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 				long remaining = marker.remaining.get();
-				return new FlushResult((remaining >= 0) ? remaining : this.queued.get());
+				return new FlushResult((remaining >= 0) ? remaining : queued());
 			}
 			catch (ExecutionException ex) {
 				throw new IllegalStateException(ex);
@@ -253,7 +298,7 @@ public final class CdpEventSender implements SmartLifecycle {
 	 * @return the queue's depth, calls in flight included
 	 */
 	public int queueDepth() {
-		return this.queued.get();
+		return queued();
 	}
 
 	/**
@@ -294,6 +339,18 @@ public final class CdpEventSender implements SmartLifecycle {
 		if (this.running) {
 			return;
 		}
+		Thread previous = this.worker;
+		if (previous != null) {
+			// The intake has one consumer: the last worker's sweep must be over before a new
+			// worker takes from it (stop() waited for it, but only for 5 seconds).
+			try {
+				previous.join();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("Interrupted while the previous event worker finished", ex);
+			}
+		}
 		this.terminate = false;
 		this.closing = false;
 		Worker state = new Worker();
@@ -315,7 +372,7 @@ public final class CdpEventSender implements SmartLifecycle {
 		this.closing = true;
 		long start = System.nanoTime();
 		long end = start + this.settings.shutdownTimeout().toNanos();
-		int queuedAtStop = this.queued.get();
+		int queuedAtStop = queued();
 		long sentBefore = this.sent.sum();
 		long failedBefore = this.failed.sum();
 		if (queuedAtStop > 0) {
@@ -325,12 +382,12 @@ public final class CdpEventSender implements SmartLifecycle {
 		Thread thread = this.worker;
 		// Again while events are left: a send that passed the check before closing was set
 		// may enqueue after the first flush began.
-		while (this.queued.get() > 0 && thread != null && thread.isAlive()) {
+		while (queued() > 0 && thread != null && thread.isAlive()) {
 			long left = end - System.nanoTime();
 			if (left <= 0) {
 				break;
 			}
-			if (flush(Duration.ofNanos(left)).completed() && this.queued.get() > 0) {
+			if (flush(Duration.ofNanos(left)).completed() && queued() > 0) {
 				// A send counted its event but has not offered it yet: let it run rather than
 				// spin on a flush that has nothing to wait for.
 				LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
@@ -411,8 +468,7 @@ public final class CdpEventSender implements SmartLifecycle {
 	}
 
 	private void release(Pending pending) {
-		this.queuedBytes.addAndGet(-pending.size);
-		this.queued.decrementAndGet();
+		this.load.addAndGet(-((1L << BYTES_BITS) | pending.size));
 	}
 
 	private void wake() {
@@ -497,7 +553,8 @@ public final class CdpEventSender implements SmartLifecycle {
 	 */
 	private final class Worker implements Runnable {
 
-		private final ConcurrentLinkedQueue<Pending> settled = new ConcurrentLinkedQueue<>();
+		/** Calls ended, offered by the threads that ended them, taken by the lanes' owner. */
+		private final Queue<Pending> settled = Queues.<Pending>unboundedMultiproducer().get();
 
 		/** Drains asked for since the running one began; the lanes' owner is whoever raised it from 0. */
 		private final AtomicInteger wip = new AtomicInteger();
@@ -643,6 +700,10 @@ public final class CdpEventSender implements SmartLifecycle {
 					continue;
 				}
 				Pending pending = (Pending) next;
+				if (!pending.take()) {
+					// Taken back by its send, which found the sender stopped.
+					continue;
+				}
 				pending.sequence = ++this.taken;
 				this.held++;
 				ArrayDeque<Pending> lane = this.lanes.get(pending.visitorKey);
@@ -709,8 +770,17 @@ public final class CdpEventSender implements SmartLifecycle {
 
 	private static final class Pending {
 
-		private static final AtomicIntegerFieldUpdater<Pending> CLAIMED = AtomicIntegerFieldUpdater
-			.newUpdater(Pending.class, "claimed");
+		private static final AtomicIntegerFieldUpdater<Pending> STATE = AtomicIntegerFieldUpdater
+			.newUpdater(Pending.class, "state");
+
+		/** In the intake. */
+		private static final int QUEUED = 0;
+
+		/** Taken by the lanes' owner: in a lane or in flight. */
+		private static final int TAKEN = 1;
+
+		/** Counted as sent, failed or dropped, by whoever got here first. */
+		private static final int COUNTED = 2;
 
 		final String visitorKey;
 
@@ -722,7 +792,7 @@ public final class CdpEventSender implements SmartLifecycle {
 
 		@Nullable Disposable call;
 
-		volatile int claimed;
+		volatile int state;
 
 		Pending(String visitorKey, CdpEvent event, int size) {
 			this.visitorKey = visitorKey;
@@ -730,9 +800,25 @@ public final class CdpEventSender implements SmartLifecycle {
 			this.size = size;
 		}
 
+		/** By the lanes' owner as it takes the event: false if its send took it back. */
+		boolean take() {
+			return STATE.compareAndSet(this, QUEUED, TAKEN);
+		}
+
+		/** By its send, once the sender stopped: true if the lanes' owner never took it. */
+		boolean takeBack() {
+			return STATE.compareAndSet(this, QUEUED, COUNTED);
+		}
+
 		/** Whether this caller is the one to count the event: true once only. */
 		boolean claim() {
-			return CLAIMED.compareAndSet(this, 0, 1);
+			int current;
+			while ((current = this.state) != COUNTED) {
+				if (STATE.compareAndSet(this, current, COUNTED)) {
+					return true;
+				}
+			}
+			return false;
 		}
 
 	}
@@ -762,6 +848,11 @@ public final class CdpEventSender implements SmartLifecycle {
 		public Settings {
 			if (queueCapacity < 1 || queueBytes < 1 || maxInFlight < 1) {
 				throw new IllegalArgumentException("queueCapacity, queueBytes and maxInFlight must be at least 1");
+			}
+			if (queueCapacity > MAX_QUEUE_CAPACITY || queueBytes > MAX_QUEUE_BYTES) {
+				throw new IllegalArgumentException("queueCapacity is at most " + MAX_QUEUE_CAPACITY
+						+ " and queueBytes at most " + MAX_QUEUE_BYTES + "; they are " + queueCapacity + " and "
+						+ queueBytes);
 			}
 		}
 

@@ -117,4 +117,14 @@ class SitecoreCdpEventsAutoConfigurationTests {
 				.contains("sitecore.cdp.events.shutdown-timeout")));
 	}
 
+	@Test
+	void whenEventBoundsAreAboveWhatTheQueueCanCountThenStartupIsRefusedNamingThem() {
+		this.contextRunner
+			.withPropertyValues("sitecore.cdp.events.queue-capacity=40000000", "sitecore.cdp.events.queue-max-bytes=300GB")
+			.run(StartupRefusals.refused((analysis) -> assertThat(analysis.getDescription())
+				.contains("sitecore.cdp.events.queue-capacity is 40000000, but the event queue holds at most 33554431")
+				.contains("sitecore.cdp.events.queue-max-bytes is 322122547200, but the event queue holds at most "
+						+ "274877906943")));
+	}
+
 }

@@ -28,9 +28,11 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -167,6 +169,73 @@ class CdpEventSenderTests {
 		assertThat(sender.droppedCount()).isEqualTo(90);
 		assertThat(sender.queueDepth()).isEqualTo(10);
 		assertThat(sender.flush(Duration.ofMillis(200)).remaining()).isEqualTo(10);
+	}
+
+	@Test
+	void whenTheQueueHoldsItsBytesThenFurtherEventsAreDroppedAndCounted() {
+		int size = CdpEventRules.check(numbered(0));
+		// Room for three events and half of a fourth; far more room in events.
+		CdpEventSender sender = stalledSender(1000, 3L * size + size / 2);
+		int accepted = 0;
+		for (int i = 0; i < 10; i++) {
+			if (sender.send("v" + i, numbered(0))) {
+				accepted++;
+			}
+		}
+		assertThat(accepted).isEqualTo(3);
+		assertThat(sender.droppedCount()).isEqualTo(7);
+		assertThat(sender.queueDepth()).isEqualTo(3);
+	}
+
+	@Test
+	void whenManyThreadsSendIntoAStalledApiForASecondThenExactlyTheCapacityIsAcceptedAndEveryOtherEventDropped()
+			throws Exception {
+		CdpEventSender sender = stalledSender(5000, CdpEventSender.MAX_QUEUE_BYTES);
+		int threads = 8;
+		AtomicLong accepted = new AtomicLong();
+		AtomicLong attempted = new AtomicLong();
+		long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try {
+			for (int t = 0; t < threads; t++) {
+				int thread = t;
+				pool.execute(() -> {
+					for (int i = 0; System.nanoTime() < end; i++) {
+						attempted.incrementAndGet();
+						if (sender.send("v" + thread + "-" + (i % 100), numbered(i))) {
+							accepted.incrementAndGet();
+						}
+					}
+				});
+			}
+		}
+		finally {
+			pool.shutdown();
+		}
+		assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(attempted.get()).isGreaterThan(5000);
+		assertThat(accepted.get()).isEqualTo(5000);
+		assertThat(sender.queueDepth()).isEqualTo(5000);
+		assertThat(sender.droppedCount()).isEqualTo(attempted.get() - 5000);
+	}
+
+	/**
+	 * A sender whose API never answers (its calls neither end nor fail), so that what is
+	 * accepted stays queued; it stops at once.
+	 */
+	private CdpEventSender stalledSender(int capacity, long queueBytes) {
+		RetryPolicy retry = new RetryPolicy(
+				new RetryPolicy.Settings(20, Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofMinutes(1)),
+				RetryListener.NONE, Clock.systemUTC());
+		ClientHttpConnector neverAnswers = (method, uri, request) -> Mono.never();
+		CdpEventSender sender = new CdpEventSender(WebClient.builder().clientConnector(neverAnswers).build(),
+				new RealtimeSettings(URI.create("http://127.0.0.1:9"), "ck", "shop.example", Channel.WEB, "EN", "EUR"),
+				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)), retry,
+				new CdpEventSender.Settings(capacity, queueBytes, 4, Duration.ofMillis(100), Duration.ofMinutes(1)),
+				System::nanoTime);
+		sender.start();
+		this.senders.add(sender);
+		return sender;
 	}
 
 	@Test
