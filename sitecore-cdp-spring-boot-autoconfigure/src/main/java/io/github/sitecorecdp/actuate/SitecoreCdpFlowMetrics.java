@@ -1,6 +1,10 @@
 package io.github.sitecorecdp.actuate;
 
 import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.github.sitecorecdp.flows.FlowClient;
@@ -8,6 +12,7 @@ import io.github.sitecorecdp.flows.FlowFallbackReason;
 import io.github.sitecorecdp.flows.FlowListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -33,7 +38,21 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SitecoreCdpFlowMetrics implements FlowListener, MeterBinder {
 
+	private static final String CALLS = "sitecore.cdp.flows.calls";
+
+	private static final String FALLBACKS = "sitecore.cdp.flows.fallbacks";
+
+	private static final String TIMEOUTS = "sitecore.cdp.flows.timeouts";
+
+	private static final String CACHE_HITS = "sitecore.cdp.flows.cache.hits";
+
 	private final Supplier<@Nullable FlowClient> flowClient;
+
+	/**
+	 * Meters already registered, by name and tags. Registering again on every call costs
+	 * Micrometer an id, sorted tags and its own lookups; a flow call is on a request path.
+	 */
+	private final ConcurrentMap<MeterKey, Meter> meters = new ConcurrentHashMap<>();
 
 	private volatile @Nullable MeterRegistry registry;
 
@@ -43,6 +62,7 @@ public final class SitecoreCdpFlowMetrics implements FlowListener, MeterBinder {
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
+		this.meters.clear();
 		this.registry = registry;
 		Gauge.builder("sitecore.cdp.flows.circuit.state", this, SitecoreCdpFlowMetrics::circuitState)
 			.description("State of the flow calls' circuit: 0 closed, 1 open, 2 half-open")
@@ -55,26 +75,28 @@ public final class SitecoreCdpFlowMetrics implements FlowListener, MeterBinder {
 		if (current == null) {
 			return;
 		}
-		Timer.builder("sitecore.cdp.flows.calls")
+		String outcome = (reason != null) ? "fallback" : "decision";
+		Timer calls = meter(new MeterKey(CALLS, friendlyId, outcome), (key) -> Timer.builder(CALLS)
 			.description("Time flow calls took, fallbacks included")
 			.tag("flow", friendlyId)
-			.tag("outcome", (reason != null) ? "fallback" : "decision")
-			.register(current)
-			.record(elapsed);
+			.tag("outcome", outcome)
+			.register(current));
+		calls.record(elapsed);
 		if (reason != null) {
-			Counter.builder("sitecore.cdp.flows.fallbacks")
+			String tag = reason.name().toLowerCase(Locale.ROOT);
+			Counter fallbacks = meter(new MeterKey(FALLBACKS, friendlyId, tag), (key) -> Counter.builder(FALLBACKS)
 				.description("Flow calls that gave the caller's fallback")
 				.tag("flow", friendlyId)
-				.tag("reason", reason.name().toLowerCase(java.util.Locale.ROOT))
-				.register(current)
-				.increment();
+				.tag("reason", tag)
+				.register(current));
+			fallbacks.increment();
 		}
 		if (reason == FlowFallbackReason.TIMEOUT) {
-			Counter.builder("sitecore.cdp.flows.timeouts")
+			Counter timeouts = meter(new MeterKey(TIMEOUTS, friendlyId, ""), (key) -> Counter.builder(TIMEOUTS)
 				.description("Flow calls cut by their deadline")
 				.tag("flow", friendlyId)
-				.register(current)
-				.increment();
+				.register(current));
+			timeouts.increment();
 		}
 	}
 
@@ -84,16 +106,25 @@ public final class SitecoreCdpFlowMetrics implements FlowListener, MeterBinder {
 		if (current == null) {
 			return;
 		}
-		Counter.builder("sitecore.cdp.flows.cache.hits")
+		Counter hits = meter(new MeterKey(CACHE_HITS, friendlyId, ""), (key) -> Counter.builder(CACHE_HITS)
 			.description("Flow decisions answered from the decision cache, without a call")
 			.tag("flow", friendlyId)
-			.register(current)
-			.increment();
+			.register(current));
+		hits.increment();
+	}
+
+	@SuppressWarnings("unchecked")
+	private <M extends Meter> M meter(MeterKey key, Function<MeterKey, M> register) {
+		return (M) this.meters.computeIfAbsent(key, register);
 	}
 
 	private double circuitState() {
 		FlowClient client = this.flowClient.get();
 		return (client != null) ? client.circuitStateCode() : Double.NaN;
+	}
+
+	/** A meter's name and the tag values that tell it from the others of that name. */
+	private record MeterKey(String name, String flow, String detail) {
 	}
 
 }
