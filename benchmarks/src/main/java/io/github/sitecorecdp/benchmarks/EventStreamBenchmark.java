@@ -38,6 +38,10 @@ import org.springframework.web.util.UriComponentsBuilder;
  * <li>{@code limit}: a plain {@code WebClient} sending the same GETs (the same
  * {@code event/create.json} URI, message and headers the sender sends), built before
  * the run, through {@code Flux.flatMap(call, 32)}: the calls alone;</li>
+ * <li>{@code parsed}: the same GETs kept as text before the run, each turned into its
+ * {@code java.net.URI} when it is sent: what a WebClient call of a GET that differs from
+ * every other (each event's message is in its address) cannot avoid, since WebClient
+ * takes a parsed {@code URI};</li>
  * <li>{@code plain}: the same plain {@code WebClient}, building each GET as an application
  * sending events itself would: the message as a string, the URI with
  * {@code UriComponentsBuilder} (the template the sender's addresses are checked against),
@@ -74,7 +78,7 @@ public class EventStreamBenchmark {
 	private static final String[] KEYS = Clients.visitors(EVENTS);
 
 	/** Which client this fork measures. */
-	@Param({ "limit", "plain", "ours" })
+	@Param({ "limit", "parsed", "plain", "ours" })
 	public String client;
 
 	/** {@code canned}: {@link CannedApiServer}; {@code routed}: {@link BenchServer}. */
@@ -94,6 +98,8 @@ public class EventStreamBenchmark {
 	private WebClient limit;
 
 	private URI[] uris;
+
+	private String[] texts;
 
 	private String baseUrl;
 
@@ -118,8 +124,10 @@ public class EventStreamBenchmark {
 			.build();
 		this.baseUrl = baseUrl;
 		this.uris = new URI[EVENTS];
+		this.texts = new String[EVENTS];
 		for (int i = 0; i < EVENTS; i++) {
 			this.uris[i] = eventUri(baseUrl, "bench-browser-" + (i + 1));
+			this.texts[i] = this.uris[i].toString();
 		}
 		if (this.client.equals("ours")) {
 			// Browser refs known, as in steady state: the run measures events, not browser/create.
@@ -167,8 +175,11 @@ public class EventStreamBenchmark {
 		if (this.client.equals("ours")) {
 			return send();
 		}
-		Flux<URI> calls = this.client.equals("plain")
-				? Flux.range(1, EVENTS).map((i) -> eventUri(this.baseUrl, "bench-browser-" + i)) : Flux.fromArray(this.uris);
+		Flux<URI> calls = switch (this.client) {
+			case "plain" -> Flux.range(1, EVENTS).map((i) -> eventUri(this.baseUrl, "bench-browser-" + i));
+			case "parsed" -> Flux.fromArray(this.texts).map(URI::create);
+			default -> Flux.fromArray(this.uris);
+		};
 		Long count = calls.flatMap(this::limitCall, IN_FLIGHT).count().block(Duration.ofSeconds(60));
 		return (count != null) ? count : 0;
 	}

@@ -12,6 +12,7 @@ import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
@@ -22,6 +23,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -96,6 +99,8 @@ public class FlowCallBenchmark {
 
 	private Map<String, Object> body;
 
+	private CallRecorder recorder;
+
 	/** Calls that gave the fallback instead of the decision. */
 	@State(Scope.Thread)
 	@AuxCounters(AuxCounters.Type.EVENTS)
@@ -113,6 +118,8 @@ public class FlowCallBenchmark {
 			this.api = new CannedApiServer(1, "200 OK", BenchServer.FLOW_BODY);
 			baseUrl = this.api.baseUrl();
 		}
+		// The client's CPU per call, which CPU steal does not move as it moves calls per second.
+		this.recorder = new CallRecorder(this.server.equals("canned") ? "canned-api" : "bench-server");
 		this.application = Clients.realtime(this.tokens,
 				Map.of("sitecore.cdp.flows.deadline", "10s", "sitecore.cdp.base-url", baseUrl));
 		this.flows = this.application.flows();
@@ -138,6 +145,18 @@ public class FlowCallBenchmark {
 		}
 	}
 
+	@Setup(Level.Iteration)
+	public void startIteration() {
+		this.recorder.start();
+	}
+
+	@TearDown(Level.Iteration)
+	public void finishIteration(IterationParams params) {
+		if (params.getType() == IterationType.MEASUREMENT) {
+			this.recorder.finish("flow", this.client, CONCURRENCY, this.server);
+		}
+	}
+
 	@TearDown
 	public void stop() {
 		this.application.close();
@@ -151,12 +170,19 @@ public class FlowCallBenchmark {
 	@OperationsPerInvocation(CALLS)
 	public long calls(Counts counts) {
 		Long fallbacks = Flux.range(0, CALLS)
-			.flatMap((i) -> call(), CONCURRENCY)
+			.flatMap((i) -> timed(), CONCURRENCY)
 			.filter((offer) -> offer == FALLBACK)
 			.count()
 			.block(Duration.ofSeconds(60));
 		counts.fallbacks += (fallbacks != null) ? fallbacks : 0;
 		return CALLS;
+	}
+
+	private Mono<Offer> timed() {
+		return Mono.defer(() -> {
+			long start = System.nanoTime();
+			return call().doOnSuccess((offer) -> this.recorder.record(System.nanoTime() - start));
+		});
 	}
 
 	private Mono<Offer> call() {
