@@ -122,8 +122,12 @@ public final class CdpEventSender implements SmartLifecycle {
 	 * Events and flush markers not yet taken by the lanes' owner. Reactor's multi-producer
 	 * queue: an offer is one atomic swap, where {@code ConcurrentLinkedQueue} retries a
 	 * compare-and-set on its tail while other callers send. Its {@code poll} waits for an
-	 * offer that has swapped but not yet linked its node (a few instructions), so it never
-	 * misses an event whose {@code send} returned, the last sweep's included. It has one
+	 * offer that has swapped but not yet linked its node, so it never misses an event whose
+	 * {@code send} returned, the last sweep's included. That is a few instructions, unless
+	 * the sending thread is descheduled between the two: then the reader (possibly an
+	 * event loop) spins for that thread's time slice. Reactor's own sinks accept the same
+	 * trade-off; measured under stress, polls over 0.5 ms were as rare as with
+	 * {@code ConcurrentLinkedQueue}. It has one
 	 * consumer, the lanes' owner; a {@code send} that must take its event back does it
 	 * through the event's state ({@link Pending#takeBack()}), not by removing it.
 	 */
@@ -340,15 +344,18 @@ public final class CdpEventSender implements SmartLifecycle {
 			return;
 		}
 		Thread previous = this.worker;
-		if (previous != null) {
-			// The intake has one consumer: the last worker's sweep must be over before a new
-			// worker takes from it (stop() waited for it, but only for 5 seconds).
+		if (previous != null && previous.isAlive()) {
+			// The intake has one reader: the last worker's sweep must be over before a new
+			// worker reads it (stop() waited for it, but only for 5 seconds).
 			try {
-				previous.join();
+				previous.join(TimeUnit.SECONDS.toMillis(10));
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
-				throw new IllegalStateException("Interrupted while the previous event worker finished", ex);
+			}
+			if (previous.isAlive()) {
+				throw new IllegalStateException("The event sender cannot start: its previous worker ("
+						+ previous.getName() + ") is still counting the events left when it stopped");
 			}
 		}
 		this.terminate = false;
@@ -484,14 +491,20 @@ public final class CdpEventSender implements SmartLifecycle {
 		return browserRef(pending.visitorKey).flatMap((ref) -> createEvent(ref, pending.event)
 			.onErrorResume(WebClientResponseException.NotFound.class,
 					// Sitecore no longer knows the browser: a new one keeps the event.
-					(ex) -> onStoreThread(Mono.fromRunnable(() -> this.browserRefs.forget(pending.visitorKey)))
+					(ex) -> onStoreThread(storeRun(() -> this.browserRefs.forget(pending.visitorKey)))
 						.then(browserRef(pending.visitorKey))
 						.flatMap((fresh) -> createEvent(fresh, pending.event))));
 	}
 
 	private Mono<String> browserRef(String visitorKey) {
 		return onStoreThread(Mono.defer(() -> {
-			String known = this.browserRefs.find(visitorKey);
+			String known;
+			try {
+				known = this.browserRefs.find(visitorKey);
+			}
+			catch (Throwable ex) {
+				return storeFailed(ex);
+			}
 			if (known != null) {
 				return Mono.just(known);
 			}
@@ -510,7 +523,7 @@ public final class CdpEventSender implements SmartLifecycle {
 					return ref.group(1);
 				});
 			return this.retryPolicy.apply("events.browser", create)
-				.flatMap((ref) -> onStoreThread(Mono.fromRunnable(() -> this.browserRefs.save(visitorKey, ref)))
+				.flatMap((ref) -> onStoreThread(storeRun(() -> this.browserRefs.save(visitorKey, ref)))
 					.thenReturn(ref));
 		}));
 	}
@@ -521,6 +534,31 @@ public final class CdpEventSender implements SmartLifecycle {
 	 * block (a shared store behind a blocking client). Calls start on the HTTP client's
 	 * event loops, which must never block and on which Reactor refuses {@code block()}.
 	 */
+	private static Mono<Void> storeRun(Runnable storeCall) {
+		return Mono.defer(() -> {
+			try {
+				storeCall.run();
+				return Mono.empty();
+			}
+			catch (Throwable ex) {
+				return storeFailed(ex);
+			}
+		});
+	}
+
+	/**
+	 * What a store threw, as the call's error, a {@code LinkageError} included (a store
+	 * whose client library is missing from the class path): Reactor rethrows those out of
+	 * {@code subscribe} as fatal, which would leave the call without an end, its event
+	 * never counted and its call slot taken for good.
+	 */
+	private static <T> Mono<T> storeFailed(Throwable ex) {
+		if (ex instanceof VirtualMachineError error) {
+			throw error;
+		}
+		return Mono.error(ex);
+	}
+
 	private <T> Mono<T> onStoreThread(Mono<T> storeCall) {
 		return this.storeMayBlock ? storeCall.subscribeOn(Schedulers.boundedElastic()) : storeCall;
 	}
@@ -575,33 +613,38 @@ public final class CdpEventSender implements SmartLifecycle {
 
 		@Override
 		public void run() {
-			while (!CdpEventSender.this.terminate) {
-				try {
-					reportDrops(false);
-					// Announced before the drain: a send after this wakes us (the park then
-					// returns at once), a send before it is seen by the drain, whoever runs it.
-					CdpEventSender.this.parked = true;
-					drain();
-					if (!CdpEventSender.this.terminate) {
-						LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+			try {
+				while (!CdpEventSender.this.terminate) {
+					try {
+						reportDrops(false);
+						// Announced before the drain: a send after this wakes us (the park then
+						// returns at once), a send before it is seen by the drain, whoever runs it.
+						CdpEventSender.this.parked = true;
+						drain();
+						if (!CdpEventSender.this.terminate) {
+							LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+						}
+					}
+					catch (Throwable ex) {
+						if (ex instanceof VirtualMachineError error) {
+							throw error;
+						}
+						logger.error("The event worker failed; it goes on with the next event", ex);
+					}
+					finally {
+						CdpEventSender.this.parked = false;
 					}
 				}
-				catch (Throwable ex) {
-					if (ex instanceof VirtualMachineError error) {
-						throw error;
-					}
-					logger.error("The event worker failed; it goes on with the next event", ex);
-				}
-				finally {
-					CdpEventSender.this.parked = false;
-				}
 			}
-			// Owned for good from here: no drain runs after the sweep, and late ends of calls
-			// find their events claimed by it.
-			while (!this.wip.compareAndSet(0, 1)) {
-				LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(50));
+			finally {
+				// Owned for good from here, also when the worker dies of a VirtualMachineError:
+				// no drain runs after the sweep (the intake has one reader, and a worker started
+				// later is the next), and late ends of calls find their events claimed by it.
+				while (!this.wip.compareAndSet(0, 1)) {
+					LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(50));
+				}
+				sweep();
 			}
-			sweep();
 		}
 
 		/**
@@ -726,14 +769,18 @@ public final class CdpEventSender implements SmartLifecycle {
 		}
 
 		private void start(Pending pending) {
-			Mono<Void> call;
 			try {
-				call = call(pending);
+				pending.call = call(pending).subscribe(null, (ex) -> finished(pending, ex),
+						() -> finished(pending, null));
 			}
-			catch (RuntimeException ex) {
-				call = Mono.error(ex);
+			catch (Throwable ex) {
+				if (ex instanceof VirtualMachineError error) {
+					throw error;
+				}
+				// Thrown out of subscribe (Reactor rethrows a LinkageError as fatal): the call
+				// never ends by itself, so it ends here, counted failed, and frees its slot.
+				finished(pending, ex);
 			}
-			pending.call = call.subscribe(null, (ex) -> finished(pending, ex), () -> finished(pending, null));
 		}
 
 		private void finished(Pending pending, @Nullable Throwable failure) {

@@ -113,4 +113,33 @@ class CdpEventSenderStoreTests {
 		assertThat(this.storeThreads).isNotEmpty().allMatch((name) -> name.startsWith("boundedElastic-"));
 	}
 
+	/**
+	 * A store whose client library is missing from the class path throws a LinkageError,
+	 * which Reactor rethrows out of {@code subscribe} as fatal.
+	 */
+	@Test
+	void whenTheStoreThrowsALinkageErrorThenEachEventIsCountedFailedAndTheSenderGoesOn() {
+		CdpEventSender sender = start(new BrowserRefStore() {
+
+			@Override
+			public @Nullable String find(String visitorKey) {
+				throw new NoClassDefFoundError("com/example/redis/Client");
+			}
+
+			@Override
+			public void save(String visitorKey, String browserRef) {
+				throw new NoClassDefFoundError("com/example/redis/Client");
+			}
+
+		});
+		for (int i = 0; i < 5; i++) {
+			assertThat(sender.send("v" + i, CdpEvent.view("/p"))).isTrue();
+		}
+		assertThat(sender.flush(Duration.ofSeconds(10)).remaining()).isZero();
+		assertThat(sender.failedCount()).isEqualTo(5);
+		assertThat(sender.queueDepth()).isZero();
+		assertThat(sender.inFlight()).isZero();
+		assertThat(this.api.events).isEmpty();
+	}
+
 }

@@ -174,8 +174,8 @@ class CdpEventSenderTests {
 	@Test
 	void whenTheQueueHoldsItsBytesThenFurtherEventsAreDroppedAndCounted() {
 		int size = CdpEventRules.check(numbered(0));
-		// Room for three events and half of a fourth; far more room in events.
-		CdpEventSender sender = stalledSender(1000, 3L * size + size / 2);
+		// Room for exactly three events; far more room in events.
+		CdpEventSender sender = stalledSender(1000, 3L * size);
 		int accepted = 0;
 		for (int i = 0; i < 10; i++) {
 			if (sender.send("v" + i, numbered(0))) {
@@ -185,6 +185,38 @@ class CdpEventSenderTests {
 		assertThat(accepted).isEqualTo(3);
 		assertThat(sender.droppedCount()).isEqualTo(7);
 		assertThat(sender.queueDepth()).isEqualTo(3);
+	}
+
+	@Test
+	void whenEventsAreAcknowledgedThenTheirPlaceAndBytesAreFreeAgain() {
+		int size = CdpEventRules.check(numbered(0));
+		RetryPolicy retry = new RetryPolicy(
+				new RetryPolicy.Settings(20, Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofSeconds(5)),
+				RetryListener.NONE, Clock.systemUTC());
+		// Room for exactly three events in bytes, and for three in count.
+		CdpEventSender sender = new CdpEventSender(WebClient.create(),
+				new RealtimeSettings(this.api.baseUrl(), "ck", "shop.example", Channel.WEB, "EN", "EUR"),
+				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)), retry,
+				new CdpEventSender.Settings(3, 3L * size, 4, Duration.ofSeconds(10), Duration.ofMinutes(1)),
+				System::nanoTime);
+		sender.start();
+		this.senders.add(sender);
+		for (int round = 0; round < 3; round++) {
+			for (int i = 0; i < 3; i++) {
+				assertThat(sender.send("v" + i, numbered(round * 3 + i))).isTrue();
+			}
+			assertThat(sender.flush(Duration.ofSeconds(10)).completed()).isTrue();
+			assertThat(sender.queueDepth()).isZero();
+		}
+		// Held by a slow API now: the bounds are exactly what they were at the start (the
+		// events are of the same size: single-digit sequence numbers).
+		this.api.delayMillis = 2000;
+		for (int i = 0; i < 3; i++) {
+			assertThat(sender.send("w" + i, numbered(i))).isTrue();
+		}
+		assertThat(sender.send("w3", numbered(3))).isFalse();
+		assertThat(sender.sentCount()).isEqualTo(9);
+		assertThat(sender.droppedCount()).isEqualTo(1);
 	}
 
 	@Test
