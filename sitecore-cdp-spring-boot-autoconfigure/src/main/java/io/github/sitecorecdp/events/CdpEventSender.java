@@ -534,6 +534,10 @@ public final class CdpEventSender implements SmartLifecycle {
 	 * block (a shared store behind a blocking client). Calls start on the HTTP client's
 	 * event loops, which must never block and on which Reactor refuses {@code block()}.
 	 */
+	private <T> Mono<T> onStoreThread(Mono<T> storeCall) {
+		return this.storeMayBlock ? storeCall.subscribeOn(Schedulers.boundedElastic()) : storeCall;
+	}
+
 	private static Mono<Void> storeRun(Runnable storeCall) {
 		return Mono.defer(() -> {
 			try {
@@ -557,10 +561,6 @@ public final class CdpEventSender implements SmartLifecycle {
 			throw error;
 		}
 		return Mono.error(ex);
-	}
-
-	private <T> Mono<T> onStoreThread(Mono<T> storeCall) {
-		return this.storeMayBlock ? storeCall.subscribeOn(Schedulers.boundedElastic()) : storeCall;
 	}
 
 	private Mono<Void> createEvent(String browserRef, CdpEvent event) {
@@ -640,6 +640,13 @@ public final class CdpEventSender implements SmartLifecycle {
 				// Owned for good from here, also when the worker dies of a VirtualMachineError:
 				// no drain runs after the sweep (the intake has one reader, and a worker started
 				// later is the next), and late ends of calls find their events claimed by it.
+				// A worker that died leaves a stopped sender: from here send takes back what it
+				// enqueues and counts it dropped, rather than leave it queued uncounted.
+				if (!CdpEventSender.this.terminate) {
+					logger.error("The event worker died; events are dropped from now on, until the sender is "
+							+ "started again");
+					CdpEventSender.this.terminate = true;
+				}
 				while (!this.wip.compareAndSet(0, 1)) {
 					LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(50));
 				}
