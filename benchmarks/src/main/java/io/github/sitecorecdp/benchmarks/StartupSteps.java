@@ -1,7 +1,6 @@
 package io.github.sitecorecdp.benchmarks;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -75,7 +74,7 @@ public final class StartupSteps {
 			.sorted(Map.Entry.<String, Long>comparingByValue().reversed())
 			.limit(25)
 			.forEach((entry) -> System.out.printf(Locale.ROOT, "%8.2f ms  %s%n",
-					Duration.ofNanos(entry.getValue() / measured).toNanos() / 1e6, entry.getKey()));
+					entry.getValue() / 1e6 / measured, entry.getKey()));
 	}
 
 	private static String tag(StartupTimeline.TimelineEvent event, String key) {

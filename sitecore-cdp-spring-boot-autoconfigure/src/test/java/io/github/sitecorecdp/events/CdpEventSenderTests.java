@@ -83,6 +83,20 @@ class CdpEventSenderTests {
 		return sender;
 	}
 
+	/** A started sender on the given client and settings, against this test's API, stopped after the test. */
+	private CdpEventSender sender(WebClient webClient, URI baseUrl, Duration maxElapsed,
+			CdpEventSender.Settings settings) {
+		RetryPolicy retry = new RetryPolicy(
+				new RetryPolicy.Settings(20, Duration.ofMillis(5), Duration.ofMillis(20), maxElapsed),
+				RetryListener.NONE, Clock.systemUTC());
+		CdpEventSender sender = new CdpEventSender(webClient,
+				new RealtimeSettings(baseUrl, "ck", "shop.example", Channel.WEB, "EN", "EUR"),
+				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)), retry, settings, System::nanoTime);
+		sender.start();
+		this.senders.add(sender);
+		return sender;
+	}
+
 	private CdpEventSender sender() {
 		return sender(10_000, 8, Duration.ofSeconds(5), new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)));
 	}
@@ -190,17 +204,9 @@ class CdpEventSenderTests {
 	@Test
 	void whenEventsAreAcknowledgedThenTheirPlaceAndBytesAreFreeAgain() {
 		int size = CdpEventRules.check(numbered(0));
-		RetryPolicy retry = new RetryPolicy(
-				new RetryPolicy.Settings(20, Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofSeconds(5)),
-				RetryListener.NONE, Clock.systemUTC());
 		// Room for exactly three events in bytes, and for three in count.
-		CdpEventSender sender = new CdpEventSender(WebClient.create(),
-				new RealtimeSettings(this.api.baseUrl(), "ck", "shop.example", Channel.WEB, "EN", "EUR"),
-				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)), retry,
-				new CdpEventSender.Settings(3, 3L * size, 4, Duration.ofSeconds(10), Duration.ofMinutes(1)),
-				System::nanoTime);
-		sender.start();
-		this.senders.add(sender);
+		CdpEventSender sender = sender(WebClient.create(), this.api.baseUrl(), Duration.ofSeconds(5),
+				new CdpEventSender.Settings(3, 3L * size, 4, Duration.ofSeconds(10), Duration.ofMinutes(1)));
 		for (int round = 0; round < 3; round++) {
 			for (int i = 0; i < 3; i++) {
 				assertThat(sender.send("v" + i, numbered(round * 3 + i))).isTrue();
@@ -256,18 +262,10 @@ class CdpEventSenderTests {
 	 * accepted stays queued; it stops at once.
 	 */
 	private CdpEventSender stalledSender(int capacity, long queueBytes) {
-		RetryPolicy retry = new RetryPolicy(
-				new RetryPolicy.Settings(20, Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofMinutes(1)),
-				RetryListener.NONE, Clock.systemUTC());
 		ClientHttpConnector neverAnswers = (method, uri, request) -> Mono.never();
-		CdpEventSender sender = new CdpEventSender(WebClient.builder().clientConnector(neverAnswers).build(),
-				new RealtimeSettings(URI.create("http://127.0.0.1:9"), "ck", "shop.example", Channel.WEB, "EN", "EUR"),
-				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)), retry,
-				new CdpEventSender.Settings(capacity, queueBytes, 4, Duration.ofMillis(100), Duration.ofMinutes(1)),
-				System::nanoTime);
-		sender.start();
-		this.senders.add(sender);
-		return sender;
+		return sender(WebClient.builder().clientConnector(neverAnswers).build(), URI.create("http://127.0.0.1:9"),
+				Duration.ofMinutes(1),
+				new CdpEventSender.Settings(capacity, queueBytes, 4, Duration.ofMillis(100), Duration.ofMinutes(1)));
 	}
 
 	@Test
