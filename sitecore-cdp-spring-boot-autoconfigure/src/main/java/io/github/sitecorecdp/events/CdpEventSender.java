@@ -140,6 +140,13 @@ public final class CdpEventSender implements SmartLifecycle {
 	 */
 	private final AtomicLong load = new AtomicLong();
 
+	/**
+	 * Flush markers offered and not yet taken from the intake: while there is one, the lanes'
+	 * owner takes the intake up to it even with every call slot taken, so that a flush that
+	 * times out counts exactly the events enqueued before it.
+	 */
+	private final AtomicInteger markersWaiting = new AtomicInteger();
+
 	private final LongAdder sent = new LongAdder();
 
 	private final LongAdder dropped = new LongAdder();
@@ -271,6 +278,7 @@ public final class CdpEventSender implements SmartLifecycle {
 			return new FlushResult(queued());
 		}
 		FlushMarker marker = new FlushMarker();
+		this.markersWaiting.incrementAndGet();
 		this.intake.offer(marker);
 		wake();
 		while (true) {
@@ -618,7 +626,8 @@ public final class CdpEventSender implements SmartLifecycle {
 					try {
 						reportDrops(false);
 						// Announced before the drain: a send after this wakes us (the park then
-						// returns at once), a send before it is seen by the drain, whoever runs it.
+						// returns at once), a send before it is in the intake for the drain,
+						// whoever runs it, to take when a slot is free.
 						CdpEventSender.this.parked = true;
 						drain();
 						if (!CdpEventSender.this.terminate) {
@@ -707,7 +716,10 @@ public final class CdpEventSender implements SmartLifecycle {
 			CdpEventSender.this.inFlight = 0;
 			Object next;
 			while ((next = CdpEventSender.this.intake.poll()) != null) {
-				if (next instanceof Pending pending && pending.claim()) {
+				if (next instanceof FlushMarker) {
+					CdpEventSender.this.markersWaiting.decrementAndGet();
+				}
+				else if (next instanceof Pending pending && pending.claim()) {
 					release(pending);
 					count++;
 				}
@@ -719,8 +731,10 @@ public final class CdpEventSender implements SmartLifecycle {
 		private boolean step() {
 			boolean progressed = false;
 			Pending done;
+			boolean ended = false;
 			while ((done = this.settled.poll()) != null) {
 				progressed = true;
+				ended = true;
 				this.calls--;
 				CdpEventSender.this.inFlight = this.calls;
 				settle(done);
@@ -736,16 +750,19 @@ public final class CdpEventSender implements SmartLifecycle {
 				}
 			}
 			Object next;
-			// Only until there is a visitor for each free call slot: while every slot is taken
-			// (a slow or stalled API) events wait in the intake, where they cost nothing more,
-			// and a call's end takes the next ones in the same order. Moving them into lanes
-			// meanwhile was the worker's work every 100 ms, on a core the callers of send
-			// share: from 8 threads on 2 cores their p99 fell from 1.2-1.7 us to under 0.85
-			// (EventSendBenchmark).
-			while (this.ready.size() < CdpEventSender.this.settings.maxInFlight() - this.calls
+			// All of it when a call ended (its thread moves the events into lanes, so that
+			// visitors take turns for the slots) or while a flush marker waits in it (its
+			// count must be of the events before it); otherwise only until there is a visitor
+			// for each free slot. So while no call ends (a stalled API) events wait in the
+			// intake, where they cost nothing more: moving them every 100 ms was the worker's
+			// work on a core the callers of send share, and from 8 threads on 2 cores their
+			// p99 fell from 1.2-1.7 us to under 1 us without it (EventSendBenchmark).
+			while ((ended || this.ready.size() < CdpEventSender.this.settings.maxInFlight() - this.calls
+					|| CdpEventSender.this.markersWaiting.get() > 0)
 					&& (next = CdpEventSender.this.intake.poll()) != null) {
 				progressed = true;
 				if (next instanceof FlushMarker marker) {
+					CdpEventSender.this.markersWaiting.decrementAndGet();
 					marker.upTo = this.taken;
 					marker.remaining.set(this.held);
 					if (this.held == 0) {

@@ -40,12 +40,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Many threads sending and one flushing while the sender is stopped and started again,
  * for seconds: every attempt is counted exactly once (sent, failed or dropped), no event
- * is delivered twice or delivered after {@code send} refused it, the queue's counts return
+ * is delivered twice or delivered after {@code send} refused it, each visitor's events
+ * arrive in order (also with one call at a time), the queue's counts return
  * to zero, and the intake, which allows one reader, never has two.
  */
 class CdpEventSenderStressTests {
 
 	private static final Pattern SEQ = Pattern.compile("\"seq\":(\\d+)");
+
+	private static final Pattern VISITOR = Pattern.compile("\"visitor\":\"([^\"]+)\"");
 
 	/** The sender's intake, seen by the test: counts polls by two threads at once. */
 	static final class CheckingQueue extends ConcurrentLinkedQueue<Object> {
@@ -105,6 +108,10 @@ class CdpEventSenderStressTests {
 
 		final AtomicInteger refs = new AtomicInteger();
 
+		final ConcurrentHashMap<String, Integer> lastByVisitor = new ConcurrentHashMap<>();
+
+		final AtomicInteger outOfOrder = new AtomicInteger();
+
 		ClientHttpConnector connector() {
 			return (method, uri, request) -> Mono.delay(Duration.ofNanos(ThreadLocalRandom.current().nextLong(300_000)))
 				.map((tick) -> {
@@ -118,6 +125,14 @@ class CdpEventSenderStressTests {
 					if (seq.find() && !this.delivered.add(Integer.parseInt(seq.group(1)))) {
 						this.duplicates.incrementAndGet();
 					}
+					Matcher visitor = VISITOR.matcher(text);
+					if (seq.find(0) && visitor.find()) {
+						int id = Integer.parseInt(seq.group(1));
+						Integer before = this.lastByVisitor.put(visitor.group(1), id);
+						if (before != null && before > id) {
+							this.outOfOrder.incrementAndGet();
+						}
+					}
 					MockClientHttpResponse response = new MockClientHttpResponse(HttpStatus.CREATED);
 					response.setBody("");
 					return response;
@@ -126,14 +141,14 @@ class CdpEventSenderStressTests {
 
 	}
 
-	private static CdpEventSender sender(FakeApi api, int capacity, Duration shutdownTimeout) {
+	private static CdpEventSender sender(FakeApi api, int capacity, Duration shutdownTimeout, int maxInFlight) {
 		RetryPolicy retry = new RetryPolicy(
 				new RetryPolicy.Settings(3, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofSeconds(5)),
 				RetryListener.NONE, Clock.systemUTC());
 		return new CdpEventSender(WebClient.builder().clientConnector(api.connector()).build(),
 				new RealtimeSettings(URI.create("http://127.0.0.1:9"), "ck", "shop.example", Channel.WEB, "EN", "EUR"),
 				new CaffeineBrowserRefStore(10_000, Duration.ofMinutes(5)), retry,
-				new CdpEventSender.Settings(capacity, 64L * 1024 * 1024, 8, shutdownTimeout, Duration.ofMinutes(1)),
+				new CdpEventSender.Settings(capacity, 64L * 1024 * 1024, maxInFlight, shutdownTimeout, Duration.ofMinutes(1)),
 				System::nanoTime);
 	}
 
@@ -156,19 +171,27 @@ class CdpEventSenderStressTests {
 
 	@Test
 	@Timeout(120)
-	void whenStoppedAndStartedWhileThreadsSendAndFlushThenEveryAttemptIsCountedOnce() throws Exception {
-		run(Integer.getInteger("stress.rounds", 12), Duration.ofSeconds(10));
+	void whenStoppedAndStartedWhileThreadsSendAndFlushThenEveryAttemptIsCountedOnceInOrder() throws Exception {
+		run(Integer.getInteger("stress.rounds", 12), Duration.ofSeconds(10), 8);
 	}
 
 	@Test
 	@Timeout(120)
-	void whenStoppedWithoutAShutdownTimeoutWhileThreadsSendThenEveryAttemptIsCountedOnce() throws Exception {
-		run(Integer.getInteger("stress.rounds", 12), Duration.ZERO);
+	void whenStoppedWithoutAShutdownTimeoutWhileThreadsSendThenEveryAttemptIsCountedOnceInOrder() throws Exception {
+		run(Integer.getInteger("stress.rounds", 12), Duration.ZERO, 8);
 	}
 
-	private void run(int rounds, Duration shutdownTimeout) throws Exception {
+	@Test
+	@Timeout(120)
+	void whenOneCallAtATimeAndStoppedAndStartedWhileThreadsSendAndFlushThenEveryAttemptIsCountedOnceInOrder()
+			throws Exception {
+		// A call slot is the scarce thing: events wait in the intake most of the time.
+		run(Integer.getInteger("stress.rounds", 12), Duration.ofSeconds(10), 1);
+	}
+
+	private void run(int rounds, Duration shutdownTimeout, int maxInFlight) throws Exception {
 		FakeApi api = new FakeApi();
-		CdpEventSender sender = sender(api, 2_000, shutdownTimeout);
+		CdpEventSender sender = sender(api, 2_000, shutdownTimeout, maxInFlight);
 		CheckingQueue intake = instrument(sender);
 		sender.start();
 		int threads = Integer.getInteger("stress.threads", 4);
@@ -185,7 +208,8 @@ class CdpEventSenderStressTests {
 				while (!done.get()) {
 					int id = ids.incrementAndGet();
 					attempts.incrementAndGet();
-					if (sender.send("t" + thread + "-v" + (i++ % 7), CdpEvent.view("/p").withExt("seq", id))) {
+					String visitor = "t" + thread + "-v" + (i++ % 7);
+					if (sender.send(visitor, CdpEvent.view("/p").withExt("seq", id).withExt("visitor", visitor))) {
 						accepted.incrementAndGet();
 					}
 					else {
@@ -227,6 +251,7 @@ class CdpEventSenderStressTests {
 		assertThat(load(sender)).as("events and bytes counted in").containsExactly(0, 0);
 		assertThat(sender.queueDepth()).isZero();
 		assertThat(api.duplicates.get()).isZero();
+		assertThat(api.outOfOrder.get()).as("per-visitor order").isZero();
 		Set<Integer> refusedButDelivered = ConcurrentHashMap.newKeySet();
 		refusedButDelivered.addAll(refused);
 		refusedButDelivered.retainAll(api.delivered);

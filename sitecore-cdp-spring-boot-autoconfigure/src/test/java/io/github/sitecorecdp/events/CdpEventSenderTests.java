@@ -302,6 +302,64 @@ class CdpEventSenderTests {
 	}
 
 	@Test
+	void whenFlushTimesOutWhileEverySlotIsTakenThenItCountsOnlyTheEventsSentBeforeIt() throws Exception {
+		this.api.gate = new CountDownLatch(1);
+		CdpEventSender sender = sender(10_000, 4, Duration.ofSeconds(30),
+				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)));
+		IntStream.range(0, 6).forEach((i) -> sender.send("v" + i, numbered(i)));
+		awaitEventRequests(4);
+		ExecutorService later = Executors.newSingleThreadExecutor();
+		try {
+			// Sent while the flush waits: events a flush did not cover must not count in its answer.
+			later.submit(() -> {
+				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+				IntStream.range(0, 10).forEach((i) -> sender.send("w" + i, numbered(100 + i)));
+			});
+			assertThat(sender.flush(Duration.ofMillis(1500)).remaining()).isEqualTo(6);
+		}
+		finally {
+			later.shutdownNow();
+		}
+		assertThat(sender.queueDepth()).isEqualTo(16);
+		this.api.gate.countDown();
+		assertThat(sender.flush(Duration.ofSeconds(10)).remaining()).isZero();
+		assertThat(this.api.events).hasSize(16);
+	}
+
+	@Test
+	void whenTwoVisitorsHaveBacklogsThenAThirdVisitorsOnlyEventIsNotSentAfterThem() {
+		this.api.delayMillis = 10;
+		CdpEventSender sender = sender(10_000, 2, Duration.ofSeconds(30),
+				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)));
+		for (int i = 0; i < 50; i++) {
+			sender.send("a", CdpEvent.view("/p").withExt("visitor", "a"));
+			sender.send("b", CdpEvent.view("/p").withExt("visitor", "b"));
+		}
+		sender.send("c", CdpEvent.view("/p").withExt("visitor", "c"));
+		// Waited for at the server, not with flush, whose marker changes how far the
+		// intake is taken: visitors take turns for the call slots, so c waits for a few
+		// calls, not for the 100 events queued before it.
+		long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while (this.api.events.size() < 101 && System.nanoTime() < end) {
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+		}
+		assertThat(this.api.events).hasSize(101);
+		int position = IntStream.range(0, 101)
+			.filter((i) -> this.api.events.get(i).contains("\"visitor\":\"c\""))
+			.findFirst()
+			.orElseThrow();
+		assertThat(position).as("events sent before the third visitor's").isLessThan(10);
+	}
+
+	private void awaitEventRequests(int count) {
+		long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while (this.api.eventRequests.get() < count && System.nanoTime() < end) {
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+		}
+		assertThat(this.api.eventRequests.get()).isEqualTo(count);
+	}
+
+	@Test
 	void whenTheWorkerFailsOnAnEventThenFlushDoesNotHangAndLaterEventsAreSent() {
 		BrowserRefStore failing = new BrowserRefStore() {
 
