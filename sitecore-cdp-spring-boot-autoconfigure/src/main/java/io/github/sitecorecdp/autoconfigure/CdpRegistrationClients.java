@@ -107,16 +107,6 @@ final class CdpRegistrationClients {
 	}
 
 	/**
-	 * Return a builder of Boot's (with the application's customizations) that sends no
-	 * token, on the registration's connection settings.
-	 * @param registration the registration
-	 * @return a builder of its own
-	 */
-	WebClient.Builder apiWebClientBuilder(CdpRegistration registration) {
-		return apiWebClientBuilder(this.httpClients.apiClient(registration));
-	}
-
-	/**
 	 * Return a builder of Boot's that sends no token, on the connection settings of
 	 * {@code sitecore.cdp.*}, for the clients that need no registration (Basic auth).
 	 * @return a builder of its own

@@ -124,10 +124,11 @@ public final class SitecoreCdpAutoConfiguration {
 	AudienceExportClient audienceExportClient(SitecoreCdpProperties properties,
 			@Qualifier("cdpWebClient") WebClient cdpWebClient, CdpRegistrationClients registrationClients,
 			ObjectProvider<RetryListener> retryListeners) {
-		// Export files sit behind presigned URLs on a storage host: fetched by a client
-		// that never sends a token, whatever host the URLs name.
-		WebClient fileWebClient = registrationClients.apiWebClientBuilder(CdpRegistration.defaultOf(properties))
-			.build();
+		// Export files sit behind presigned URLs on a storage host, each a credential until
+		// it expires: fetched by a client that never sends a token, whatever host the URLs
+		// name, and none of the application's headers or filters (one that records URLs
+		// would record the signature), as the batch client's uploads are.
+		WebClient fileWebClient = registrationClients.plainWebClient();
 		return new AudienceExportClient(cdpWebClient, fileWebClient, registrationClients.clock(),
 				Math.toIntExact(properties.getAudienceExport().getMaxRecordSize().toBytes()),
 				retryPolicy(properties, registrationClients, retryListeners));

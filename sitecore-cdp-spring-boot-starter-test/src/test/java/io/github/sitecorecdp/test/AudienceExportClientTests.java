@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -125,6 +126,23 @@ class AudienceExportClientTests {
 		call((client) -> client.latestExport("my-audience").flatMapMany(client::download).blockLast(TIMEOUT));
 		assertThat(this.cdp.requests(Kind.FILE)).hasSize(2).allMatch((request) -> request.header("Authorization") == null);
 		assertThat(this.cdp.requests(Kind.API)).allMatch((request) -> request.bearerToken() != null);
+	}
+
+	@Test
+	void whenTheApplicationCustomizesItsWebClientsThenNoFileRequestCarriesWhatItAdds() {
+		this.cdp.audienceExport("my-audience").addJob("exec-1").addFile("add", lines(1, 2));
+		// A presigned URL is a credential until it expires: what the application adds to its
+		// requests (a header, a filter that records URLs) must not reach the storage host.
+		contextRunner()
+			.withBean(WebClient.Builder.class, () -> WebClient.builder().defaultHeader("X-Application", "shop"))
+			.run((context) -> {
+				AudienceExportClient client = context.getBean(AudienceExportClient.class);
+				client.latestExport("my-audience").flatMapMany(client::download).blockLast(TIMEOUT);
+			});
+		assertThat(this.cdp.requests(Kind.API)).isNotEmpty()
+			.allMatch((request) -> "shop".equals(request.header("X-Application")));
+		assertThat(this.cdp.requests(Kind.FILE)).hasSize(1)
+			.allMatch((request) -> request.header("X-Application") == null);
 	}
 
 	@Test
