@@ -399,7 +399,9 @@ public final class CdpEventSender implements SmartLifecycle {
 		// may enqueue after the first flush began.
 		while (queued() > 0 && thread != null && thread.isAlive()) {
 			long left = end - System.nanoTime();
-			if (left <= 0) {
+			// Interrupted, the caller wants the stop over: every flush would return at once,
+			// and the loop would spin until the timeout, a new flush marker each turn.
+			if (left <= 0 || Thread.currentThread().isInterrupted()) {
 				break;
 			}
 			if (flush(Duration.ofNanos(left)).completed() && queued() > 0) {
@@ -413,12 +415,19 @@ public final class CdpEventSender implements SmartLifecycle {
 		Worker state = this.activeWorker;
 		if (thread != null) {
 			LockSupport.unpark(thread);
+			// The worker's last sweep only counts and cancels: it takes milliseconds, and is
+			// waited for also by an interrupted stop, so that what it reports is exact.
+			boolean interrupted = Thread.interrupted();
 			try {
-				// The worker's last sweep only counts and cancels: it takes milliseconds.
 				thread.join(TimeUnit.SECONDS.toMillis(5));
 			}
 			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
+				interrupted = true;
+			}
+			finally {
+				if (interrupted) {
+					Thread.currentThread().interrupt();
+				}
 			}
 		}
 		reportDrops(true);

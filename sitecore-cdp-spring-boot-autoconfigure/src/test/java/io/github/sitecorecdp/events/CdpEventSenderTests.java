@@ -351,6 +351,29 @@ class CdpEventSenderTests {
 		assertThat(position).as("events sent before the third visitor's").isLessThan(10);
 	}
 
+	@Test
+	void whenTheStoppingThreadIsInterruptedThenStopEndsAtOnceAndCountsWhatIsLeftDropped() {
+		this.api.gate = new CountDownLatch(1);
+		CdpEventSender sender = sender(10_000, 4, Duration.ofSeconds(30),
+				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)));
+		IntStream.range(0, 10).forEach((i) -> sender.send("v" + i, numbered(i)));
+		awaitEventRequests(4);
+		long start = System.nanoTime();
+		Thread.currentThread().interrupt();
+		try {
+			sender.stop();
+			assertThat(Thread.currentThread().isInterrupted()).as("interrupt kept").isTrue();
+		}
+		finally {
+			Thread.interrupted();
+			this.api.gate.countDown();
+		}
+		// The shutdown timeout is 10 s: an interrupted stop does not wait it out.
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+		assertThat(sender.droppedCount()).isEqualTo(10);
+		assertThat(sender.queueDepth()).isZero();
+	}
+
 	private void awaitEventRequests(int count) {
 		long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 		while (this.api.eventRequests.get() < count && System.nanoTime() < end) {
