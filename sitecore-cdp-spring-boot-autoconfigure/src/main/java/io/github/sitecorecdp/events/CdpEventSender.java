@@ -395,13 +395,15 @@ public final class CdpEventSender implements SmartLifecycle {
 					+ print(this.settings.shutdownTimeout()));
 		}
 		Thread thread = this.worker;
+		boolean interruptedDrain = false;
 		// Again while events are left: a send that passed the check before closing was set
 		// may enqueue after the first flush began.
 		while (queued() > 0 && thread != null && thread.isAlive()) {
 			long left = end - System.nanoTime();
 			// Interrupted, the caller wants the stop over: every flush would return at once,
 			// and the loop would spin until the timeout, a new flush marker each turn.
-			if (left <= 0 || Thread.currentThread().isInterrupted()) {
+			interruptedDrain = Thread.currentThread().isInterrupted();
+			if (left <= 0 || interruptedDrain) {
 				break;
 			}
 			if (flush(Duration.ofNanos(left)).completed() && queued() > 0) {
@@ -433,8 +435,10 @@ public final class CdpEventSender implements SmartLifecycle {
 		reportDrops(true);
 		long abandoned = (state != null) ? state.abandoned : 0;
 		if (abandoned > 0) {
-			logger.warn("Stopped with " + abandoned + " event(s) not acknowledged by Sitecore within "
-					+ print(this.settings.shutdownTimeout()) + "; counted as dropped");
+			logger.warn("Stopped with " + abandoned + " event(s) not acknowledged by Sitecore "
+					+ (interruptedDrain ? "when the stopping thread was interrupted"
+							: "within " + print(this.settings.shutdownTimeout()))
+					+ "; counted as dropped");
 		}
 		else if (queuedAtStop > 0) {
 			// Counted since the stop began: whether the drain lost anything shows in the line itself.

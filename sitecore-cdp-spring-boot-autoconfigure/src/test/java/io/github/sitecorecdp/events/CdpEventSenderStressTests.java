@@ -112,6 +112,8 @@ class CdpEventSenderStressTests {
 
 		final AtomicInteger outOfOrder = new AtomicInteger();
 
+		final AtomicInteger unreadable = new AtomicInteger();
+
 		ClientHttpConnector connector() {
 			return (method, uri, request) -> Mono.delay(Duration.ofNanos(ThreadLocalRandom.current().nextLong(300_000)))
 				.map((tick) -> {
@@ -122,12 +124,16 @@ class CdpEventSenderStressTests {
 						return response;
 					}
 					Matcher seq = SEQ.matcher(text);
-					if (seq.find() && !this.delivered.add(Integer.parseInt(seq.group(1)))) {
-						this.duplicates.incrementAndGet();
-					}
 					Matcher visitor = VISITOR.matcher(text);
-					if (seq.find(0) && visitor.find()) {
+					if (!seq.find() || !visitor.find()) {
+						// Counted, so that neither check can pass by reading nothing.
+						this.unreadable.incrementAndGet();
+					}
+					else {
 						int id = Integer.parseInt(seq.group(1));
+						if (!this.delivered.add(id)) {
+							this.duplicates.incrementAndGet();
+						}
 						Integer before = this.lastByVisitor.put(visitor.group(1), id);
 						if (before != null && before > id) {
 							this.outOfOrder.incrementAndGet();
@@ -251,6 +257,7 @@ class CdpEventSenderStressTests {
 		assertThat(load(sender)).as("events and bytes counted in").containsExactly(0, 0);
 		assertThat(sender.queueDepth()).isZero();
 		assertThat(api.duplicates.get()).isZero();
+		assertThat(api.unreadable.get()).as("events without seq or visitor").isZero();
 		assertThat(api.outOfOrder.get()).as("per-visitor order").isZero();
 		Set<Integer> refusedButDelivered = ConcurrentHashMap.newKeySet();
 		refusedButDelivered.addAll(refused);

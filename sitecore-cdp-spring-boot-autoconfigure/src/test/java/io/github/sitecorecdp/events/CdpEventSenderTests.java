@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntSupplier;
 import java.util.stream.IntStream;
 
 import io.github.sitecorecdp.fake.FakeBatches;
@@ -303,11 +304,7 @@ class CdpEventSenderTests {
 
 	@Test
 	void whenFlushTimesOutWhileEverySlotIsTakenThenItCountsOnlyTheEventsSentBeforeIt() throws Exception {
-		this.api.gate = new CountDownLatch(1);
-		CdpEventSender sender = sender(10_000, 4, Duration.ofSeconds(30),
-				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)));
-		IntStream.range(0, 6).forEach((i) -> sender.send("v" + i, numbered(i)));
-		awaitEventRequests(4);
+		CdpEventSender sender = everySlotTakenWith(6);
 		ExecutorService later = Executors.newSingleThreadExecutor();
 		try {
 			// Sent while the flush waits: events a flush did not cover must not count in its answer.
@@ -339,10 +336,7 @@ class CdpEventSenderTests {
 		// Waited for at the server, not with flush, whose marker changes how far the
 		// intake is taken: visitors take turns for the call slots, so c waits for a few
 		// calls, not for the 100 events queued before it.
-		long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-		while (this.api.events.size() < 101 && System.nanoTime() < end) {
-			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-		}
+		awaitAtTheApi(this.api.events::size, 101, Duration.ofSeconds(30));
 		assertThat(this.api.events).hasSize(101);
 		int position = IntStream.range(0, 101)
 			.filter((i) -> this.api.events.get(i).contains("\"visitor\":\"c\""))
@@ -352,12 +346,8 @@ class CdpEventSenderTests {
 	}
 
 	@Test
-	void whenTheStoppingThreadIsInterruptedThenStopEndsAtOnceAndCountsWhatIsLeftDropped() {
-		this.api.gate = new CountDownLatch(1);
-		CdpEventSender sender = sender(10_000, 4, Duration.ofSeconds(30),
-				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)));
-		IntStream.range(0, 10).forEach((i) -> sender.send("v" + i, numbered(i)));
-		awaitEventRequests(4);
+	void whenTheStoppingThreadIsInterruptedThenStopEndsAtOnceAndCountsWhatIsLeftDropped(CapturedOutput output) {
+		CdpEventSender sender = everySlotTakenWith(10);
 		long start = System.nanoTime();
 		Thread.currentThread().interrupt();
 		try {
@@ -372,14 +362,30 @@ class CdpEventSenderTests {
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
 		assertThat(sender.droppedCount()).isEqualTo(10);
 		assertThat(sender.queueDepth()).isZero();
+		assertThat(output.getOut()).contains("Stopped with 10 event(s) not acknowledged by Sitecore when the "
+				+ "stopping thread was interrupted; counted as dropped");
 	}
 
-	private void awaitEventRequests(int count) {
-		long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-		while (this.api.eventRequests.get() < count && System.nanoTime() < end) {
+	/**
+	 * A sender of 4 call slots whose API holds its answers ({@code api.gate}) once the
+	 * given events (of as many visitors) are sent: 4 calls wait at the API, the rest queued.
+	 */
+	private CdpEventSender everySlotTakenWith(int events) {
+		this.api.gate = new CountDownLatch(1);
+		CdpEventSender sender = sender(10_000, 4, Duration.ofSeconds(30),
+				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)));
+		IntStream.range(0, events).forEach((i) -> sender.send("v" + i, numbered(i)));
+		awaitAtTheApi(this.api.eventRequests::get, 4, Duration.ofSeconds(10));
+		assertThat(this.api.eventRequests.get()).isEqualTo(4);
+		return sender;
+	}
+
+	/** Wait until the count seen at the API reaches {@code expected}, at most {@code timeout}. */
+	private static void awaitAtTheApi(IntSupplier count, int expected, Duration timeout) {
+		long end = System.nanoTime() + timeout.toNanos();
+		while (count.getAsInt() < expected && System.nanoTime() < end) {
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
 		}
-		assertThat(this.api.eventRequests.get()).isEqualTo(count);
 	}
 
 	@Test
