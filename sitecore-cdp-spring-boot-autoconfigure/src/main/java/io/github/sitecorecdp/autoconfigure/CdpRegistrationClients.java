@@ -20,11 +20,21 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.codec.ByteArrayDecoder;
+import org.springframework.core.codec.ByteArrayEncoder;
+import org.springframework.core.codec.CharSequenceEncoder;
+import org.springframework.core.codec.DataBufferDecoder;
+import org.springframework.core.codec.DataBufferEncoder;
+import org.springframework.core.codec.StringDecoder;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.ReactorClientHttpRequestFactory;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.http.codec.CodecConfigurer;
+import org.springframework.http.codec.FormHttpMessageWriter;
+import org.springframework.http.codec.ResourceHttpMessageWriter;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.ExchangeStrategies;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -37,6 +47,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 final class CdpRegistrationClients {
 
 	private static final Log logger = LogFactory.getLog(CdpRegistrationClients.class);
+
+	private static final ExchangeStrategies PLAIN_STRATEGIES = plainStrategies();
 
 	private final CdpHttpClients httpClients;
 
@@ -77,6 +89,7 @@ final class CdpRegistrationClients {
 		// application's, and never with the bearer connector.
 		WebClient tokenWebClient = WebClient.builder()
 			.clientConnector(new ReactorClientHttpConnector(this.httpClients.tokenClient(registration)))
+			.exchangeStrategies(PLAIN_STRATEGIES)
 			.build();
 		CdpTokenEndpointClient endpoint = new CdpTokenEndpointClient(registration.propertyNames(),
 				registration.apiKey(), registration.apiSecret(), registration.tokenUri(), registration.audience(),
@@ -125,8 +138,34 @@ final class CdpRegistrationClients {
 	WebClient plainWebClient() {
 		return WebClient.builder()
 			.clientConnector(new ReactorClientHttpConnector(this.httpClients.apiClient()))
-			.codecs((codecs) -> codecs.defaultCodecs().enableLoggingRequestDetails(false))
+			.exchangeStrategies(PLAIN_STRATEGIES)
 			.build();
+	}
+
+	/**
+	 * The codecs of the plain clients (token calls, presigned storage URLs), which write
+	 * forms, files and bytes and read bytes only: the token answer is parsed from its bytes
+	 * ({@code TokenResponseBodyExtractor}), files are streamed as buffers, and an error's
+	 * body is kept as bytes. Spring's defaults would add JSON and other object codecs, each
+	 * of which looks up Jackson's modules on the class path when it is made: made for every
+	 * client built, that was most of the time the starter added to an application's start
+	 * ({@code StartupSteps}). Built once, since exchange strategies never change. Request
+	 * details are never logged, as by default: these requests carry the API secret or a
+	 * signed URL.
+	 */
+	private static ExchangeStrategies plainStrategies() {
+		return ExchangeStrategies.builder().codecs((codecs) -> {
+			codecs.registerDefaults(false);
+			CodecConfigurer.CustomCodecs custom = codecs.customCodecs();
+			custom.registerWithDefaultConfig(new ByteArrayDecoder());
+			custom.registerWithDefaultConfig(new ByteArrayEncoder());
+			custom.registerWithDefaultConfig(new DataBufferDecoder());
+			custom.registerWithDefaultConfig(new DataBufferEncoder());
+			custom.registerWithDefaultConfig(StringDecoder.allMimeTypes());
+			custom.registerWithDefaultConfig(CharSequenceEncoder.allMimeTypes());
+			custom.registerWithDefaultConfig(new ResourceHttpMessageWriter());
+			custom.registerWithDefaultConfig(new FormHttpMessageWriter());
+		}).build();
 	}
 
 	private WebClient.Builder apiWebClientBuilder(reactor.netty.http.client.HttpClient httpClient) {

@@ -36,6 +36,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.ImportRuntimeHints;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -118,7 +119,11 @@ public final class SitecoreCdpAutoConfiguration {
 		return registrationClients.webClient(CdpRegistration.defaultOf(properties), cdpAccessTokenManager);
 	}
 
+	// Lazy, as the batch client and cdpRestClient: built when first injected or asked
+	// for, so that an application pays at start only for the clients it uses (each
+	// builds a WebClient or RestClient with its codecs, about a millisecond apiece).
 	@Bean
+	@Lazy
 	@ConditionalOnMissingBean
 	@Conditional(OnDefaultRegistrationCondition.class)
 	AudienceExportClient audienceExportClient(SitecoreCdpProperties properties,
@@ -135,6 +140,7 @@ public final class SitecoreCdpAutoConfiguration {
 	}
 
 	@Bean
+	@Lazy
 	@ConditionalOnMissingBean
 	@Conditional(OnBasicAuthCondition.class)
 	BatchImportClient batchImportClient(SitecoreCdpProperties properties, CdpRegistrationClients registrationClients,
@@ -209,7 +215,9 @@ public final class SitecoreCdpAutoConfiguration {
 	@ConditionalOnClass(name = "org.springframework.web.client.RestClient")
 	static class RestClientConfiguration {
 
+		// Lazy: an application of WebClient alone never builds it (see audienceExportClient).
 		@Bean(defaultCandidate = false)
+		@Lazy
 		@ConditionalOnMissingBean(name = "cdpRestClient")
 		@Conditional(OnDefaultRegistrationCondition.class)
 		RestClient cdpRestClient(SitecoreCdpProperties properties, CdpAccessTokenManager cdpAccessTokenManager,

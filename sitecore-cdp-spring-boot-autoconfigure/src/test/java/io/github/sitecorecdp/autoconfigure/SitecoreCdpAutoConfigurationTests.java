@@ -3,11 +3,14 @@ package io.github.sitecorecdp.autoconfigure;
 import java.net.URI;
 import java.util.Map;
 
+import io.github.sitecorecdp.audience.AudienceExportClient;
+import io.github.sitecorecdp.batch.BatchImportClient;
 import io.github.sitecorecdp.testsupport.BootLine;
 import io.github.sitecorecdp.token.CdpAccessTokenManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -25,6 +28,7 @@ import org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessT
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
 import org.springframework.security.oauth2.client.web.reactive.function.client.ServerOAuth2AuthorizedClientExchangeFilterFunction;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -48,6 +52,27 @@ class SitecoreCdpAutoConfigurationTests {
 			assertThat(context).hasBean("cdpWebClient");
 			assertThat(context.getBean("cdpWebClient")).isInstanceOf(WebClient.class);
 		});
+	}
+
+	@Test
+	void whenNothingInjectsTheRestClientAndTheFeatureClientsThenTheStartBuildsNoneOfThem() {
+		this.contextRunner
+			.withPropertyValues("sitecore.cdp.basic-auth.client-key=ck", "sitecore.cdp.basic-auth.api-token=token")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				ConfigurableListableBeanFactory beans = context.getBeanFactory();
+				for (String name : new String[] { "cdpRestClient", "audienceExportClient", "batchImportClient" }) {
+					assertThat(beans.containsBeanDefinition(name)).as(name).isTrue();
+					assertThat(beans.containsSingleton(name)).as(name + " built at start").isFalse();
+				}
+				assertThat(beans.containsSingleton("cdpWebClient")).isTrue();
+				assertThat(context.getBean(BatchImportClient.class)).isNotNull();
+				assertThat(context.getBean(AudienceExportClient.class)).isNotNull();
+				assertThat(context.getBean("cdpRestClient")).isInstanceOf(RestClient.class);
+				assertThat(beans.containsSingleton("batchImportClient")).isTrue();
+				assertThat(beans.containsSingleton("audienceExportClient")).isTrue();
+				assertThat(beans.containsSingleton("cdpRestClient")).isTrue();
+			});
 	}
 
 	@Test
