@@ -1,9 +1,14 @@
 package io.github.sitecorecdp.autoconfigure;
 
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
@@ -17,9 +22,23 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  */
 class OnDefaultRegistrationCondition extends SpringBootCondition {
 
+	/**
+	 * The outcome per environment. The condition is asked once for each of the default
+	 * registration's beans while the configuration classes are parsed, and each answer
+	 * bound every {@code sitecore.cdp} property again: about half a millisecond a time, a
+	 * sizeable part of what the starter added to an application's start. Weak keys: an
+	 * environment and its outcome go with the context.
+	 */
+	private static final Map<Environment, ConditionOutcome> outcomes = Collections
+		.synchronizedMap(new WeakHashMap<>());
+
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-		Binder binder = Binder.get(context.getEnvironment());
+		return outcomes.computeIfAbsent(context.getEnvironment(), OnDefaultRegistrationCondition::decide);
+	}
+
+	private static ConditionOutcome decide(Environment environment) {
+		Binder binder = Binder.get(environment);
 		// Decided as CdpRegistration.hasDefault decides, from the same binding.
 		SitecoreCdpProperties properties = binder.bind("sitecore.cdp", SitecoreCdpProperties.class)
 			.orElseGet(SitecoreCdpProperties::new);
