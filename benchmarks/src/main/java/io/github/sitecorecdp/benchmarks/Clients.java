@@ -246,6 +246,16 @@ final class Clients {
 	}
 
 	/**
+	 * The application of the startup measurements (5), configured against the given
+	 * server, quiet below WARN.
+	 */
+	static SpringApplicationBuilder application(boolean withStarter, BenchServer server) {
+		return application(withStarter).properties("sitecore.cdp.api-key=bench-key",
+				"sitecore.cdp.api-secret=bench-secret", "sitecore.cdp.token-uri=" + server.tokenUri(),
+				"sitecore.cdp.base-url=" + server.baseUrl(), "logging.level.root=warn");
+	}
+
+	/**
 	 * The same small application, with or without the starter's auto-configuration.
 	 */
 	static SpringApplicationBuilder application(boolean withStarter) {

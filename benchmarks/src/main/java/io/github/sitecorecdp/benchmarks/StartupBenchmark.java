@@ -53,11 +53,7 @@ public class StartupBenchmark {
 	}
 
 	private Object startAndStop(boolean withStarter) {
-		ConfigurableApplicationContext context = Clients.application(withStarter)
-			.properties("sitecore.cdp.api-key=bench-key", "sitecore.cdp.api-secret=bench-secret",
-					"sitecore.cdp.token-uri=" + this.server.tokenUri(), "sitecore.cdp.base-url=" + this.server.baseUrl(),
-					"logging.level.root=warn")
-			.run();
+		ConfigurableApplicationContext context = Clients.application(withStarter, this.server).run();
 		int beans = context.getBeanDefinitionCount();
 		SpringApplication.exit(context);
 		return beans;
