@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
 
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -23,18 +24,26 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 class OnDefaultRegistrationCondition extends SpringBootCondition {
 
 	/**
-	 * The outcome per environment. The condition is asked once for each of the default
-	 * registration's beans while the configuration classes are parsed, and each answer
-	 * bound every {@code sitecore.cdp} property again: about half a millisecond a time, a
-	 * sizeable part of what the starter added to an application's start. Weak keys: an
-	 * environment and its outcome go with the context.
+	 * The outcome per context being refreshed, keyed by its bean factory. The condition is
+	 * asked once for each of the default registration's beans while the configuration
+	 * classes are parsed, and each answer bound every {@code sitecore.cdp} property again:
+	 * about half a millisecond a time, a sizeable part of what the starter added to an
+	 * application's start. Not keyed by the environment: an environment may be refreshed
+	 * into a new context after its properties changed (Spring Cloud's restart endpoint
+	 * does so), and each refresh has a bean factory of its own. Weak keys: the outcome goes
+	 * with the context.
 	 */
-	private static final Map<Environment, ConditionOutcome> outcomes = Collections
+	private static final Map<ConfigurableListableBeanFactory, ConditionOutcome> outcomes = Collections
 		.synchronizedMap(new WeakHashMap<>());
 
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-		return outcomes.computeIfAbsent(context.getEnvironment(), OnDefaultRegistrationCondition::decide);
+		ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
+		Environment environment = context.getEnvironment();
+		if (beanFactory == null) {
+			return decide(environment);
+		}
+		return outcomes.computeIfAbsent(beanFactory, (key) -> decide(environment));
 	}
 
 	private static ConditionOutcome decide(Environment environment) {
