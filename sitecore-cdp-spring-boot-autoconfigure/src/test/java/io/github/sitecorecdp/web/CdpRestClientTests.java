@@ -183,6 +183,36 @@ class CdpRestClientTests {
 		return client.get().uri(path).retrieve().body(String.class);
 	}
 
+	@Test
+	void whenAnInterceptorSetsHeadersAndTheCallIsReplayedThenBothAttemptsCarryThemAsSet() {
+		// The token layer copies the application's headers onto the wire request for each
+		// attempt from a case-insensitive map of its own.
+		this.api.answerNextWith(401, 200);
+		this.contextRunner.run((context) -> {
+			RestClient client = context.getBean("cdpRestClient", RestClient.class)
+				.mutate()
+				.requestInterceptor((request, body, execution) -> {
+					request.getHeaders().add("x-multi", "a");
+					request.getHeaders().add("X-MULTI", "b");
+					request.getHeaders().set("content-type", "application/json");
+					request.getAttributes().put("k", "v");
+					return execution.execute(request, body);
+				})
+				.build();
+			client.post().uri("/v2/things").body("{\"a\":1}").retrieve().body(String.class);
+		});
+		assertThat(this.api.requests()).hasSize(2);
+		for (RecordedCdpRequest request : this.api.requests()) {
+			assertThat(request.headers().get("x-multi")).as("x-multi").containsExactly("a", "b");
+			assertThat(request.headers().get("content-length")).as("content-length").containsExactly("7");
+			assertThat(request.headers().get("authorization")).as("authorization").hasSize(1);
+			assertThat(request.header("content-type")).startsWith("application/json");
+			assertThat(request.body()).isEqualTo("{\"a\":1}");
+		}
+		assertThat(this.api.requests().get(0).header("Authorization")).isEqualTo("Bearer token-1");
+		assertThat(this.api.requests().get(1).header("Authorization")).isEqualTo("Bearer token-2");
+	}
+
 	@FunctionalInterface
 	interface ClientAction {
 

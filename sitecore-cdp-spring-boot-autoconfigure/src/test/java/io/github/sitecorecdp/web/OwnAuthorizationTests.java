@@ -92,4 +92,16 @@ class OwnAuthorizationTests {
 		assertThat(this.tokenEndpoint.requestCount()).isEqualTo(1);
 	}
 
+	@Test
+	void whenTheApplicationSetsALowerCaseAuthorizationThenItIsSentAsSetAndNoTokenIsFetched() {
+		// Looked up by its lower-case name, which the case-insensitive map does not copy.
+		this.contextRunner.run((context) -> {
+			RestClient client = context.getBean("cdpRestClient", RestClient.class);
+			assertThatExceptionOfType(HttpClientErrorException.Unauthorized.class).isThrownBy(
+					() -> client.get().uri("/v2/x").header("authorization", "Bearer mine").retrieve().body(String.class));
+		});
+		assertThat(this.api.requests().get(0).headers().get("authorization")).containsExactly("Bearer mine");
+		assertThat(this.tokenEndpoint.requestCount()).isZero();
+	}
+
 }
