@@ -44,6 +44,16 @@ class ByTypeInjectionTests {
 		});
 	}
 
+	@Test
+	void whenAParameterIsOnlyNamedLikeTheStarterClientThenTheStartFailsAskingForARestClient() {
+		// The README: a field or parameter of that name is not enough, @Qualifier is.
+		this.contextRunner.withUserConfiguration(NamedOnlyUser.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining(RestClient.class.getName()));
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class OwnClients {
 
@@ -68,6 +78,13 @@ class ByTypeInjectionTests {
 		ByTypeUser(WebClient webClient, RestClient restClient) {
 			this.webClient = webClient;
 			this.restClient = restClient;
+		}
+
+	}
+
+	static class NamedOnlyUser {
+
+		NamedOnlyUser(RestClient cdpRestClient) {
 		}
 
 	}
