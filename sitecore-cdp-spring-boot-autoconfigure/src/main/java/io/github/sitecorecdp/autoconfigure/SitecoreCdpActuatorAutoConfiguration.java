@@ -1,9 +1,7 @@
 package io.github.sitecorecdp.autoconfigure;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 import io.github.sitecorecdp.actuate.SitecoreCdpBatchMetrics;
 import io.github.sitecorecdp.actuate.SitecoreCdpRetryMetrics;
@@ -39,22 +37,9 @@ public final class SitecoreCdpActuatorAutoConfiguration {
 	@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.SanitizingFunction")
 	static class SanitizingConfiguration {
 
-		/** Secret keys, lower case with separators removed, as env, yaml or bean names. */
-		private static final Set<String> SECRET_KEYS = Set.of("sitecorecdpapisecret", "apisecret",
-				"sitecorecdpproxypassword");
-
 		@Bean
 		SanitizingFunction sitecoreCdpSanitizingFunction() {
-			return (data) -> isSecret(data.getKey()) ? data.withSanitizedValue() : data;
-		}
-
-		private static boolean isSecret(String key) {
-			String normalized = key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
-			return SECRET_KEYS.contains(normalized) || normalized.endsWith("sitecorecdpapisecret")
-					|| normalized.endsWith("sitecorecdpproxypassword")
-					// sitecore.cdp.clients.<name>.api-secret
-					|| (normalized.contains("sitecorecdpclients") && normalized.endsWith("apisecret"))
-					|| normalized.endsWith("sitecorecdpbasicauthapitoken") || normalized.equals("apitoken");
+			return (data) -> SecretProperties.isSecret(data.getKey()) ? data.withSanitizedValue() : data;
 		}
 
 	}
