@@ -13,7 +13,17 @@ class InvalidSitecoreCdpPropertyFailureAnalyzer extends AbstractFailureAnalyzer<
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, InvalidSitecoreCdpPropertyException cause) {
-		return new FailureAnalysis(cause.getMessage(), cause.getAction(), cause);
+		return analysisOf(cause, cause);
+	}
+
+	/**
+	 * Return the report of the problems: every refused property, each with what to do.
+	 * @param problems the problems, as one exception
+	 * @param cause the failure that stopped the start
+	 * @return the report
+	 */
+	static FailureAnalysis analysisOf(InvalidSitecoreCdpPropertyException problems, Throwable cause) {
+		return new FailureAnalysis(problems.getMessage(), problems.getAction(), cause);
 	}
 
 }

@@ -88,12 +88,27 @@ final class SitecoreCdpPropertiesValidator {
 	 * registrations that bound nothing
 	 */
 	static void validate(SitecoreCdpProperties properties, List<InvalidSitecoreCdpPropertyException> unbound) {
+		List<InvalidSitecoreCdpPropertyException> problems = problemsOf(properties, unbound);
+		if (!problems.isEmpty()) {
+			throw InvalidSitecoreCdpPropertyException.of(problems);
+		}
+	}
+
+	/**
+	 * Returns every problem of the properties, for a report that has more to tell, such as
+	 * values that could not be bound at all.
+	 * @param properties the bound properties
+	 * @param unbound problems found outside the bound values, such as settings of
+	 * registrations that bound nothing
+	 * @return the problems, in the order found, then the unbound ones; empty when there are
+	 * none
+	 */
+	static List<InvalidSitecoreCdpPropertyException> problemsOf(SitecoreCdpProperties properties,
+			List<InvalidSitecoreCdpPropertyException> unbound) {
 		SitecoreCdpPropertiesValidator validator = new SitecoreCdpPropertiesValidator();
 		validator.check(properties);
 		validator.problems.addAll(unbound);
-		if (!validator.problems.isEmpty()) {
-			throw InvalidSitecoreCdpPropertyException.of(validator.problems);
-		}
+		return validator.problems;
 	}
 
 	private void refuse(String property, String description, String action) {
