@@ -23,7 +23,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -322,20 +321,6 @@ class NamedRegistrationsTests {
 				.isThrownBy(() -> clients.names().remove("edge"));
 			assertThat(clients.names()).containsExactly("personalize", "edge");
 		});
-	}
-
-	@Test
-	void whenANamedRegistrationHasAnUnknownRegionThenTheReportNamesItsPropertyAndTheRegions() {
-		this.contextRunner.withPropertyValues("sitecore.cdp.clients.personalize.region=mars")
-			.run((context) -> {
-				assertThat(context).hasFailed();
-				FailureAnalysis analysis = new RegionBindFailureAnalyzer().analyze(context.getStartupFailure());
-				assertThat(analysis).isNotNull();
-				assertThat(analysis.getDescription())
-					.isEqualTo("sitecore.cdp.clients.personalize.region is 'mars', which is no Sitecore CDP region.");
-				assertThat(analysis.getAction()).contains("eu, us, ap, jpe")
-					.contains("sitecore.cdp.clients.personalize.base-url");
-			});
 	}
 
 	@Test

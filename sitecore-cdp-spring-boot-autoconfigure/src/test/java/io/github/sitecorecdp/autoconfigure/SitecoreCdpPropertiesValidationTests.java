@@ -124,17 +124,6 @@ class SitecoreCdpPropertiesValidationTests {
 	}
 
 	@Test
-	void whenRegionIsUnknownThenStartupFailsNamingThePropertyAndTheValidValues() {
-		this.configured.withPropertyValues("sitecore.cdp.region=mars").run((context) -> {
-			assertThat(context).hasFailed();
-			FailureAnalysis analysis = new RegionBindFailureAnalyzer().analyze(context.getStartupFailure());
-			assertThat(analysis).isNotNull();
-			assertThat(analysis.getDescription()).contains("sitecore.cdp.region").contains("mars");
-			assertThat(analysis.getAction()).contains("eu, us, ap, jpe").doesNotContain("EU").contains("sitecore.cdp.base-url");
-		});
-	}
-
-	@Test
 	void whenADurationIsNotPositiveThenStartupFailsNamingIt() {
 		this.configured.withPropertyValues("sitecore.cdp.token.response-timeout=0s")
 			.run(refused((analysis) -> assertThat(analysis.getDescription())
