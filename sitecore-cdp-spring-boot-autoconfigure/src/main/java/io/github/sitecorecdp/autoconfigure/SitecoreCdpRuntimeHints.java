@@ -30,7 +30,11 @@ class SitecoreCdpRuntimeHints implements RuntimeHintsRegistrar {
 		hints.reflection()
 			.registerType(DeltaAction.class, MemberCategory.INVOKE_PUBLIC_METHODS)
 			.registerType(ReportStatus.class, MemberCategory.INVOKE_PUBLIC_METHODS)
-			.registerType(InvalidSitecoreCdpPropertyFailureAnalyzer.class, MemberCategory.INVOKE_DECLARED_CONSTRUCTORS);
+			// Spring Boot creates the analyzers listed in spring.factories by reflection, the
+			// Environment-taking ones through that constructor.
+			.registerType(InvalidSitecoreCdpPropertyFailureAnalyzer.class, MemberCategory.INVOKE_DECLARED_CONSTRUCTORS)
+			.registerType(SitecoreCdpBindFailureAnalyzer.class, MemberCategory.INVOKE_DECLARED_CONSTRUCTORS)
+			.registerType(MissingSitecoreCdpBeanFailureAnalyzer.class, MemberCategory.INVOKE_DECLARED_CONSTRUCTORS);
 		BindableRuntimeHintsRegistrar.forTypes(SitecoreCdpProperties.class).registerHints(hints);
 	}
 

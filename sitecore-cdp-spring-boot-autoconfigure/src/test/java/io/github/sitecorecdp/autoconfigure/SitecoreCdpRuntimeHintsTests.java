@@ -1,5 +1,7 @@
 package io.github.sitecorecdp.autoconfigure;
 
+import java.util.List;
+
 import io.github.sitecorecdp.audience.AudienceExportOutput;
 import io.github.sitecorecdp.audience.AudienceExportReport;
 import io.github.sitecorecdp.audience.DeltaAction;
@@ -38,13 +40,16 @@ class SitecoreCdpRuntimeHintsTests {
 	}
 
 	@Test
-	void whenRegisteredThenEnumsReadByNameAndTheFailureAnalyzerAreCovered() {
+	void whenRegisteredThenEnumsReadByNameAndTheFailureAnalyzersAreCovered() {
 		assertThat(RuntimeHintsPredicates.reflection()
 			.onType(DeltaAction.class)
 			.withMemberCategories(MemberCategory.INVOKE_PUBLIC_METHODS)).accepts(this.hints);
-		assertThat(RuntimeHintsPredicates.reflection()
-			.onType(InvalidSitecoreCdpPropertyFailureAnalyzer.class)
-			.withMemberCategories(MemberCategory.INVOKE_DECLARED_CONSTRUCTORS)).accepts(this.hints);
+		for (Class<?> analyzer : List.of(InvalidSitecoreCdpPropertyFailureAnalyzer.class,
+				SitecoreCdpBindFailureAnalyzer.class, MissingSitecoreCdpBeanFailureAnalyzer.class)) {
+			assertThat(RuntimeHintsPredicates.reflection()
+				.onType(analyzer)
+				.withMemberCategories(MemberCategory.INVOKE_DECLARED_CONSTRUCTORS)).accepts(this.hints);
+		}
 	}
 
 	@Test
