@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import io.github.sitecorecdp.events.CdpEvent;
 import io.github.sitecorecdp.events.CdpEventSender;
 import io.github.sitecorecdp.events.FlushResult;
+import io.netty.channel.ChannelOption;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -24,6 +25,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -46,6 +48,11 @@ import org.springframework.web.util.UriComponentsBuilder;
  * sending events itself would: the message as a string, the URI with
  * {@code UriComponentsBuilder} (the template the sender's addresses are checked against),
  * when the call is made. What an application pays without the sender;</li>
+ * <li>{@code netty}: the same GETs kept as text, sent through Reactor Netty's
+ * {@code HttpClient} (the one under the limit's {@code WebClient}, with the same timeouts
+ * and {@code Accept} header), each body read and released: how much of a call the
+ * {@code WebClient} layer itself costs, and so how much a sender could gain by going
+ * round it;</li>
  * <li>{@code ours}: the auto-configured {@code cdpEventSender} (default settings:
  * {@code max-in-flight} 32, queue of 10,000), {@code send} of each event then a
  * {@code flush}, so that an operation ends when Sitecore acknowledged every event, as the
@@ -78,7 +85,7 @@ public class EventStreamBenchmark {
 	private static final String[] KEYS = Clients.visitors(EVENTS);
 
 	/** Which client this fork measures. */
-	@Param({ "limit", "parsed", "plain", "ours" })
+	@Param({ "limit", "parsed", "plain", "netty", "ours" })
 	public String client;
 
 	/** {@code canned}: {@link CannedApiServer}; {@code routed}: {@link BenchServer}. */
@@ -103,6 +110,8 @@ public class EventStreamBenchmark {
 
 	private String baseUrl;
 
+	private HttpClient netty;
+
 	@Setup
 	public void start() {
 		this.tokens = new BenchServer(Clock.systemUTC());
@@ -123,13 +132,20 @@ public class EventStreamBenchmark {
 			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
 			.build();
 		this.baseUrl = baseUrl;
+		this.netty = HttpClient.create()
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+			.responseTimeout(Duration.ofSeconds(30))
+			.headers((headers) -> headers.set(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE));
 		this.uris = new URI[EVENTS];
 		this.texts = new String[EVENTS];
 		for (int i = 0; i < EVENTS; i++) {
 			this.uris[i] = eventUri(baseUrl, "bench-browser-" + (i + 1));
 			this.texts[i] = this.uris[i].toString();
 		}
-		if (this.client.equals("ours")) {
+		if (this.client.equals("netty")) {
+			Flux.fromArray(this.texts).flatMap(this::nettyCall, IN_FLIGHT).blockLast(Duration.ofSeconds(60));
+		}
+		else if (this.client.equals("ours")) {
 			// Browser refs known, as in steady state: the run measures events, not browser/create.
 			send();
 		}
@@ -175,6 +191,13 @@ public class EventStreamBenchmark {
 		if (this.client.equals("ours")) {
 			return send();
 		}
+		if (this.client.equals("netty")) {
+			Long count = Flux.fromArray(this.texts)
+				.flatMap(this::nettyCall, IN_FLIGHT)
+				.count()
+				.block(Duration.ofSeconds(60));
+			return (count != null) ? count : 0;
+		}
 		Flux<URI> calls = switch (this.client) {
 			case "plain" -> Flux.range(1, EVENTS).map((i) -> eventUri(this.baseUrl, "bench-browser-" + i));
 			case "parsed" -> Flux.fromArray(this.texts).map(URI::create);
@@ -186,6 +209,19 @@ public class EventStreamBenchmark {
 
 	private Mono<Void> limitCall(URI uri) {
 		return this.limit.get().uri(uri).retrieve().toBodilessEntity().then();
+	}
+
+	/** One GET, its body read (and so released) and its status checked, as a client must. */
+	private Mono<Integer> nettyCall(String uri) {
+		return this.netty.get().uri(uri).responseSingle((response, body) -> {
+			int status = response.status().code();
+			return body.asByteArray().then(Mono.fromCallable(() -> {
+				if (status != 201) {
+					throw new IllegalStateException("The API answered " + status);
+				}
+				return status;
+			}));
+		});
 	}
 
 	private long send() {
