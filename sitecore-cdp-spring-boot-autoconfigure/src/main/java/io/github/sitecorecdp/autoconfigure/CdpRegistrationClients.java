@@ -129,6 +129,16 @@ final class CdpRegistrationClients {
 	}
 
 	/**
+	 * Return Reactor Netty's client on the connection settings of {@code sitecore.cdp.*}
+	 * (proxy, TLS bundle, timeouts), with none of the application's builders, customizers,
+	 * filters or observations: for the Stream API, whose addresses carry the events.
+	 * @return the client
+	 */
+	reactor.netty.http.client.HttpClient apiHttpClient() {
+		return this.httpClients.apiClient();
+	}
+
+	/**
 	 * Return a client of none of the application's builders, customizers or filters, on
 	 * the connection settings of {@code sitecore.cdp.*}: for presigned storage URLs, which
 	 * must receive nothing the application adds to its requests (an Authorization header

@@ -16,8 +16,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 
 /**
  * Auto-configuration of server-side events ({@link CdpEventSender}): created when
@@ -47,14 +45,12 @@ public final class SitecoreCdpEventsAutoConfiguration {
 		RealtimeSettings realtime = Objects.requireNonNull(properties.determineRealtimeSettings(),
 				"point of sale set");
 		SitecoreCdpProperties.Events events = properties.getEvents();
-		// The Stream API takes the client key in the query: no token, no Basic credentials.
-		var webClient = registrationClients.apiWebClientBuilder()
-			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
-			.build();
 		CdpEventSender.Settings settings = new CdpEventSender.Settings(events.getQueueCapacity(),
 				events.getQueueMaxBytes().toBytes(), events.getMaxInFlight(), events.getShutdownTimeout(),
 				events.getDropLogInterval());
-		return new CdpEventSender(webClient, realtime, browserRefStore,
+		// The Stream API takes the client key in the query: no token, no Basic credentials.
+		// Straight through Reactor Netty: each address carries its event (CdpEventSender).
+		return new CdpEventSender(registrationClients.apiHttpClient(), realtime, browserRefStore,
 				SitecoreCdpAutoConfiguration.retryPolicy(properties, registrationClients, retryListeners), settings,
 				System::nanoTime);
 	}

@@ -23,22 +23,22 @@ final class EventUris {
 
 	private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
-	private final URI browserCreate;
+	private final String browserCreate;
 
 	/** The event address up to and including {@code message=}, in ASCII. */
 	private final byte[] eventPrefix;
 
 	EventUris(URI baseUrl, String clientKey) {
-		this.browserCreate = build(baseUrl, "/v1.2/browser/create.json", clientKey, "{}");
+		this.browserCreate = build(baseUrl, "/v1.2/browser/create.json", clientKey, "{}").toString();
 		String prefix = build(baseUrl, "/v1.2/event/create.json", clientKey, "").toString();
 		this.eventPrefix = prefix.getBytes(StandardCharsets.US_ASCII);
 	}
 
-	URI browserCreate() {
+	String browserCreate() {
 		return this.browserCreate;
 	}
 
-	URI eventCreate(String message) {
+	String eventCreate(String message) {
 		byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
 		// By hand rather than UriUtils.encode, which copies through a byte stream and a second
 		// String: that was a twentieth of the time of a completed call spent starting the
@@ -60,7 +60,8 @@ final class EventUris {
 				uri[length++] = HEX[c & 0xF];
 			}
 		}
-		return URI.create(new String(uri, 0, length, StandardCharsets.US_ASCII));
+		// Kept as text: Reactor Netty sends it as it is, and a WebClient parses it itself.
+		return new String(uri, 0, length, StandardCharsets.US_ASCII);
 	}
 
 	/** RFC 3986's unreserved characters: {@code ALPHA / DIGIT / "-" / "." / "_" / "~"}. */

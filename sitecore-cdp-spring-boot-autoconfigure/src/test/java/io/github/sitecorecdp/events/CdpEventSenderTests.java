@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -75,7 +76,7 @@ class CdpEventSenderTests {
 		RetryPolicy retry = new RetryPolicy(
 				new RetryPolicy.Settings(20, Duration.ofMillis(5), Duration.ofMillis(20), maxElapsed),
 				RetryListener.NONE, Clock.systemUTC());
-		CdpEventSender sender = new CdpEventSender(WebClient.create(), realtime, store, retry,
+		CdpEventSender sender = new CdpEventSender(HttpClient.create(), realtime, store, retry,
 				new CdpEventSender.Settings(capacity, 1_000_000, maxInFlight, Duration.ofSeconds(10),
 						Duration.ofMinutes(1)),
 				System::nanoTime);
@@ -85,17 +86,32 @@ class CdpEventSenderTests {
 	}
 
 	/** A started sender on the given client and settings, against this test's API, stopped after the test. */
-	private CdpEventSender sender(WebClient webClient, URI baseUrl, Duration maxElapsed,
+	private CdpEventSender sender(HttpClient httpClient, URI baseUrl, Duration maxElapsed,
 			CdpEventSender.Settings settings) {
-		RetryPolicy retry = new RetryPolicy(
-				new RetryPolicy.Settings(20, Duration.ofMillis(5), Duration.ofMillis(20), maxElapsed),
-				RetryListener.NONE, Clock.systemUTC());
-		CdpEventSender sender = new CdpEventSender(webClient,
+		CdpEventSender sender = new CdpEventSender(httpClient,
 				new RealtimeSettings(baseUrl, "ck", "shop.example", Channel.WEB, "EN", "EUR"),
-				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)), retry, settings, System::nanoTime);
+				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)), retry(maxElapsed), settings,
+				System::nanoTime);
 		sender.start();
 		this.senders.add(sender);
 		return sender;
+	}
+
+	/** As above, through a WebClient. */
+	private CdpEventSender sender(WebClient webClient, URI baseUrl, Duration maxElapsed,
+			CdpEventSender.Settings settings) {
+		CdpEventSender sender = new CdpEventSender(webClient,
+				new RealtimeSettings(baseUrl, "ck", "shop.example", Channel.WEB, "EN", "EUR"),
+				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)), retry(maxElapsed), settings,
+				System::nanoTime);
+		sender.start();
+		this.senders.add(sender);
+		return sender;
+	}
+
+	private static RetryPolicy retry(Duration maxElapsed) {
+		return new RetryPolicy(new RetryPolicy.Settings(20, Duration.ofMillis(5), Duration.ofMillis(20), maxElapsed),
+				RetryListener.NONE, Clock.systemUTC());
 	}
 
 	private CdpEventSender sender() {
@@ -206,7 +222,7 @@ class CdpEventSenderTests {
 	void whenEventsAreAcknowledgedThenTheirPlaceAndBytesAreFreeAgain() {
 		int size = CdpEventRules.check(numbered(0));
 		// Room for exactly three events in bytes, and for three in count.
-		CdpEventSender sender = sender(WebClient.create(), this.api.baseUrl(), Duration.ofSeconds(5),
+		CdpEventSender sender = sender(HttpClient.create(), this.api.baseUrl(), Duration.ofSeconds(5),
 				new CdpEventSender.Settings(3, 3L * size, 4, Duration.ofSeconds(10), Duration.ofMinutes(1)));
 		for (int round = 0; round < 3; round++) {
 			for (int i = 0; i < 3; i++) {
@@ -600,7 +616,7 @@ class CdpEventSenderTests {
 		RetryPolicy retry = new RetryPolicy(
 				new RetryPolicy.Settings(20, Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofSeconds(30)),
 				RetryListener.NONE, Clock.systemUTC());
-		CdpEventSender sender = new CdpEventSender(WebClient.create(),
+		CdpEventSender sender = new CdpEventSender(HttpClient.create(),
 				new RealtimeSettings(this.api.baseUrl(), "ck", "shop.example", Channel.WEB, "EN", "EUR"),
 				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)), retry,
 				new CdpEventSender.Settings(100, 1_000_000, 4, Duration.ofMillis(300), Duration.ofMinutes(1)),
@@ -627,7 +643,7 @@ class CdpEventSenderTests {
 		RetryPolicy retry = new RetryPolicy(
 				new RetryPolicy.Settings(20, Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofSeconds(5)),
 				RetryListener.NONE, Clock.systemUTC());
-		CdpEventSender sender = new CdpEventSender(WebClient.create(),
+		CdpEventSender sender = new CdpEventSender(HttpClient.create(),
 				new RealtimeSettings(this.api.baseUrl(), "ck", "shop.example", Channel.WEB, "EN", "EUR"),
 				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)), retry,
 				new CdpEventSender.Settings(100, 1_000_000, 4, Duration.ofSeconds(10), Duration.ofMinutes(1)),
