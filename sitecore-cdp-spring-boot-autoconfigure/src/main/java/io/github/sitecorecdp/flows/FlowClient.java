@@ -1,6 +1,7 @@
 package io.github.sitecorecdp.flows;
 
 import java.lang.reflect.Type;
+import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,6 +23,7 @@ import org.springframework.core.codec.CodecException;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
+import org.springframework.web.util.DefaultUriBuilderFactory;
 
 /**
  * Runs Personalize flows ({@code POST /v2/callFlows}) within a strict deadline. A timeout,
@@ -43,6 +45,9 @@ public final class FlowClient {
 	private static final Log logger = LogFactory.getLog(FlowClient.class);
 
 	private final WebClient webClient;
+
+	/** {@code /v2/callFlows} under the base URL, expanded once. */
+	private final URI callFlows;
 
 	private final RealtimeSettings settings;
 
@@ -86,7 +91,10 @@ public final class FlowClient {
 	public FlowClient(WebClient webClient, RealtimeSettings settings, Duration deadline, int failureThreshold,
 			Duration openDuration, LongSupplier nanoTime, FlowListener listener, FlowDecisionCache cache) {
 		this.cache = Objects.requireNonNull(cache, "cache");
-		this.webClient = webClient.mutate().baseUrl(settings.baseUrl().toString()).build();
+		this.webClient = webClient;
+		// As WebClient expands a path under its base URL, but once: per call, the template's
+		// parsing and encoding was work a call to one fixed address need not do.
+		this.callFlows = new DefaultUriBuilderFactory(settings.baseUrl().toString()).expand("/v2/callFlows");
 		this.settings = settings;
 		this.deadline = deadline;
 		this.circuitBreaker = new FlowCircuitBreaker(failureThreshold, openDuration, nanoTime);
@@ -235,7 +243,7 @@ public final class FlowClient {
 	 */
 	private <T> Mono<T> post(Map<String, Object> body, Function<WebClient.ResponseSpec, Mono<T>> reader) {
 		WebClient.ResponseSpec response = this.webClient.post()
-			.uri("/v2/callFlows")
+			.uri(this.callFlows)
 			.contentType(MediaType.APPLICATION_JSON)
 			.accept(MediaType.APPLICATION_JSON)
 			.bodyValue(body)
