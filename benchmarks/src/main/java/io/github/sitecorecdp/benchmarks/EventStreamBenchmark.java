@@ -13,6 +13,7 @@ import io.netty.channel.ChannelOption;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
@@ -23,6 +24,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
@@ -112,6 +115,8 @@ public class EventStreamBenchmark {
 
 	private HttpClient netty;
 
+	private CallRecorder recorder;
+
 	@Setup
 	public void start() {
 		this.tokens = new BenchServer(Clock.systemUTC());
@@ -123,6 +128,7 @@ public class EventStreamBenchmark {
 					"{\"status\":\"OK\",\"version\":\"1.2\",\"ref\":\"bench-browser-1\"}");
 			baseUrl = this.api.baseUrl();
 		}
+		this.recorder = new CallRecorder(this.server.equals("canned") ? "canned-api" : "bench-server");
 		this.application = Clients.realtime(this.tokens, Map.of("sitecore.cdp.base-url", baseUrl));
 		this.sender = this.application.sender();
 		this.event = Clients.pageView();
@@ -171,6 +177,23 @@ public class EventStreamBenchmark {
 			.toUri();
 	}
 
+	@Setup(Level.Iteration)
+	public void startIteration() {
+		this.recorder.start();
+	}
+
+	/**
+	 * The client side's CPU time per event of each measured iteration, to
+	 * {@link CallRecorder#RESULTS}: while the client is the bottleneck its rate follows it,
+	 * and it moves less than the rate when the machine's other load does.
+	 */
+	@TearDown(Level.Iteration)
+	public void finishIteration(IterationParams params) {
+		if (params.getType() == IterationType.MEASUREMENT) {
+			this.recorder.finish("events", this.client, IN_FLIGHT, this.server);
+		}
+	}
+
 	@TearDown
 	public void stop() {
 		long failed = this.sender.failedCount();
@@ -188,6 +211,12 @@ public class EventStreamBenchmark {
 	@Benchmark
 	@OperationsPerInvocation(EVENTS)
 	public long events() {
+		long events = sendAll();
+		this.recorder.count(EVENTS);
+		return events;
+	}
+
+	private long sendAll() {
 		if (this.client.equals("ours")) {
 			return send();
 		}
