@@ -1,15 +1,19 @@
 package io.github.sitecorecdp.events;
 
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
+import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpResponseStatus;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatusCode;
@@ -38,6 +42,9 @@ final class ReactorNettyStreamApi implements StreamApi {
 
 	private static final byte[] NO_BODY = new byte[0];
 
+	/** A WebClient's default {@code maxInMemorySize}: the most of a body gathered. */
+	private static final int MAX_BODY = 256 * 1024;
+
 	private final HttpClient httpClient;
 
 	ReactorNettyStreamApi(HttpClient httpClient) {
@@ -47,31 +54,43 @@ final class ReactorNettyStreamApi implements StreamApi {
 
 	@Override
 	public Mono<Void> send(String uri) {
-		return call(uri).then();
+		return call(uri, false).then();
 	}
 
 	@Override
 	public Mono<String> read(String uri) {
-		return call(uri).filter((body) -> body.length > 0)
+		return call(uri, true).filter((body) -> body.length > 0)
 			.map((body) -> new String(body, StandardCharsets.UTF_8));
 	}
 
-	private Mono<byte[]> call(String uri) {
+	private Mono<byte[]> call(String uri, boolean readBody) {
 		return this.httpClient.get()
 			.uri(uri)
-			// The body is always read: one left unread would cost the connection its place
-			// in the pool.
-			.responseSingle((response, body) -> body.asByteArray()
-				.defaultIfEmpty(NO_BODY)
-				.<byte[]>handle((bytes, sink) -> {
-					HttpResponseStatus status = response.status();
-					if (status.code() >= 200 && status.code() < 300) {
-						sink.next(bytes);
-					}
-					else {
-						sink.error(refused(response, bytes));
-					}
-				}))
+			// The body is always read to its end: one left unread would cost the connection
+			// its place in the pool. A body that is not wanted (an event's 2xx) is released
+			// as it arrives rather than gathered, and one that is wanted is gathered up to a
+			// WebClient's limit only.
+			.response((response, body) -> {
+				int status = response.status().code();
+				boolean success = status >= 200 && status < 300;
+				Mono<byte[]> bytes = (success && !readBody) ? body.then(Mono.just(NO_BODY)) : gather(body);
+				return bytes
+					// Headers came: as through a WebClient, a body that fails (cut, stalled past
+					// the response timeout, too large) fails as the answer it belongs to, by its
+					// status, not as a call without an answer. So a 201 whose body was cut is
+					// not sent again: Sitecore has the event.
+					.onErrorMap((ex) -> !(ex instanceof WebClientResponseException),
+							(ex) -> refused(response, NO_BODY, ex))
+					.<byte[]>handle((read, sink) -> {
+						if (success) {
+							sink.next(read);
+						}
+						else {
+							sink.error(refused(response, read, null));
+						}
+					});
+			})
+			.singleOrEmpty()
 			// As a WebClient reports a call that got no answer (refused, reset, timed out), so
 			// that the retry policy treats both clients' failures alike. The address is given
 			// to the exception, not to its message: it holds the event.
@@ -79,11 +98,27 @@ final class ReactorNettyStreamApi implements StreamApi {
 					(ex) -> new WebClientRequestException(ex, HttpMethod.GET, URI.create(uri), new HttpHeaders()));
 	}
 
-	private static WebClientResponseException refused(HttpClientResponse response, byte[] body) {
+	/** The body, up to the limit of a WebClient's codecs, which fail a larger one. */
+	private static Mono<byte[]> gather(ByteBufFlux body) {
+		return body.collect(ByteArrayOutputStream::new, (out, buffer) -> {
+			if (out.size() + buffer.readableBytes() > MAX_BODY) {
+				throw new DataBufferLimitException("Exceeded limit on max bytes to buffer : " + MAX_BODY);
+			}
+			out.writeBytes(ByteBufUtil.getBytes(buffer));
+		}).map(ByteArrayOutputStream::toByteArray);
+	}
+
+	private static WebClientResponseException refused(HttpClientResponse response, byte[] body,
+			@Nullable Throwable cause) {
 		HttpHeaders headers = new HttpHeaders();
 		response.responseHeaders().forEach((header) -> headers.add(header.getKey(), header.getValue()));
-		return WebClientResponseException.create(HttpStatusCode.valueOf(response.status().code()),
-				response.status().reasonPhrase(), headers, body, null, null);
+		WebClientResponseException ex = WebClientResponseException.create(
+				HttpStatusCode.valueOf(response.status().code()), response.status().reasonPhrase(), headers, body,
+				null, null);
+		if (cause != null) {
+			ex.initCause(cause);
+		}
+		return ex;
 	}
 
 }
