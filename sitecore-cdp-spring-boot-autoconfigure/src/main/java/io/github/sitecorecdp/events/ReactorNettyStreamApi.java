@@ -92,10 +92,16 @@ final class ReactorNettyStreamApi implements StreamApi {
 			})
 			.singleOrEmpty()
 			// As a WebClient reports a call that got no answer (refused, reset, timed out), so
-			// that the retry policy treats both clients' failures alike. The address is given
-			// to the exception, not to its message: it holds the event.
+			// that the retry policy treats both clients' failures alike. The exception holds
+			// the address without its query, which holds the client key and the event: it
+			// reaches RetryListeners, which may log or keep it.
 			.onErrorMap((ex) -> !(ex instanceof WebClientResponseException),
-					(ex) -> new WebClientRequestException(ex, HttpMethod.GET, URI.create(uri), new HttpHeaders()));
+					(ex) -> new WebClientRequestException(ex, HttpMethod.GET, withoutQuery(uri), new HttpHeaders()));
+	}
+
+	private static URI withoutQuery(String uri) {
+		int query = uri.indexOf('?');
+		return URI.create((query >= 0) ? uri.substring(0, query) : uri);
 	}
 
 	/** The body, up to the limit of a WebClient's codecs, which fail a larger one. */

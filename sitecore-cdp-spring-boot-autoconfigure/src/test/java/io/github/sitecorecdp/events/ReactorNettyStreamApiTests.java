@@ -95,6 +95,7 @@ class ReactorNettyStreamApiTests {
 			.satisfies((ex) -> {
 				assertThat(TransientFailures.isTransient(ex)).isTrue();
 				assertThat(ex).hasMessageNotContaining("example.com").hasMessageNotContaining("message=");
+				assertThat(ex.getUri()).hasNoQuery().hasPath("/v1.2/event/create.json");
 			});
 	}
 
