@@ -50,7 +50,7 @@ public final class SitecoreCdpEventsAutoConfiguration {
 				events.getDropLogInterval());
 		// The Stream API takes the client key in the query: no token, no Basic credentials.
 		// Straight through Reactor Netty: each address carries its event (CdpEventSender).
-		return new CdpEventSender(registrationClients.apiHttpClient(), realtime, browserRefStore,
+		return CdpEventSender.overReactorNetty(registrationClients.apiHttpClient(), realtime, browserRefStore,
 				SitecoreCdpAutoConfiguration.retryPolicy(properties, registrationClients, retryListeners), settings,
 				System::nanoTime);
 	}

@@ -194,7 +194,9 @@ public final class CdpEventSender implements SmartLifecycle {
 	/**
 	 * Create a sender that calls the Stream API straight through Reactor Netty, as the
 	 * auto-configured one does: cheaper per event than a {@code WebClient}, and no event's
-	 * address reaches an observation or a trace; {@link #start()} starts its worker.
+	 * address reaches an observation or a trace; {@link #start()} starts its worker. A
+	 * factory method rather than a constructor, so that code calling the
+	 * {@code WebClient} constructor compiles without Reactor Netty.
 	 * @param httpClient the client calls are made with (its proxy, TLS and timeouts; no
 	 * token: the Stream API takes the client key)
 	 * @param realtime the client key, point of sale and defaults
@@ -202,10 +204,12 @@ public final class CdpEventSender implements SmartLifecycle {
 	 * @param retryPolicy how transient failures are retried
 	 * @param settings bounds and timeouts
 	 * @param nanoTime the monotonic clock of the drop-log interval
+	 * @return the sender, not started
 	 */
-	public CdpEventSender(HttpClient httpClient, RealtimeSettings realtime, BrowserRefStore browserRefs,
-			RetryPolicy retryPolicy, Settings settings, LongSupplier nanoTime) {
-		this(new ReactorNettyStreamApi(httpClient), realtime, browserRefs, retryPolicy, settings, nanoTime);
+	public static CdpEventSender overReactorNetty(HttpClient httpClient, RealtimeSettings realtime,
+			BrowserRefStore browserRefs, RetryPolicy retryPolicy, Settings settings, LongSupplier nanoTime) {
+		return new CdpEventSender(new ReactorNettyStreamApi(httpClient), realtime, browserRefs, retryPolicy, settings,
+				nanoTime);
 	}
 
 	private CdpEventSender(StreamApi streamApi, RealtimeSettings realtime, BrowserRefStore browserRefs,

@@ -79,7 +79,7 @@ final class ReactorNettyStreamApi implements StreamApi {
 					// the response timeout, too large) fails as the answer it belongs to, by its
 					// status, not as a call without an answer. So a 201 whose body was cut is
 					// not sent again: Sitecore has the event.
-					.onErrorMap((ex) -> !(ex instanceof WebClientResponseException),
+					.onErrorMap(ReactorNettyStreamApi::isUnclassified,
 							(ex) -> refused(response, NO_BODY, ex))
 					.<byte[]>handle((read, sink) -> {
 						if (success) {
@@ -95,8 +95,17 @@ final class ReactorNettyStreamApi implements StreamApi {
 			// that the retry policy treats both clients' failures alike. The exception holds
 			// the address without its query, which holds the client key and the event: it
 			// reaches RetryListeners, which may log or keep it.
-			.onErrorMap((ex) -> !(ex instanceof WebClientResponseException),
+			.onErrorMap(ReactorNettyStreamApi::isUnclassified,
 					(ex) -> new WebClientRequestException(ex, HttpMethod.GET, withoutQuery(uri), new HttpHeaders()));
+	}
+
+	/**
+	 * Whether a failure is still to be classified: not yet an answer's, and not an
+	 * {@link Error} (out of memory, a class missing), which no retry mends and which must
+	 * not pass for a call that got no answer.
+	 */
+	private static boolean isUnclassified(Throwable ex) {
+		return !(ex instanceof WebClientResponseException) && !(ex instanceof Error);
 	}
 
 	private static URI withoutQuery(String uri) {

@@ -76,7 +76,7 @@ class CdpEventSenderTests {
 		RetryPolicy retry = new RetryPolicy(
 				new RetryPolicy.Settings(20, Duration.ofMillis(5), Duration.ofMillis(20), maxElapsed),
 				RetryListener.NONE, Clock.systemUTC());
-		CdpEventSender sender = new CdpEventSender(HttpClient.create(), realtime, store, retry,
+		CdpEventSender sender = CdpEventSender.overReactorNetty(HttpClient.create(), realtime, store, retry,
 				new CdpEventSender.Settings(capacity, 1_000_000, maxInFlight, Duration.ofSeconds(10),
 						Duration.ofMinutes(1)),
 				System::nanoTime);
@@ -88,7 +88,7 @@ class CdpEventSenderTests {
 	/** A started sender on the given client and settings, against this test's API, stopped after the test. */
 	private CdpEventSender sender(HttpClient httpClient, URI baseUrl, Duration maxElapsed,
 			CdpEventSender.Settings settings) {
-		CdpEventSender sender = new CdpEventSender(httpClient,
+		CdpEventSender sender = CdpEventSender.overReactorNetty(httpClient,
 				new RealtimeSettings(baseUrl, "ck", "shop.example", Channel.WEB, "EN", "EUR"),
 				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)), retry(maxElapsed), settings,
 				System::nanoTime);
@@ -616,7 +616,7 @@ class CdpEventSenderTests {
 		RetryPolicy retry = new RetryPolicy(
 				new RetryPolicy.Settings(20, Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofSeconds(30)),
 				RetryListener.NONE, Clock.systemUTC());
-		CdpEventSender sender = new CdpEventSender(HttpClient.create(),
+		CdpEventSender sender = CdpEventSender.overReactorNetty(HttpClient.create(),
 				new RealtimeSettings(this.api.baseUrl(), "ck", "shop.example", Channel.WEB, "EN", "EUR"),
 				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)), retry,
 				new CdpEventSender.Settings(100, 1_000_000, 4, Duration.ofMillis(300), Duration.ofMinutes(1)),
@@ -643,7 +643,7 @@ class CdpEventSenderTests {
 		RetryPolicy retry = new RetryPolicy(
 				new RetryPolicy.Settings(20, Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofSeconds(5)),
 				RetryListener.NONE, Clock.systemUTC());
-		CdpEventSender sender = new CdpEventSender(HttpClient.create(),
+		CdpEventSender sender = CdpEventSender.overReactorNetty(HttpClient.create(),
 				new RealtimeSettings(this.api.baseUrl(), "ck", "shop.example", Channel.WEB, "EN", "EUR"),
 				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)), retry,
 				new CdpEventSender.Settings(100, 1_000_000, 4, Duration.ofSeconds(10), Duration.ofMinutes(1)),
