@@ -93,13 +93,25 @@ final class FlowDeadlines {
 		this.nanoTime = nanoTime;
 	}
 
+	/** The scheduler last asked for, and whether it runs on virtual time. */
+	private volatile @Nullable SchedulerTime lastSchedulerTime;
+
 	/**
 	 * Return a signal that emits once the deadline has passed from its subscription. One
-	 * instance serves every call: each subscription is a deadline of its own.
+	 * instance serves every call: each subscription is a deadline of its own. Under
+	 * reactor-test's virtual time ({@code StepVerifier.withVirtualTime}), Reactor's own
+	 * delay on the virtual scheduler, as {@code timeout(Duration)} would use: the queue's
+	 * clock is the monotonic one, which virtual time does not move.
 	 * @return the deadline's signal
 	 */
 	Mono<Long> signal() {
-		return this.signal;
+		Scheduler on = this.scheduler.get();
+		SchedulerTime time = this.lastSchedulerTime;
+		if (time == null || time.scheduler != on) {
+			time = new SchedulerTime(on, isVirtualTime(on));
+			this.lastSchedulerTime = time;
+		}
+		return time.virtual ? Mono.delay(Duration.ofNanos(this.deadlineNanos), on) : this.signal;
 	}
 
 	private void start(CoreSubscriber<? super Long> actual) {
@@ -201,6 +213,15 @@ final class FlowDeadlines {
 		catch (RejectedExecutionException ex) {
 			return false;
 		}
+	}
+
+	private static boolean isVirtualTime(Scheduler scheduler) {
+		// Schedulers.parallel() answers the scheduler wrapped in one of its cache.
+		Object inner = (scheduler instanceof Supplier<?> cached) ? cached.get() : scheduler;
+		return inner != null && inner.getClass().getName().startsWith("reactor.test.");
+	}
+
+	private record SchedulerTime(Scheduler scheduler, boolean virtual) {
 	}
 
 	/**
