@@ -1,17 +1,13 @@
 package io.github.sitecorecdp.events;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpServer;
 import io.github.sitecorecdp.retry.TransientFailures;
@@ -128,46 +124,18 @@ class ReactorNettyStreamApiTests {
 
 	/** A server that reads each request and closes the connection without a word. */
 	private String closingEachConnection() throws IOException {
-		return socketServer(true);
+		return raw(RawHttpServer.Answer.thenClose(""));
 	}
 
 	/** A server that reads each request and keeps the connection open, answering nothing. */
 	private String neverAnswering() throws IOException {
-		return socketServer(false);
+		return raw(RawHttpServer.Answer.thenKeepOpen(""));
 	}
 
-	private String socketServer(boolean close) throws IOException {
-		ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
-		List<Socket> open = new CopyOnWriteArrayList<>();
-		AtomicInteger accepted = new AtomicInteger();
-		Thread acceptor = new Thread(() -> {
-			while (!server.isClosed()) {
-				try {
-					Socket socket = server.accept();
-					accepted.incrementAndGet();
-					InputStream in = socket.getInputStream();
-					in.read(new byte[8192]);
-					if (close) {
-						socket.close();
-					}
-					else {
-						open.add(socket);
-					}
-				}
-				catch (IOException ex) {
-					// Closed at the end of the test.
-				}
-			}
-		});
-		acceptor.setDaemon(true);
-		acceptor.start();
-		this.servers.add(() -> {
-			server.close();
-			for (Socket socket : open) {
-				socket.close();
-			}
-		});
-		return "http://127.0.0.1:" + server.getLocalPort();
+	private String raw(RawHttpServer.Answer answer) throws IOException {
+		RawHttpServer server = RawHttpServer.start(answer);
+		this.servers.add(server);
+		return server.baseUrl();
 	}
 
 }

@@ -1,12 +1,6 @@
 package io.github.sitecorecdp.events;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 import io.github.sitecorecdp.retry.RetryListener;
 import io.github.sitecorecdp.retry.RetryPolicy;
@@ -72,11 +65,15 @@ class StreamApiParityTests {
 		}
 	}
 
-	private void assertSameOutcome(String response, boolean closeAfter, HttpClient httpClient,
-			Function<StreamApi, Mono<?>> call) throws IOException {
-		raw(response, closeAfter, new CopyOnWriteArrayList<>(), new AtomicInteger());
-		String throughWebClient = outcome(call.apply(webClient(httpClient)));
-		String throughNetty = outcome(call.apply(netty(httpClient)));
+	/**
+	 * Assert that {@code call}, given each client and the base URL of a server that answers
+	 * {@code response} and closes, ends alike through both.
+	 */
+	private void assertSameOutcome(String response, HttpClient httpClient, BiFunction<StreamApi, String, Mono<?>> call)
+			throws IOException {
+		String base = raw(RawHttpServer.Answer.thenClose(response)).baseUrl();
+		String throughWebClient = outcome(call.apply(webClient(httpClient), base));
+		String throughNetty = outcome(call.apply(netty(httpClient), base));
 		assertThat(throughNetty).as("through Reactor Netty, as through a WebClient (%s)", throughWebClient)
 			.isEqualTo(throughWebClient);
 	}
@@ -85,7 +82,7 @@ class StreamApiParityTests {
 	void whenA201sBodyIsCutAfterItsHeadersThenTheFailureIsAsAWebClientsAndNotTransient() throws IOException {
 		String response = "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
 				+ "{\"status\":";
-		String base = raw(response, true, new CopyOnWriteArrayList<>(), new AtomicInteger());
+		String base = raw(RawHttpServer.Answer.thenClose(response)).baseUrl();
 		String throughWebClient = outcome(webClient(HttpClient.create()).send(base + "/v1.2/event/create.json"));
 		String throughNetty = outcome(netty(HttpClient.create()).send(base + "/v1.2/event/create.json"));
 		assertThat(throughWebClient).isEqualTo("WebClientResponseException transient=false");
@@ -96,7 +93,7 @@ class StreamApiParityTests {
 	void whenA201sBodyStallsPastTheResponseTimeoutThenTheFailureIsAsAWebClientsAndNotTransient() throws IOException {
 		String response = "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
 				+ "{\"status\":";
-		String base = raw(response, false, new CopyOnWriteArrayList<>(), new AtomicInteger());
+		String base = raw(RawHttpServer.Answer.thenKeepOpen(response)).baseUrl();
 		HttpClient client = HttpClient.create().responseTimeout(Duration.ofMillis(300));
 		String throughWebClient = outcome(webClient(client).send(base + "/v1.2/event/create.json"));
 		String throughNetty = outcome(netty(client).send(base + "/v1.2/event/create.json"));
@@ -112,13 +109,12 @@ class StreamApiParityTests {
 	void whenSitecoreAcknowledgesAnEventAndTheBodyIsCutThenTheEventIsNotSentAgain() throws IOException {
 		String response = "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
 				+ "{\"status\":";
-		AtomicInteger requests = new AtomicInteger();
-		String base = raw(response, true, new CopyOnWriteArrayList<>(), requests);
+		RawHttpServer server = raw(RawHttpServer.Answer.thenClose(response));
 		RetryPolicy retry = new RetryPolicy(
 				new RetryPolicy.Settings(4, Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofSeconds(10)),
 				RetryListener.NONE, Clock.systemUTC());
-		outcome(retry.apply("events.send", netty(HttpClient.create()).send(base + "/v1.2/event/create.json")));
-		assertThat(requests).as("requests Sitecore answered 201").hasValue(1);
+		outcome(retry.apply("events.send", netty(HttpClient.create()).send(server.baseUrl() + "/v1.2/event/create.json")));
+		assertThat(server.heads()).as("requests Sitecore answered 201").hasSize(1);
 	}
 
 	/**
@@ -128,8 +124,9 @@ class StreamApiParityTests {
 	 */
 	@Test
 	void whenTheApiRedirectsThenTheEventFailsWhereAWebClientCountedItSent() throws IOException {
-		String base = raw("HTTP/1.1 301 Moved Permanently\r\nLocation: https://example.com/\r\nContent-Length: 0\r\n\r\n",
-				true, new CopyOnWriteArrayList<>(), new AtomicInteger());
+		String base = raw(RawHttpServer.Answer
+			.thenClose("HTTP/1.1 301 Moved Permanently\r\nLocation: https://example.com/\r\nContent-Length: 0\r\n\r\n"))
+			.baseUrl();
 		assertThat(outcome(webClient(HttpClient.create()).send(base + "/v1.2/event/create.json"))).isEqualTo("ok");
 		assertThat(outcome(netty(HttpClient.create()).send(base + "/v1.2/event/create.json")))
 			.isEqualTo("WebClientResponseException transient=false");
@@ -137,22 +134,22 @@ class StreamApiParityTests {
 
 	@Test
 	void whenTheApiAnswers503ThenTheOutcomeIsAsAWebClients() throws IOException {
-		assertSameOutcome("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 2\r\n\r\n{}", true, HttpClient.create(),
-				(api) -> api.send(baseOfLast() + "/v1.2/event/create.json"));
+		assertSameOutcome("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 2\r\n\r\n{}", HttpClient.create(),
+				(api, base) -> api.send(base + "/v1.2/event/create.json"));
 	}
 
 	@Test
 	void whenTheApiAnswers204ThenTheOutcomeIsAsAWebClients() throws IOException {
-		assertSameOutcome("HTTP/1.1 204 No Content\r\n\r\n", true, HttpClient.create(),
-				(api) -> api.send(baseOfLast() + "/v1.2/event/create.json"));
+		assertSameOutcome("HTTP/1.1 204 No Content\r\n\r\n", HttpClient.create(),
+				(api, base) -> api.send(base + "/v1.2/event/create.json"));
 	}
 
 	@Test
 	void whenBrowserCreatesBodyIsLargerThanAWebClientTakesThenTheOutcomeIsAsAWebClients() throws IOException {
 		String body = "{\"ref\":\"b\",\"pad\":\"" + "x".repeat(300 * 1024) + "\"}";
 		assertSameOutcome("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-				+ body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body, true, HttpClient.create(),
-				(api) -> api.read(baseOfLast() + "/v1.2/browser/create.json"));
+				+ body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body, HttpClient.create(),
+				(api, base) -> api.read(base + "/v1.2/browser/create.json"));
 	}
 
 	/** Each character class EventUris encodes, and a message near common URL limits. */
@@ -169,9 +166,9 @@ class StreamApiParityTests {
 			message.append("ann@example.com;");
 		}
 		EventUris uris = new EventUris(URI.create("http://127.0.0.1:1/stream"), "k+y/%");
-		List<String> heads = new CopyOnWriteArrayList<>();
-		String base = raw("HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n", true, heads, new AtomicInteger());
-		String address = uris.eventCreate(message.toString()).replace("http://127.0.0.1:1", base);
+		RawHttpServer server = raw(RawHttpServer.Answer.thenClose("HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"));
+		List<String> heads = server.heads();
+		String address = uris.eventCreate(message.toString()).replace("http://127.0.0.1:1", server.baseUrl());
 		assertThat(outcome(webClient(HttpClient.create()).send(address))).isEqualTo("ok");
 		assertThat(outcome(netty(HttpClient.create()).send(address))).isEqualTo("ok");
 		assertThat(heads).hasSize(2);
@@ -199,71 +196,10 @@ class StreamApiParityTests {
 		return names;
 	}
 
-	private volatile String last;
-
-	private String baseOfLast() {
-		return this.last;
-	}
-
-	/**
-	 * A server that reads each request's head and answers {@code response} as it is, then
-	 * closes the connection or leaves it open.
-	 */
-	/**
-	 * The answer, saying {@code Connection: close} when the server closes after it: both
-	 * clients share Reactor Netty's global pool, and a connection closed without notice
-	 * could be handed to the next call before the close was seen (a flaky reset).
-	 */
-	private static String announced(String response, boolean closeAfter) {
-		if (!closeAfter || response.toLowerCase(Locale.ROOT).contains("\r\nconnection:")) {
-			return response;
-		}
-		int line = response.indexOf("\r\n");
-		return response.substring(0, line) + "\r\nConnection: close" + response.substring(line);
-	}
-
-	private String raw(String response, boolean closeAfter, List<String> heads, AtomicInteger requests)
-			throws IOException {
-		ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-		List<Socket> open = new CopyOnWriteArrayList<>();
-		Thread acceptor = new Thread(() -> {
-			while (!server.isClosed()) {
-				try {
-					Socket socket = server.accept();
-					open.add(socket);
-					InputStream in = socket.getInputStream();
-					ByteArrayOutputStream head = new ByteArrayOutputStream();
-					int b;
-					int matched = 0;
-					byte[] end = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-					while (matched < 4 && (b = in.read()) != -1) {
-						head.write(b);
-						matched = (b == end[matched]) ? matched + 1 : ((b == '\r') ? 1 : 0);
-					}
-					heads.add(head.toString(StandardCharsets.ISO_8859_1));
-					requests.incrementAndGet();
-					OutputStream out = socket.getOutputStream();
-					out.write(announced(response, closeAfter).getBytes(StandardCharsets.UTF_8));
-					out.flush();
-					if (closeAfter) {
-						socket.close();
-					}
-				}
-				catch (IOException ex) {
-					// Closed at the end of the test.
-				}
-			}
-		});
-		acceptor.setDaemon(true);
-		acceptor.start();
-		this.servers.add(() -> {
-			server.close();
-			for (Socket socket : open) {
-				socket.close();
-			}
-		});
-		this.last = "http://127.0.0.1:" + server.getLocalPort();
-		return this.last;
+	private RawHttpServer raw(RawHttpServer.Answer answer) throws IOException {
+		RawHttpServer server = RawHttpServer.start(answer);
+		this.servers.add(server);
+		return server;
 	}
 
 }
