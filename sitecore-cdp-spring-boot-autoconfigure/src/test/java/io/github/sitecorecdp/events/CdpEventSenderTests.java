@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
 
 import io.github.sitecorecdp.fake.FakeBatches;
@@ -62,51 +63,46 @@ class CdpEventSenderTests {
 	}
 
 	private CdpEventSender sender(int capacity, int maxInFlight, Duration maxElapsed, BrowserRefStore store) {
-		return sender(this.api.baseUrl(), capacity, maxInFlight, maxElapsed, store);
-	}
-
-	private CdpEventSender sender(URI baseUrl, int capacity, int maxInFlight, Duration maxElapsed,
-			BrowserRefStore store) {
-		return sender(new RealtimeSettings(baseUrl, "ck", "shop.example", Channel.WEB, "EN", "EUR"), capacity,
-				maxInFlight, maxElapsed, store);
+		return sender(realtime(this.api.baseUrl()), capacity, maxInFlight, maxElapsed, store);
 	}
 
 	private CdpEventSender sender(RealtimeSettings realtime, int capacity, int maxInFlight, Duration maxElapsed,
 			BrowserRefStore store) {
-		RetryPolicy retry = new RetryPolicy(
-				new RetryPolicy.Settings(20, Duration.ofMillis(5), Duration.ofMillis(20), maxElapsed),
-				RetryListener.NONE, Clock.systemUTC());
-		CdpEventSender sender = CdpEventSender.overReactorNetty(HttpClient.create(), realtime, store, retry,
+		return sender(CdpEventSender::overReactorNetty, HttpClient.create(), realtime, store, maxElapsed,
 				new CdpEventSender.Settings(capacity, 1_000_000, maxInFlight, Duration.ofSeconds(10),
-						Duration.ofMinutes(1)),
-				System::nanoTime);
+						Duration.ofMinutes(1)));
+	}
+
+	/** A sender over the given client, with a browser ref store of its own. */
+	private <C> CdpEventSender sender(Maker<C> maker, C client, URI baseUrl, Duration maxElapsed,
+			CdpEventSender.Settings settings) {
+		return sender(maker, client, realtime(baseUrl), new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)),
+				maxElapsed, settings);
+	}
+
+	/** A started sender, made by {@code maker} over {@code client}, stopped after the test. */
+	private <C> CdpEventSender sender(Maker<C> maker, C client, RealtimeSettings realtime, BrowserRefStore store,
+			Duration maxElapsed, CdpEventSender.Settings settings) {
+		CdpEventSender sender = maker.make(client, realtime, store, retry(maxElapsed), settings, System::nanoTime);
 		sender.start();
 		this.senders.add(sender);
 		return sender;
 	}
 
-	/** A started sender on the given client and settings, against this test's API, stopped after the test. */
-	private CdpEventSender sender(HttpClient httpClient, URI baseUrl, Duration maxElapsed,
-			CdpEventSender.Settings settings) {
-		CdpEventSender sender = CdpEventSender.overReactorNetty(httpClient,
-				new RealtimeSettings(baseUrl, "ck", "shop.example", Channel.WEB, "EN", "EUR"),
-				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)), retry(maxElapsed), settings,
-				System::nanoTime);
-		sender.start();
-		this.senders.add(sender);
-		return sender;
+	/**
+	 * How a sender is made over a client of type {@code C}: {@code CdpEventSender::new} over a
+	 * WebClient, {@code CdpEventSender::overReactorNetty} over Reactor Netty.
+	 */
+	@FunctionalInterface
+	private interface Maker<C> {
+
+		CdpEventSender make(C client, RealtimeSettings realtime, BrowserRefStore browserRefs, RetryPolicy retryPolicy,
+				CdpEventSender.Settings settings, LongSupplier nanoTime);
+
 	}
 
-	/** As above, through a WebClient. */
-	private CdpEventSender sender(WebClient webClient, URI baseUrl, Duration maxElapsed,
-			CdpEventSender.Settings settings) {
-		CdpEventSender sender = new CdpEventSender(webClient,
-				new RealtimeSettings(baseUrl, "ck", "shop.example", Channel.WEB, "EN", "EUR"),
-				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)), retry(maxElapsed), settings,
-				System::nanoTime);
-		sender.start();
-		this.senders.add(sender);
-		return sender;
+	private static RealtimeSettings realtime(URI baseUrl) {
+		return new RealtimeSettings(baseUrl, "ck", "shop.example", Channel.WEB, "EN", "EUR");
 	}
 
 	private static RetryPolicy retry(Duration maxElapsed) {
@@ -188,7 +184,7 @@ class CdpEventSenderTests {
 	@Test
 	void whenTheApiIsDownThenSendNeverBlocksAndDropsAreCounted() {
 		// Nothing listens there: every call fails to connect and is retried for a minute.
-		CdpEventSender sender = sender(URI.create("http://127.0.0.1:9"), 10, 4, Duration.ofMinutes(1),
+		CdpEventSender sender = sender(realtime(URI.create("http://127.0.0.1:9")), 10, 4, Duration.ofMinutes(1),
 				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)));
 		int accepted = 0;
 		for (int i = 0; i < 100; i++) {
@@ -222,7 +218,8 @@ class CdpEventSenderTests {
 	void whenEventsAreAcknowledgedThenTheirPlaceAndBytesAreFreeAgain() {
 		int size = CdpEventRules.check(numbered(0));
 		// Room for exactly three events in bytes, and for three in count.
-		CdpEventSender sender = sender(HttpClient.create(), this.api.baseUrl(), Duration.ofSeconds(5),
+		CdpEventSender sender = sender(CdpEventSender::overReactorNetty, HttpClient.create(), this.api.baseUrl(),
+				Duration.ofSeconds(5),
 				new CdpEventSender.Settings(3, 3L * size, 4, Duration.ofSeconds(10), Duration.ofMinutes(1)));
 		for (int round = 0; round < 3; round++) {
 			for (int i = 0; i < 3; i++) {
@@ -280,8 +277,8 @@ class CdpEventSenderTests {
 	 */
 	private CdpEventSender stalledSender(int capacity, long queueBytes) {
 		ClientHttpConnector neverAnswers = (method, uri, request) -> Mono.never();
-		return sender(WebClient.builder().clientConnector(neverAnswers).build(), URI.create("http://127.0.0.1:9"),
-				Duration.ofMinutes(1),
+		return sender(CdpEventSender::new, WebClient.builder().clientConnector(neverAnswers).build(),
+				URI.create("http://127.0.0.1:9"), Duration.ofMinutes(1),
 				new CdpEventSender.Settings(capacity, queueBytes, 4, Duration.ofMillis(100), Duration.ofMinutes(1)));
 	}
 
@@ -613,16 +610,9 @@ class CdpEventSenderTests {
 	@Test
 	void whenTheShutdownTimeoutRunsOutThenEventsLeftAreCancelledAndCountedAsDropped() throws Exception {
 		this.api.gate = new CountDownLatch(1);
-		RetryPolicy retry = new RetryPolicy(
-				new RetryPolicy.Settings(20, Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofSeconds(30)),
-				RetryListener.NONE, Clock.systemUTC());
-		CdpEventSender sender = CdpEventSender.overReactorNetty(HttpClient.create(),
-				new RealtimeSettings(this.api.baseUrl(), "ck", "shop.example", Channel.WEB, "EN", "EUR"),
-				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)), retry,
-				new CdpEventSender.Settings(100, 1_000_000, 4, Duration.ofMillis(300), Duration.ofMinutes(1)),
-				System::nanoTime);
-		sender.start();
-		this.senders.add(sender);
+		CdpEventSender sender = sender(CdpEventSender::overReactorNetty, HttpClient.create(), this.api.baseUrl(),
+				Duration.ofSeconds(30),
+				new CdpEventSender.Settings(100, 1_000_000, 4, Duration.ofMillis(300), Duration.ofMinutes(1)));
 		IntStream.range(0, 20).forEach((i) -> assertThat(sender.send("v" + (i % 5), numbered(i))).isTrue());
 		long start = System.nanoTime();
 		sender.stop();
@@ -640,12 +630,8 @@ class CdpEventSenderTests {
 
 	@Test
 	void whenTheSenderWasNeverStartedThenFlushReturnsAtOnce() {
-		RetryPolicy retry = new RetryPolicy(
-				new RetryPolicy.Settings(20, Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofSeconds(5)),
-				RetryListener.NONE, Clock.systemUTC());
-		CdpEventSender sender = CdpEventSender.overReactorNetty(HttpClient.create(),
-				new RealtimeSettings(this.api.baseUrl(), "ck", "shop.example", Channel.WEB, "EN", "EUR"),
-				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)), retry,
+		CdpEventSender sender = CdpEventSender.overReactorNetty(HttpClient.create(), realtime(this.api.baseUrl()),
+				new CaffeineBrowserRefStore(1000, Duration.ofMinutes(5)), retry(Duration.ofSeconds(5)),
 				new CdpEventSender.Settings(100, 1_000_000, 4, Duration.ofSeconds(10), Duration.ofMinutes(1)),
 				System::nanoTime);
 		long start = System.nanoTime();
