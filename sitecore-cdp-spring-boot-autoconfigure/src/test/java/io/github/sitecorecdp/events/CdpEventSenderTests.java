@@ -1,5 +1,6 @@
 package io.github.sitecorecdp.events;
 
+import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntSupplier;
@@ -47,6 +49,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 @ExtendWith(OutputCaptureExtension.class)
 class CdpEventSenderTests {
+
+	private static final String EVENT_CREATE = "/v1.2/event/create.json";
 
 	private final StreamApiServer api;
 
@@ -452,6 +456,63 @@ class CdpEventSenderTests {
 		assertThat(this.api.eventRequests.get()).isEqualTo(3);
 		assertThat(this.api.events).hasSize(1);
 		assertThat(sender.failedCount()).isZero();
+	}
+
+	@Test
+	void whenTheConnectionIsResetOnTheFirstAttemptThenTheRetryDeliversTheEventOnceAndItCountsSent()
+			throws IOException {
+		// Reset once the request's head is in: Reactor Netty retries by itself only a request
+		// whose headers were not sent, so the retry here is the sender's.
+		AtomicInteger attempts = new AtomicInteger();
+		try (RawHttpServer server = RawHttpServer.start((head) -> (isEventCreate(head)
+				&& attempts.incrementAndGet() == 1) ? RawHttpServer.Answer.reset() : acknowledging(head))) {
+			CdpEventSender sender = sender(CdpEventSender::overReactorNetty, HttpClient.create(),
+					URI.create(server.baseUrl()), Duration.ofSeconds(5), roomy());
+			sender.send("v", numbered(1));
+			assertThat(sender.flush(Duration.ofSeconds(10)).completed()).isTrue();
+			assertThat(server.requests(EVENT_CREATE)).as("event calls: the reset one, then the answered one")
+				.isEqualTo(2);
+			assertThat(sender.sentCount()).isOne();
+			assertThat(sender.failedCount()).isZero();
+		}
+	}
+
+	/**
+	 * Sitecore took the event and the answer was lost after its status: sending it again
+	 * would duplicate it at Sitecore, and the sender cannot know it was taken whole.
+	 */
+	@Test
+	void whenSitecoreAnswers201AndTheBodyIsCutThenTheEventCountsFailedAndIsNotSentAgain() throws IOException {
+		String cut = "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"st";
+		try (RawHttpServer server = RawHttpServer
+			.start((head) -> isEventCreate(head) ? RawHttpServer.Answer.thenClose(cut) : acknowledging(head))) {
+			CdpEventSender sender = sender(CdpEventSender::overReactorNetty, HttpClient.create(),
+					URI.create(server.baseUrl()), Duration.ofSeconds(5), roomy());
+			sender.send("v", numbered(1));
+			assertThat(sender.flush(Duration.ofSeconds(10)).completed()).isTrue();
+			assertThat(server.requests(EVENT_CREATE)).isOne();
+			assertThat(sender.failedCount()).isOne();
+			assertThat(sender.sentCount()).isZero();
+		}
+	}
+
+	private static boolean isEventCreate(String head) {
+		return head.startsWith("GET " + EVENT_CREATE);
+	}
+
+	/** Sitecore's answer when all is well: a browser ref to browser/create, 201 to an event. */
+	private static RawHttpServer.Answer acknowledging(String head) {
+		return isEventCreate(head) ? json("201 Created", "{\"status\":\"OK\"}") : json("200 OK", "{\"ref\":\"b-1\"}");
+	}
+
+	private static RawHttpServer.Answer json(String status, String body) {
+		return RawHttpServer.Answer.thenClose("HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\n"
+				+ "Content-Length: " + body.length() + "\r\n\r\n" + body);
+	}
+
+	/** Bounds far above the one event of a fault test. */
+	private static CdpEventSender.Settings roomy() {
+		return new CdpEventSender.Settings(100, 1_000_000, 1, Duration.ofSeconds(10), Duration.ofMinutes(1));
 	}
 
 	@Test
