@@ -34,6 +34,9 @@ final class BenchServer implements AutoCloseable {
 
 	static final String STATIC_TOKEN = "static-benchmark-token";
 
+	/** The name prefix of its event loop's thread. */
+	static final String THREADS = "bench-server";
+
 	private static final String API_BODY = "{\"executionRef\":\"exec-1\",\"numberOfFiles\":3,\"totalSizeKB\":22}";
 
 	/** What Sitecore's {@code event/create} answers with its 201. */
@@ -78,7 +81,7 @@ final class BenchServer implements AutoCloseable {
 		this.expiries.put(STATIC_TOKEN, Instant.MAX);
 		// Event loops of its own: sharing the clients' loops made throughput bimodal, by
 		// whether a client connection and its server side landed on the same thread.
-		this.loops = LoopResources.create("bench-server", 1, true);
+		this.loops = LoopResources.create(THREADS, 1, true);
 		this.server = HttpServer.create()
 			.runOn(this.loops)
 			.host("127.0.0.1")

@@ -40,16 +40,31 @@ final class CallRecorder {
 
 	private final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
+	private final String benchmark;
+
+	private final String client;
+
+	private final int concurrency;
+
+	private final String server;
+
 	private final String serverThreadPrefix;
 
 	private long cpuAtStart;
 
 	/**
-	 * @param serverThreadPrefix the name prefix of the server's threads, whose CPU time is
-	 * not the client's
+	 * @param benchmark the line's benchmark ({@code webclient}, {@code events} ...)
+	 * @param client the client measured (the benchmark's {@code client} parameter)
+	 * @param concurrency the calls in flight, or the calling threads
+	 * @param server {@code canned} for {@link CannedApiServer}, {@code routed} for
+	 * {@link BenchServer}: whose threads' CPU time is not the client's
 	 */
-	CallRecorder(String serverThreadPrefix) {
-		this.serverThreadPrefix = serverThreadPrefix;
+	CallRecorder(String benchmark, String client, int concurrency, String server) {
+		this.benchmark = benchmark;
+		this.client = client;
+		this.concurrency = concurrency;
+		this.server = server;
+		this.serverThreadPrefix = server.equals("canned") ? CannedApiServer.THREADS : BenchServer.THREADS;
 	}
 
 	void start() {
@@ -74,14 +89,14 @@ final class CallRecorder {
 		this.counted.addAndGet(calls);
 	}
 
-	void finish(String benchmark, String client, int concurrency, String server) {
+	void finish() {
 		long cpu = clientCpuNanos() - this.cpuAtStart;
 		int calls = Math.min(this.recorded.get(), CAPACITY);
 		long[] sorted = Arrays.copyOf(this.latencies, calls);
 		Arrays.sort(sorted);
 		long p99 = (calls > 0) ? sorted[Math.min(calls - 1, (int) Math.ceil(calls * 0.99) - 1)] : 0;
-		String line = String.format(Locale.ROOT, "%s\t%s\t%d\t%s\t%d\t%d\t%d%n", benchmark, client, concurrency, server,
-				calls + this.counted.get(), cpu, p99);
+		String line = String.format(Locale.ROOT, "%s\t%s\t%d\t%s\t%d\t%d\t%d%n", this.benchmark, this.client,
+				this.concurrency, this.server, calls + this.counted.get(), cpu, p99);
 		try {
 			Files.writeString(RESULTS, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
 		}

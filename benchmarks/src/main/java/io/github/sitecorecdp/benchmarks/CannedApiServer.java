@@ -27,6 +27,9 @@ import reactor.netty.tcp.TcpServer;
  */
 final class CannedApiServer implements AutoCloseable {
 
+	/** The name prefix of its event loops' threads. */
+	static final String THREADS = "canned-api";
+
 	/** The answer of the client-bound token-layer benchmarks: a small API document. */
 	static final String API_BODY = "{\"executionRef\":\"exec-1\",\"numberOfFiles\":3,\"totalSizeKB\":22}";
 
@@ -53,7 +56,7 @@ final class CannedApiServer implements AutoCloseable {
 	CannedApiServer(int threads, String status, String body) {
 		ByteBuf answer = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(response(status, body)))
 			.asReadOnly();
-		this.loops = LoopResources.create("canned-api", threads, true);
+		this.loops = LoopResources.create(THREADS, threads, true);
 		// Reactor Netty only binds and runs the loops: the answerer, first in each pipeline,
 		// takes every read, so none of Reactor Netty's per-request machinery runs.
 		this.server = TcpServer.create()

@@ -6,7 +6,6 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -17,8 +16,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.infra.IterationParams;
-import org.openjdk.jmh.runner.IterationType;
 
 import org.springframework.web.client.RestClient;
 
@@ -36,7 +33,7 @@ import org.springframework.web.client.RestClient;
 @Warmup(iterations = 14, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Threads(ClientBoundRestClientBenchmark.THREADS)
-public class ClientBoundRestClientBenchmark {
+public class ClientBoundRestClientBenchmark extends CallRecordingBenchmark {
 
 	static final int THREADS = 16;
 
@@ -52,13 +49,11 @@ public class ClientBoundRestClientBenchmark {
 
 	private RestClient restClient;
 
-	private CallRecorder recorder;
-
 	@Setup
 	public void start() {
 		this.tokens = new BenchServer(Clock.systemUTC());
 		this.api = new CannedApiServer(1);
-		this.recorder = new CallRecorder("canned-api");
+		this.recorder = new CallRecorder("restclient", this.client, THREADS, "canned");
 		this.ours = Clients.ours(this.tokens, this.api.baseUrl(), null);
 		this.restClient = switch (this.client) {
 			case "limit" -> Clients.restLimit(this.api.baseUrl());
@@ -67,18 +62,6 @@ public class ClientBoundRestClientBenchmark {
 			default -> throw new IllegalArgumentException(this.client);
 		};
 		// Cold, as ClientBoundWebClientBenchmark: the first calls wait for the first token.
-	}
-
-	@Setup(Level.Iteration)
-	public void startIteration() {
-		this.recorder.start();
-	}
-
-	@TearDown(Level.Iteration)
-	public void finishIteration(IterationParams params) {
-		if (params.getType() == IterationType.MEASUREMENT) {
-			this.recorder.finish("restclient", this.client, THREADS, "canned");
-		}
 	}
 
 	@TearDown

@@ -7,7 +7,6 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
@@ -18,8 +17,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.infra.IterationParams;
-import org.openjdk.jmh.runner.IterationType;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -44,7 +41,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 // Throughput still rose through 6 × 2 s of warm-up (from 40,000 to 52,000 calls/s while measured).
 @Warmup(iterations = 12, time = 2)
 @Measurement(iterations = 5, time = 2)
-public class ClientBoundWebClientBenchmark {
+public class ClientBoundWebClientBenchmark extends CallRecordingBenchmark {
 
 	static final int CALLS = 2000;
 
@@ -68,19 +65,15 @@ public class ClientBoundWebClientBenchmark {
 
 	private WebClient webClient;
 
-	private CallRecorder recorder;
-
 	@Setup
 	public void start() {
 		this.tokens = new BenchServer(Clock.systemUTC());
 		String baseUrl = this.tokens.baseUrl();
-		String serverThreads = "bench-server";
 		if (this.server.equals("canned")) {
 			this.api = new CannedApiServer(1);
 			baseUrl = this.api.baseUrl();
-			serverThreads = "canned-api";
 		}
-		this.recorder = new CallRecorder(serverThreads);
+		this.recorder = new CallRecorder("webclient", this.client, this.concurrency, this.server);
 		this.ours = Clients.ours(this.tokens, baseUrl, null);
 		this.webClient = switch (this.client) {
 			case "limit" -> Clients.limit(baseUrl);
@@ -100,18 +93,6 @@ public class ClientBoundWebClientBenchmark {
 		// No call before the first burst: as in an application, whose traffic comes before
 		// any token, the first burst waits for the first token (which is what pinned every
 		// connection to one event loop, see benchmarks/README.md).
-	}
-
-	@Setup(Level.Iteration)
-	public void startIteration() {
-		this.recorder.start();
-	}
-
-	@TearDown(Level.Iteration)
-	public void finishIteration(IterationParams params) {
-		if (params.getType() == IterationType.MEASUREMENT) {
-			this.recorder.finish("webclient", this.client, this.concurrency, this.server);
-		}
 	}
 
 	@TearDown

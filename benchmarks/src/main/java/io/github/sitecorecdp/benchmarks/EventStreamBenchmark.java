@@ -13,7 +13,6 @@ import io.netty.channel.ChannelOption;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
@@ -24,8 +23,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.infra.IterationParams;
-import org.openjdk.jmh.runner.IterationType;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
@@ -78,7 +75,7 @@ import org.springframework.web.util.UriComponentsBuilder;
 @Fork(value = 1, jvmArgsAppend = { "-Xms512m", "-Xmx512m" })
 @Warmup(iterations = 8, time = 3)
 @Measurement(iterations = 5, time = 3)
-public class EventStreamBenchmark {
+public class EventStreamBenchmark extends CallRecordingBenchmark {
 
 	/** The sender's default {@code max-in-flight}. */
 	static final int IN_FLIGHT = 32;
@@ -115,8 +112,6 @@ public class EventStreamBenchmark {
 
 	private HttpClient netty;
 
-	private CallRecorder recorder;
-
 	@Setup
 	public void start() {
 		this.tokens = new BenchServer(Clock.systemUTC());
@@ -128,7 +123,9 @@ public class EventStreamBenchmark {
 					"{\"status\":\"OK\",\"version\":\"1.2\",\"ref\":\"bench-browser-1\"}");
 			baseUrl = this.api.baseUrl();
 		}
-		this.recorder = new CallRecorder(this.server.equals("canned") ? "canned-api" : "bench-server");
+		// The client side's CPU time per event: while the client is the bottleneck its rate
+		// follows it, and it moves less than the rate when the machine's other load does.
+		this.recorder = new CallRecorder("events", this.client, IN_FLIGHT, this.server);
 		this.application = Clients.realtime(this.tokens, Map.of("sitecore.cdp.base-url", baseUrl));
 		this.sender = this.application.sender();
 		this.event = Clients.pageView();
@@ -175,23 +172,6 @@ public class EventStreamBenchmark {
 			.encode()
 			.buildAndExpand(Clients.CLIENT_KEY, message)
 			.toUri();
-	}
-
-	@Setup(Level.Iteration)
-	public void startIteration() {
-		this.recorder.start();
-	}
-
-	/**
-	 * The client side's CPU time per event of each measured iteration, to
-	 * {@link CallRecorder#RESULTS}: while the client is the bottleneck its rate follows it,
-	 * and it moves less than the rate when the machine's other load does.
-	 */
-	@TearDown(Level.Iteration)
-	public void finishIteration(IterationParams params) {
-		if (params.getType() == IterationType.MEASUREMENT) {
-			this.recorder.finish("events", this.client, IN_FLIGHT, this.server);
-		}
 	}
 
 	@TearDown

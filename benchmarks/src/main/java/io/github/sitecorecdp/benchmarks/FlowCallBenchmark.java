@@ -12,7 +12,6 @@ import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
@@ -23,8 +22,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.infra.IterationParams;
-import org.openjdk.jmh.runner.IterationType;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -61,7 +58,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 @Fork(value = 1, jvmArgsAppend = { "-Xms512m", "-Xmx512m" })
 @Warmup(iterations = 8, time = 3)
 @Measurement(iterations = 5, time = 3)
-public class FlowCallBenchmark {
+public class FlowCallBenchmark extends CallRecordingBenchmark {
 
 	static final int CONCURRENCY = 16;
 
@@ -99,8 +96,6 @@ public class FlowCallBenchmark {
 
 	private Map<String, Object> body;
 
-	private CallRecorder recorder;
-
 	/** Calls that gave the fallback instead of the decision. */
 	@State(Scope.Thread)
 	@AuxCounters(AuxCounters.Type.EVENTS)
@@ -119,7 +114,7 @@ public class FlowCallBenchmark {
 			baseUrl = this.api.baseUrl();
 		}
 		// The client's CPU per call, which CPU steal does not move as it moves calls per second.
-		this.recorder = new CallRecorder(this.server.equals("canned") ? "canned-api" : "bench-server");
+		this.recorder = new CallRecorder("flow", this.client, CONCURRENCY, this.server);
 		this.application = Clients.realtime(this.tokens,
 				Map.of("sitecore.cdp.flows.deadline", "10s", "sitecore.cdp.base-url", baseUrl));
 		this.flows = this.application.flows();
@@ -142,18 +137,6 @@ public class FlowCallBenchmark {
 			if (attempt == 20) {
 				throw new IllegalStateException("20 flow calls in a row gave no decision");
 			}
-		}
-	}
-
-	@Setup(Level.Iteration)
-	public void startIteration() {
-		this.recorder.start();
-	}
-
-	@TearDown(Level.Iteration)
-	public void finishIteration(IterationParams params) {
-		if (params.getType() == IterationType.MEASUREMENT) {
-			this.recorder.finish("flow", this.client, CONCURRENCY, this.server);
 		}
 	}
 
