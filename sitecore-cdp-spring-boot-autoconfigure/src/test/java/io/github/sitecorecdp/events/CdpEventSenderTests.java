@@ -466,10 +466,7 @@ class CdpEventSenderTests {
 		AtomicInteger attempts = new AtomicInteger();
 		try (RawHttpServer server = RawHttpServer.start((head) -> (isEventCreate(head)
 				&& attempts.incrementAndGet() == 1) ? RawHttpServer.Answer.reset() : acknowledging(head))) {
-			CdpEventSender sender = sender(CdpEventSender::overReactorNetty, HttpClient.create(),
-					URI.create(server.baseUrl()), Duration.ofSeconds(5), roomy());
-			sender.send("v", numbered(1));
-			assertThat(sender.flush(Duration.ofSeconds(10)).completed()).isTrue();
+			CdpEventSender sender = sentOneEventTo(server);
 			assertThat(server.requests(EVENT_CREATE)).as("event calls: the reset one, then the answered one")
 				.isEqualTo(2);
 			assertThat(sender.sentCount()).isOne();
@@ -486,10 +483,7 @@ class CdpEventSenderTests {
 		String cut = "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"st";
 		try (RawHttpServer server = RawHttpServer
 			.start((head) -> isEventCreate(head) ? RawHttpServer.Answer.thenClose(cut) : acknowledging(head))) {
-			CdpEventSender sender = sender(CdpEventSender::overReactorNetty, HttpClient.create(),
-					URI.create(server.baseUrl()), Duration.ofSeconds(5), roomy());
-			sender.send("v", numbered(1));
-			assertThat(sender.flush(Duration.ofSeconds(10)).completed()).isTrue();
+			CdpEventSender sender = sentOneEventTo(server);
 			assertThat(server.requests(EVENT_CREATE)).isOne();
 			assertThat(sender.failedCount()).isOne();
 			assertThat(sender.sentCount()).isZero();
@@ -510,9 +504,14 @@ class CdpEventSenderTests {
 				+ "Content-Length: " + body.length() + "\r\n\r\n" + body);
 	}
 
-	/** Bounds far above the one event of a fault test. */
-	private static CdpEventSender.Settings roomy() {
-		return new CdpEventSender.Settings(100, 1_000_000, 1, Duration.ofSeconds(10), Duration.ofMinutes(1));
+	/** A sender over Reactor Netty that sent one event to {@code server} and flushed it. */
+	private CdpEventSender sentOneEventTo(RawHttpServer server) {
+		CdpEventSender sender = sender(CdpEventSender::overReactorNetty, HttpClient.create(),
+				URI.create(server.baseUrl()), Duration.ofSeconds(5),
+				new CdpEventSender.Settings(100, 1_000_000, 1, Duration.ofSeconds(10), Duration.ofMinutes(1)));
+		sender.send("v", numbered(1));
+		assertThat(sender.flush(Duration.ofSeconds(10)).completed()).isTrue();
+		return sender;
 	}
 
 	@Test
