@@ -43,9 +43,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  * counted ({@code fallbacks}, a secondary result the runner reports), and should be 0.
  * The deadline is raised from 400 ms to 10 s for this reason: on a busy 2-core machine a
  * few calls pass 400 ms, five in a row open the circuit, and from then on every call is a
- * fallback answered at once (a smoke run counted hundreds of thousands). Every call sets
- * its deadline all the same, whatever its length; that the deadline holds is
- * {@link FlowDeadline}'s to show.
+ * fallback answered at once (a smoke run counted hundreds of thousands). The deadline's
+ * timer is set and cancelled for every call all the same, whatever its length; that the
+ * deadline holds is {@link FlowDeadline}'s to show.
  * Each client runs alone in its own JVM, every JVM starting the same Spring Boot
  * application with the starter, as in {@link ClientBoundWebClientBenchmark}. Personalize
  * is {@link CannedApiServer} ({@code server=canned}), cheap enough that the client is the

@@ -17,7 +17,6 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.codec.CodecException;
@@ -52,7 +51,7 @@ public final class FlowClient {
 
 	private final RealtimeSettings settings;
 
-	private final FlowDeadlines deadlines;
+	private final Duration deadline;
 
 	private final FlowCircuitBreaker circuitBreaker;
 
@@ -97,8 +96,7 @@ public final class FlowClient {
 		// parsing and encoding was work a call to one fixed address need not do.
 		this.callFlows = new DefaultUriBuilderFactory(settings.baseUrl().toString()).expand("/v2/callFlows");
 		this.settings = settings;
-		// On the scheduler's time, not nanoTime's: that is the circuit's clock, which tests hold still.
-		this.deadlines = new FlowDeadlines(deadline, Schedulers::parallel, System::nanoTime);
+		this.deadline = deadline;
 		this.circuitBreaker = new FlowCircuitBreaker(failureThreshold, openDuration, nanoTime);
 		this.listener = listener;
 		this.nanoTime = nanoTime;
@@ -210,7 +208,10 @@ public final class FlowClient {
 			// subscription were set up on every call although few calls ever meet a 503.
 			return Mono.defer(() -> post(body, reader))
 				.onErrorResume(FlowClient::isServiceUnavailable, (ex) -> post(body, reader))
-				.timeout(this.deadlines.signal())
+				// Named so that the timeout's description, which Reactor builds on every call by
+				// walking the chain for a name, finds one at once.
+				.name("sitecore.cdp.flows.call")
+				.timeout(this.deadline)
 				.map(FlowResult::of)
 				.onErrorResume((ex) -> Mono.just(FlowResult.fallback(reasonOf(ex), ex)))
 				.map((result) -> {
