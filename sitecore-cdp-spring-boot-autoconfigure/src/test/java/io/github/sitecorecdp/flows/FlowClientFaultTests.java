@@ -9,6 +9,7 @@ import io.github.sitecorecdp.fake.FakeSitecoreCdp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
 
 import org.springframework.core.ParameterizedTypeReference;
 
@@ -82,6 +83,19 @@ class FlowClientFaultTests {
 			}, Map.of())
 			.block();
 		assertThat(decision).containsEntry("title", "10% off");
+	}
+
+	@Test
+	void whenATestRunsOnVirtualTimeThenTheDeadlinePassesOnVirtualTime() {
+		// An answer after a minute: the fallback can only come from the deadline passing.
+		this.flows.delay(FLOW, Duration.ofMinutes(1));
+		StepVerifier.withVirtualTime(() -> this.client.callFlow(FLOW, VISITOR, Map.of(), Offer.class, Offer.DEFAULT))
+			.expectSubscription()
+			.expectNoEvent(DEADLINE.minusMillis(1))
+			.thenAwait(Duration.ofMillis(1))
+			.expectNext(Offer.DEFAULT)
+			.expectComplete()
+			.verify(Duration.ofSeconds(10));
 	}
 
 	@Test
