@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.core.Ordered;
@@ -44,7 +45,8 @@ class SitecoreCdpBindFailureAnalyzer extends AbstractFailureAnalyzer<BindExcepti
 		if (problems.isEmpty()) {
 			// The value converted when bound again (with a converter only the
 			// application's context has): the failure is reported as it came.
-			problems.add(UnconvertibleValues.describe(cause.getName(), cause.getProperty(), cause.getTarget()));
+			problems.add(UnconvertibleValues.describe(cause.getName(), cause.getProperty(), cause.getTarget(),
+					ConfigurationPropertySources.get(this.environment)));
 		}
 		Set<String> registrations = new LinkedHashSet<>(properties.getClients().keySet());
 		registrations.addAll(unconvertible.registrations());

@@ -19,6 +19,7 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.core.env.Environment;
 import org.springframework.util.unit.DataSize;
 
@@ -77,7 +78,7 @@ final class UnconvertibleValues extends AbstractBindHandler {
 	@Override
 	public @Nullable Object onFailure(ConfigurationPropertyName name, Bindable<?> target, BindContext context,
 			Exception error) {
-		this.problems.add(describe(name, context.getConfigurationProperty(), target));
+		this.problems.add(describe(name, context.getConfigurationProperty(), target, context.getSources()));
 		if (CLIENTS.isAncestorOf(name)) {
 			this.registrations.add(name.getElement(CLIENTS.getNumberOfElements(), ConfigurationPropertyName.Form.ORIGINAL));
 		}
@@ -90,22 +91,38 @@ final class UnconvertibleValues extends AbstractBindHandler {
 	 * @param name the property's name
 	 * @param property the value as configured, if known
 	 * @param target the property's type
+	 * @param sources where the properties come from, to see what else is set
 	 * @return the problem
 	 */
 	static InvalidSitecoreCdpPropertyException describe(ConfigurationPropertyName name,
-			@Nullable ConfigurationProperty property, Bindable<?> target) {
+			@Nullable ConfigurationProperty property, Bindable<?> target,
+			Iterable<ConfigurationPropertySource> sources) {
 		// Never the value of a secret, unlike Spring Boot's own report.
 		String shown = (property != null && !SecretProperties.isSecret(name.toString()))
 				? name + " is '" + printable(property.getValue()) + "', which" : name.toString();
 		Class<?> type = target.getType().resolve(Object.class);
 		if (type == Region.class) {
 			String prefix = name.toString().substring(0, name.toString().length() - "region".length());
+			String set = "Set " + name + " to " + accepted(type) + " (the region of your Sitecore CDP tenant)";
+			String baseUrl = prefix + "base-url";
+			// The base URL overrides the region: with it set, the region can simply go.
+			String action = isSet(ConfigurationPropertyName.of(baseUrl), sources)
+					? set + ", or remove it: " + baseUrl + " is set and overrides it."
+					: set + ", or set " + baseUrl + " to the API host.";
 			return new InvalidSitecoreCdpPropertyException(name.toString(), shown + " is no Sitecore CDP region.",
-					"Set " + name + " to " + accepted(type) + " (the region of your Sitecore CDP tenant), or set "
-							+ prefix + "base-url to the API host.");
+					action);
 		}
 		return new InvalidSitecoreCdpPropertyException(name.toString(), shown + " is not " + what(type) + ".",
 				"Set " + name + " to " + accepted(type) + ", or remove it to use the default.");
+	}
+
+	private static boolean isSet(ConfigurationPropertyName name, Iterable<ConfigurationPropertySource> sources) {
+		for (ConfigurationPropertySource source : sources) {
+			if (source.getConfigurationProperty(name) != null) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static String what(Class<?> type) {

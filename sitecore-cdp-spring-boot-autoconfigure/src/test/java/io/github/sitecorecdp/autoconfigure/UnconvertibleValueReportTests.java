@@ -37,6 +37,17 @@ class UnconvertibleValueReportTests {
 	}
 
 	@Test
+	void whenRegionIsUnknownAndTheBaseUrlIsSetThenTheActionSaysTheRegionCanGo(CapturedOutput output) {
+		Report report = start(output, with(CREDENTIALS,
+				Map.of("sitecore.cdp.region", "mars", "sitecore.cdp.base-url", "https://api.example.com")));
+		assertThat(report.description())
+			.isEqualTo("sitecore.cdp.region is 'mars', which is no Sitecore CDP region.");
+		assertThat(report.action()).contains("eu, us, ap, jpe")
+			.contains("or remove it: sitecore.cdp.base-url is set and overrides it.")
+			.doesNotContain("to the API host");
+	}
+
+	@Test
 	void whenANamedRegistrationHasAnUnknownRegionThenTheReportNamesItsPropertyAndTheRegions(CapturedOutput output) {
 		Report report = start(output, with(CREDENTIALS,
 				Map.of("sitecore.cdp.clients.personalize.api-key", "p-key",
