@@ -1,8 +1,6 @@
 package io.github.sitecorecdp.events;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -13,7 +11,7 @@ import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
-import org.jspecify.annotations.Nullable;
+import io.github.sitecorecdp.testsupport.HttpHeads;
 
 /**
  * A loopback HTTP/1.1 server written by hand on a socket, for what an HTTP server library
@@ -22,8 +20,6 @@ import org.jspecify.annotations.Nullable;
  * head is read and recorded, then the connection gets the {@link Answer} chosen for it.
  */
 final class RawHttpServer implements AutoCloseable {
-
-	private static final byte[] END_OF_HEAD = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
 	private final ServerSocket server;
 
@@ -70,7 +66,7 @@ final class RawHttpServer implements AutoCloseable {
 			try {
 				Socket socket = this.server.accept();
 				this.open.add(socket);
-				String head = readHead(socket.getInputStream());
+				String head = HttpHeads.read(socket.getInputStream());
 				if (head == null) {
 					socket.close();
 					continue;
@@ -82,21 +78,6 @@ final class RawHttpServer implements AutoCloseable {
 				// Closed at the end of the test, or the client gave up on the connection.
 			}
 		}
-	}
-
-	/** The head up to its blank line, or {@code null} when the client closed before it. */
-	private static @Nullable String readHead(InputStream in) throws IOException {
-		ByteArrayOutputStream head = new ByteArrayOutputStream();
-		int matched = 0;
-		while (matched < END_OF_HEAD.length) {
-			int b = in.read();
-			if (b == -1) {
-				return null;
-			}
-			head.write(b);
-			matched = (b == END_OF_HEAD[matched]) ? matched + 1 : ((b == '\r') ? 1 : 0);
-		}
-		return head.toString(StandardCharsets.ISO_8859_1);
 	}
 
 	@Override

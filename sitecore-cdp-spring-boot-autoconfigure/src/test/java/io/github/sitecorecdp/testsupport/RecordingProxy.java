@@ -1,6 +1,5 @@
 package io.github.sitecorecdp.testsupport;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -64,7 +63,10 @@ public final class RecordingProxy implements AutoCloseable {
 	private void handle(Socket client) {
 		try (client) {
 			InputStream in = client.getInputStream();
-			String head = readHead(in);
+			String head = HttpHeads.read(in);
+			if (head == null) {
+				throw new IOException("Connection closed before the request head ended");
+			}
 			String[] lines = head.split("\r\n");
 			String[] requestLine = lines[0].split(" ");
 			String authorization = null;
@@ -91,21 +93,6 @@ public final class RecordingProxy implements AutoCloseable {
 		catch (IOException | InterruptedException ex) {
 			// The tunnel ends when either side closes.
 		}
-	}
-
-	private static String readHead(InputStream in) throws IOException {
-		ByteArrayOutputStream head = new ByteArrayOutputStream();
-		int matched = 0;
-		byte[] end = { '\r', '\n', '\r', '\n' };
-		while (matched < 4) {
-			int b = in.read();
-			if (b == -1) {
-				throw new IOException("Connection closed before the request head ended");
-			}
-			head.write(b);
-			matched = (b == end[matched]) ? matched + 1 : ((b == '\r') ? 1 : 0);
-		}
-		return head.toString(StandardCharsets.US_ASCII);
 	}
 
 	private static void pipe(Socket from, Socket to) {
